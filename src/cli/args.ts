@@ -1,0 +1,58 @@
+import type { ArgsDef } from "citty";
+import { usageError } from "./errors.ts";
+
+// Flags shared by several commands.
+export const jsonArg = {
+  json: { type: "boolean", description: "Print one JSON object (for scripts)" },
+} as const satisfies ArgsDef;
+
+export const verboseArg = {
+  verbose: { type: "boolean", description: "Show details and stack traces on errors" },
+} as const satisfies ArgsDef;
+
+export const shells = ["bash", "zsh", "fish", "sh"] as const;
+export type Shell = (typeof shells)[number];
+
+/** The user's shell from $SHELL, falling back to POSIX sh. */
+export function shellFromEnv(): Shell {
+  const name = (process.env.SHELL ?? "").split("/").pop() ?? "";
+  return (shells as readonly string[]).includes(name) ? (name as Shell) : "sh";
+}
+
+/**
+ * citty accepts any flag silently; a typo like `--modle` must instead be a
+ * usage error (exit 2), so every flag is checked against the command's args.
+ */
+export function rejectUnknownFlags(rawArgs: string[], def: ArgsDef) {
+  const known = new Map<string, boolean>(); // name -> takes a value
+  for (const [name, arg] of Object.entries(def)) {
+    if (arg.type === "positional") continue;
+    const takesValue = arg.type === "string" || arg.type === "enum";
+    const aliases = arg.alias === undefined ? [] : Array.isArray(arg.alias) ? arg.alias : [arg.alias];
+    for (const n of [name, ...aliases]) {
+      known.set(n, takesValue);
+      if (arg.type === "boolean") known.set(`no-${n}`, false);
+    }
+  }
+  known.set("help", false).set("h", false);
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i]!;
+    if (arg === "--") break;
+    if (!arg.startsWith("-") || arg === "-") continue;
+    const [name, inline] = arg.replace(/^--?/, "").split(/=(.*)/s, 2) as [string, string | undefined];
+    const takesValue = known.get(name);
+    if (takesValue === undefined) throw usageError(`unknown option ${arg.split("=")[0]} (see --help)`);
+    if (takesValue && inline === undefined) {
+      const next = rawArgs[i + 1];
+      if (next === undefined || next === "--") throw usageError(`option --${name} needs a value`);
+      i++;
+    }
+  }
+}
+
+/** Values for an enum flag, checked here so the message is ours, not citty's. */
+export function oneOf<T extends string>(value: unknown, options: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "string" && (options as readonly string[]).includes(value)) return value as T;
+  throw usageError(`${flag} must be one of ${options.join(", ")}; got ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,33 @@
+import { defineCommand } from "citty";
+import { jsonArg } from "../args.ts";
+import { logger } from "../logger.ts";
+import { envName, modelPath, resolveSettings, settingNames } from "../../config/config.ts";
+
+export default defineCommand({
+  meta: { name: "config", description: "Show the effective settings and where each came from" },
+  args: { ...jsonArg },
+  run({ args }) {
+    const { settings, source, file, fileExists } = resolveSettings({}, (m) => logger.warn(m));
+    const model = modelPath(settings);
+    if (args.json) {
+      const out = {
+        file,
+        file_exists: fileExists,
+        model_path: model.path,
+        settings: Object.fromEntries(settingNames.map((n) => [n, { value: settings[n], source: source[n] }])),
+      };
+      process.stdout.write(JSON.stringify(out) + "\n");
+      return 0;
+    }
+    const width = Math.max(...settingNames.map((n) => n.length));
+    const lines = settingNames.map((n) => {
+      const from = source[n] === "env" ? `env ${envName(n)}` : source[n] === "config" ? "config file" : source[n];
+      const value = n === "threads" && settings.threads === 0 ? "0 (auto)" : String(settings[n]);
+      return `${n.padEnd(width)}  ${value}  (${from})`;
+    });
+    lines.push(`${"file".padEnd(width)}  ${file}${fileExists ? "" : "  (not present; defaults apply)"}`);
+    lines.push(`${"model path".padEnd(width)}  ${model.path}`);
+    process.stdout.write(lines.join("\n") + "\n");
+    return 0;
+  },
+});

@@ -1,0 +1,10 @@
+import { defineCommand } from "citty";
+import { CmdaiError } from "../errors.ts";
+
+// Placeholder until its issue lands: fails clearly rather than pretending.
+export default defineCommand({
+  meta: { name: "init", description: "not available yet" },
+  run() {
+    throw new CmdaiError("'cmdai init' is not available in this build yet");
+  },
+});

@@ -1,0 +1,25 @@
+// Exit codes are a contract with the shell scripts and with users' scripts
+// (see README "Exit codes"); keep them stable.
+export const ExitCode = {
+  ok: 0,
+  blocked: 1,
+  usage: 2,
+  noModel: 3,
+  modelLoad: 4,
+  noCommand: 5,
+  cancelled: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** An error meant for the user: printed as one line, mapped to an exit code. */
+export class CmdaiError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = ExitCode.usage,
+  ) {
+    super(message);
+    this.name = "CmdaiError";
+  }
+}
+
+export const usageError = (message: string) => new CmdaiError(message, ExitCode.usage);

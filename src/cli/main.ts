@@ -1,0 +1,114 @@
+import type { CommandDef } from "citty";
+import { CmdaiError, ExitCode } from "./errors.ts";
+import { versionLine } from "./build-info.ts";
+
+// Subcommands load lazily: `cmdai --help` and the shell key binding must not
+// pay for modules they do not use.
+const subCommands: Record<string, () => Promise<{ default: CommandDef<any> }>> = {
+  check: () => import("./commands/check.ts"),
+  config: () => import("./commands/config.ts"),
+  init: () => import("./commands/init.ts"),
+  model: () => import("./commands/model/index.ts"),
+};
+
+// Flags of the generate command that take a value, so that in
+// `cmdai --model m.gguf list files` the word `m.gguf` is not taken for a subcommand.
+const valueFlags = new Set(["--model", "-m", "--shell", "--level", "--threads", "--fix", "--status", "--max-chars"]);
+
+export const rootHelp = `cmdai: turn a request into a shell command, locally and offline
+
+Usage:
+  cmdai [options] [--] <request...>    print a command for the request
+  cmdai check [--json] [--level L] <command>
+  cmdai init zsh|bash|fish [--key KEY] print the shell integration
+  cmdai model list|pull|rm|verify|path  manage local models
+  cmdai config                          show settings and where each came from
+
+Options:
+  -m, --model PATH|NAME  GGUF file or catalogue name (env CMDAI_MODEL)
+      --shell SHELL      bash, zsh, fish or sh (default: from $SHELL)
+      --level LEVEL      strict, moderate or permissive (env CMDAI_LEVEL)
+      --threads N        CPU threads (default: physical cores; env CMDAI_THREADS)
+      --json             print one JSON object
+      --explain          also ask the model for a one-line explanation
+      --fix CMD          propose a fix for a failed command (--status N)
+      --no-input         never prompt (used by the shell integration)
+      --verbose          more detail on errors
+  -h, --help             show this help
+  -V, --version          show version
+
+Exit codes: 0 ok, 1 blocked by the safety level, 2 usage, 3 no model,
+4 model failed to load, 5 no usable command, 130 cancelled.
+
+Set up a shell:  eval "$(cmdai init zsh)"   (then type a request and press Ctrl-G)
+`;
+
+/** Splits argv into a subcommand (if the first word names one) and its args. */
+export function route(argv: string[]): { sub?: string; args: string[] } {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") break;
+    if (arg.startsWith("-")) {
+      if (valueFlags.has(arg)) i++;
+      continue;
+    }
+    if (arg in subCommands) return { sub: arg, args: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+    break;
+  }
+  return { args: argv };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { sub, args } = route(argv);
+  const verbose = args.includes("--verbose");
+  try {
+    if (!sub) {
+      const before = args.indexOf("--") === -1 ? args : args.slice(0, args.indexOf("--"));
+      if (before.includes("--version") || before.includes("-V")) {
+        process.stdout.write(versionLine() + "\n");
+        return ExitCode.ok;
+      }
+      if (before.includes("--help") || before.includes("-h")) {
+        process.stdout.write(rootHelp);
+        return ExitCode.ok;
+      }
+    }
+    const { runCommand, showUsage } = await import("citty");
+    const { rejectUnknownFlags } = await import("./args.ts");
+    const command = sub ? (await subCommands[sub]!()).default : (await import("./commands/generate.ts")).default;
+    // Nested subcommands (`model pull`) check their own flags.
+    if (!command.subCommands) rejectUnknownFlags(args, (await resolveArgs(command)) ?? {});
+    if (sub && (args.includes("--help") || args.includes("-h"))) {
+      await showUsage(command);
+      return ExitCode.ok;
+    }
+    const { result } = await runCommand(command, { rawArgs: args });
+    return typeof result === "number" ? result : ExitCode.ok;
+  } catch (error) {
+    return await report(error, verbose);
+  }
+}
+
+async function resolveArgs(command: CommandDef<any>) {
+  const a = command.args;
+  return typeof a === "function" ? await a() : await a;
+}
+
+/** One line for the user; the stack only with --verbose. */
+export async function report(error: unknown, verbose: boolean): Promise<number> {
+  const { logger } = await import("./logger.ts");
+  if (error instanceof CmdaiError) {
+    logger.error(error.message);
+    if (verbose && error.cause) logger.error(String((error.cause as Error).stack ?? error.cause));
+    return error.exitCode;
+  }
+  const e = error as Error;
+  // citty's own usage errors (e.g. a missing required argument).
+  if (e?.name === "CLIError") {
+    logger.error(e.message);
+    return ExitCode.usage;
+  }
+  logger.error(`internal error: ${e?.message ?? String(error)}${verbose ? "" : " (run with --verbose for details)"}`);
+  if (verbose && e?.stack) process.stderr.write(e.stack + "\n");
+  return 70;
+}
