@@ -1,2 +1,113 @@
 import { defineCommand } from "citty";
-export default defineCommand({ run() { process.stdout.write("TODO\n"); } });
+import { existsSync } from "node:fs";
+import { jsonArg, oneOf, shellFromEnv, shells, verboseArg } from "../args.ts";
+import { CmdaiError, ExitCode, usageError } from "../errors.ts";
+import { logger, setVerbose } from "../logger.ts";
+
+export const generateArgs = {
+  model: { type: "string", alias: "m", description: "GGUF file or catalogue name", valueHint: "PATH|NAME" },
+  shell: { type: "string", description: "Target shell: bash, zsh, fish or sh", valueHint: "SHELL" },
+  level: { type: "string", description: "Safety level: strict, moderate or permissive" },
+  threads: { type: "string", description: "CPU threads for the model" },
+  explain: { type: "boolean", description: "Also ask for a one-line explanation" },
+  fix: { type: "string", description: "Propose a fix for this failed command", valueHint: "CMD" },
+  status: { type: "string", description: "Exit status of the failed command (with --fix)" },
+  input: { type: "boolean", default: true, description: "Allow prompts (--no-input never asks)" },
+  "max-chars": { type: "string", description: "Longest command accepted, in characters" },
+  ...jsonArg,
+  ...verboseArg,
+} as const;
+
+export default defineCommand({
+  meta: { name: "cmdai", description: "Turn a request into a shell command" },
+  args: generateArgs,
+  async run({ args }) {
+    setVerbose(Boolean(args.verbose));
+    const { normaliseRequest } = await import("../../generate/request.ts");
+    const request = args._.length || !args.fix ? normaliseRequest(args._) : "";
+    if (!request && !args.fix) throw usageError('nothing to do: give a request, e.g. cmdai "list files by size"');
+    const shell = oneOf(args.shell, shells, "--shell") ?? shellFromEnv();
+    const status = args.status === undefined ? undefined : Number(args.status);
+    if (status !== undefined && !Number.isInteger(status)) throw usageError("--status must be a whole number");
+    const maxChars = args["max-chars"] === undefined ? undefined : Number(args["max-chars"]);
+    if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= 8 && maxChars <= 4000))
+      throw usageError("--max-chars must be a whole number from 8 to 4000");
+
+    const { resolveSettings, modelPath } = await import("../../config/config.ts");
+    const { cacheDir } = await import("../../config/paths.ts");
+    const { settings } = resolveSettings(
+      { model: args.model, level: args.level, threads: args.threads },
+      (m) => logger.warn(m),
+    );
+    const model = modelPath(settings);
+    if (!existsSync(model.path)) {
+      const how = model.catalogueName
+        ? `run: cmdai model pull ${model.catalogueName}`
+        : "check the path, or run: cmdai model pull";
+      throw new CmdaiError(`no model at ${model.path}; ${how} (or pass --model FILE)`, ExitCode.noModel);
+    }
+
+    // Ctrl-C: leave quietly with the conventional status; nothing was printed.
+    process.once("SIGINT", () => process.exit(ExitCode.cancelled));
+
+    const { machineContext } = await import("../../context/probe.ts");
+    const { loadChecker } = await import("../../safety/index.ts");
+    const { LlamaBackend } = await import("../../backend/llama.ts");
+    const { runPipeline } = await import("../../generate/pipeline.ts");
+
+    const checkerReady = loadChecker();
+    const backend = await LlamaBackend.load({
+      modelPath: model.path,
+      threads: settings.threads,
+      log: (line) => logger.debug(`llama.cpp: ${line}`),
+    });
+    const machine = machineContext(cacheDir());
+    const checker = await checkerReady;
+    const outcome = await runPipeline(
+      {
+        request,
+        shell,
+        cwd: process.cwd(),
+        machine,
+        explain: Boolean(args.explain),
+        ...(args.fix ? { fix: { command: args.fix, ...(status !== undefined ? { status } : {}) } } : {}),
+        ...(maxChars ? { maxChars } : {}),
+      },
+      backend,
+      (cmd) => checker.check(cmd, { shell, level: settings.level }),
+    );
+    logger.debug(`model said: ${outcome.raw}`);
+
+    const worst = outcome.findings.find((f) => f.risk === outcome.risk) ?? outcome.findings[0];
+    const reason = worst ? `${worst.message}${worst.alternative ? ` (safer: ${worst.alternative})` : ""}` : "";
+    if (args.json) {
+      const total = performance.now();
+      process.stdout.write(
+        JSON.stringify({
+          cmd: outcome.blocked ? null : outcome.cmd,
+          risk: outcome.risk,
+          blocked: outcome.blocked,
+          findings: outcome.findings,
+          explanation: outcome.explanation ?? null,
+          model: backend.model,
+          timings_ms: {
+            load: round(backend.loadMs),
+            prompt: round(outcome.timings.prompt),
+            generate: round(outcome.timings.generate),
+            check: round(outcome.timings.check),
+            total: round(total),
+          },
+        }) + "\n",
+      );
+    }
+    if (outcome.blocked) {
+      logger.error(`blocked (${outcome.risk} risk at level ${settings.level}): ${reason}`);
+      return ExitCode.blocked;
+    }
+    if (outcome.risk !== "safe") logger.warn(`${outcome.risk} risk: ${reason}`);
+    if (!args.json) process.stdout.write(outcome.cmd + "\n");
+    return ExitCode.ok;
+  },
+});
+
+const round = (ms: number) => Math.round(ms * 10) / 10;

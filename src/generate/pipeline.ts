@@ -1,0 +1,56 @@
+import type { Backend } from "../backend/types.ts";
+import type { MachineContext } from "../context/probe.ts";
+import { buildPrompt, responseSchema, type PromptInput } from "../prompt/prompt.ts";
+import { parseResponse } from "../response/parse.ts";
+import type { CheckResult } from "../safety/index.ts";
+import { CmdaiError, ExitCode } from "../cli/errors.ts";
+
+export interface PipelineInput {
+  request: string;
+  shell: PromptInput["shell"];
+  cwd: string;
+  machine: MachineContext;
+  fix?: PromptInput["fix"];
+  explain?: boolean;
+  /** Longest command accepted from the model, in characters. */
+  maxChars?: number;
+  signal?: AbortSignal;
+}
+
+export interface Outcome extends CheckResult {
+  explanation?: string;
+  raw: string;
+  timings: { prompt: number; generate: number; check: number };
+  tokens: { prompt: number; generated: number };
+}
+
+export const defaultMaxChars = 300;
+
+/** Request → prompt → model → parsed command → safety verdict. */
+export async function runPipeline(
+  input: PipelineInput,
+  backend: Backend,
+  check: (cmd: string) => CheckResult,
+): Promise<Outcome> {
+  const prompt = buildPrompt(input);
+  const maxChars = input.maxChars ?? defaultMaxChars;
+  const generation = await backend.generate({
+    prompt,
+    schema: responseSchema(maxChars, input.explain),
+    // A token is at least one character; the grammar ends the string sooner.
+    maxTokens: maxChars + (input.explain ? 200 : 40),
+    signal: input.signal,
+  });
+  const parsed = parseResponse(generation.text);
+  if (!parsed) throw new CmdaiError("the model gave no usable command; try rephrasing the request", ExitCode.noCommand);
+  const started = performance.now();
+  const verdict = check(parsed.cmd);
+  const checkMs = performance.now() - started;
+  return {
+    ...verdict,
+    ...(parsed.explanation ? { explanation: parsed.explanation } : {}),
+    raw: generation.text,
+    timings: { ...generation.timings, check: checkMs },
+    tokens: generation.tokens,
+  };
+}
