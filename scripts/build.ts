@@ -96,7 +96,7 @@ const commit = Bun.spawnSync(["git", "rev-parse", "--short=10", "HEAD"], { cwd: 
 const started = performance.now();
 const result = await Bun.build({
   entrypoints: [entry],
-  compile: { target: target as Bun.Build.Target, outfile: values.outfile },
+  compile: { target: target as never, outfile: values.outfile },
   format: "esm",
   minify: true,
   bytecode: true,

@@ -46,8 +46,9 @@ async function loadRuntime(log: (line: string) => void): Promise<Llama> {
 }
 
 async function knownArchitectures(): Promise<Set<string>> {
-  const { GgufArchitectureType } = await importLlamaCpp();
-  return new Set(Object.values(GgufArchitectureType as Record<string, string>));
+  // A const enum in the typings, a plain object at run time.
+  const mod = (await importLlamaCpp()) as unknown as { GgufArchitectureType: Record<string, string> };
+  return new Set(Object.values(mod.GgufArchitectureType));
 }
 
 interface Slot {
@@ -94,7 +95,7 @@ export class LlamaBackend implements Backend {
       model = await llama.loadModel({ modelPath: options.modelPath });
     } catch (e) {
       const detail = logged.at(-1) ?? (e as Error).message;
-      throw new CmdaiError(`cannot load model ${options.modelPath}: ${detail}`, ExitCode.modelLoad, { cause: e });
+      throw new CmdaiError(`cannot load model ${options.modelPath}: ${detail}`, ExitCode.modelLoad, e);
     }
     const sequences = Math.max(1, options.sequences ?? 1);
     let context: LlamaContext;
@@ -107,7 +108,7 @@ export class LlamaBackend implements Backend {
       });
     } catch (e) {
       await model.dispose();
-      throw new CmdaiError(`cannot create a context for ${options.modelPath}: ${(e as Error).message}`, ExitCode.modelLoad, { cause: e });
+      throw new CmdaiError(`cannot create a context for ${options.modelPath}: ${(e as Error).message}`, ExitCode.modelLoad, e);
     }
     const { LlamaChatSession } = await importLlamaCpp();
     const slots: Slot[] = [];

@@ -28,7 +28,8 @@ export function rejectUnknownFlags(rawArgs: string[], def: ArgsDef) {
   for (const [name, arg] of Object.entries(def)) {
     if (arg.type === "positional") continue;
     const takesValue = arg.type === "string" || arg.type === "enum";
-    const aliases = arg.alias === undefined ? [] : Array.isArray(arg.alias) ? arg.alias : [arg.alias];
+    const alias = "alias" in arg ? arg.alias : undefined;
+    const aliases = alias === undefined ? [] : Array.isArray(alias) ? alias : [alias];
     for (const n of [name, ...aliases]) {
       known.set(n, takesValue);
       if (arg.type === "boolean") known.set(`no-${n}`, false);

@@ -16,8 +16,9 @@ export class CmdaiError extends Error {
   constructor(
     message: string,
     readonly exitCode: ExitCode = ExitCode.usage,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = "CmdaiError";
   }
 }

@@ -19,6 +19,7 @@ export const rootHelp = `cmdai: turn a request into a shell command, locally and
 
 Usage:
   cmdai [options] [--] <request...>    print a command for the request
+  cmdai [options] -                     read the request from stdin
   cmdai check [--json] [--level L] <command>
   cmdai init zsh|bash|fish [--key KEY] print the shell integration
   cmdai model list|pull|rm|verify|path  manage local models

@@ -24,7 +24,9 @@ export default defineCommand({
   async run({ args }) {
     setVerbose(Boolean(args.verbose));
     const { normaliseRequest } = await import("../../generate/request.ts");
-    const request = args._.length || !args.fix ? normaliseRequest(args._) : "";
+    // `cmdai -` reads the request from stdin (argv is limited to 128 KB a word).
+    const words = args._.length === 1 && args._[0] === "-" ? [await readStdin()] : args._;
+    const request = words.length || !args.fix ? normaliseRequest(words) : "";
     if (!request && !args.fix) throw usageError('nothing to do: give a request, e.g. cmdai "list files by size"');
     const shell = oneOf(args.shell, shells, "--shell") ?? shellFromEnv();
     const status = args.status === undefined ? undefined : Number(args.status);
@@ -111,3 +113,15 @@ export default defineCommand({
 });
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** Reads stdin, but stops early once it is clearly longer than any request. */
+async function readStdin(limit = 4 * 1024 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size > limit) break;
+  }
+  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+}

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { LlamaBackend } from "../src/backend/llama.ts";
+import { probeMachine } from "../src/context/probe.ts";
+import { runPipeline } from "../src/generate/pipeline.ts";
+import { buildPrompt, responseSchema } from "../src/prompt/prompt.ts";
+import { tinyModel } from "./helpers/model.ts";
+
+const machine = probeMachine();
+const requests = ["list files", "show disk usage", "find pdf files over 10MB", "count lines in all .ts files", "kill port 3000"];
+const promptFor = (request: string) => buildPrompt({ request, shell: "bash", cwd: "/home/u", machine });
+const generateIn = (b: LlamaBackend, request: string) =>
+  b.generate({ prompt: promptFor(request), schema: responseSchema(48), maxTokens: 80 }).then((g) => g.text);
+
+let backend: LlamaBackend;
+beforeAll(async () => {
+  backend = await LlamaBackend.load({ modelPath: await tinyModel() });
+});
+afterAll(() => backend?.dispose());
+
+describe("llama.cpp backend with a generated model", () => {
+  test("answers follow the JSON schema, with timings and token counts", async () => {
+    const g = await backend.generate({ prompt: promptFor("list files"), schema: responseSchema(48), maxTokens: 80 });
+    const parsed = JSON.parse(g.text);
+    expect(typeof parsed.cmd).toBe("string");
+    expect(parsed.cmd.length).toBeGreaterThan(0);
+    expect([...parsed.cmd].length).toBeLessThanOrEqual(48); // code points, as the grammar counts
+    expect(g.tokens.generated).toBeGreaterThan(0);
+    expect(g.timings.prompt).toBeGreaterThanOrEqual(0);
+    expect(g.timings.generate).toBeGreaterThanOrEqual(0);
+  });
+
+  test("tiny models run on one thread (threads chosen explicitly)", () => {
+    expect(backend.threads).toBe(1);
+  });
+
+  test("greedy decoding is deterministic for the same request", async () => {
+    expect(await generateIn(backend, "list files")).toBe(await generateIn(backend, "list files"));
+  });
+
+  test("five concurrent requests each get their own answer", async () => {
+    const alone: string[] = [];
+    for (const r of requests) alone.push(await generateIn(backend, r));
+    // Different prompts must give at least some different answers, or the test proves nothing.
+    expect(new Set(alone).size).toBeGreaterThan(1);
+    const together = await Promise.all(requests.map((r) => generateIn(backend, r)));
+    expect(together).toEqual(alone);
+  });
+
+  test("with two sequences, concurrent answers still belong to their requests", async () => {
+    const two = await LlamaBackend.load({ modelPath: await tinyModel(), sequences: 2 });
+    try {
+      const alone: string[] = [];
+      for (const r of requests) alone.push(await generateIn(two, r));
+      const together = await Promise.all(requests.map((r) => generateIn(two, r)));
+      // Batched evaluation may differ in the last float bits; each answer must
+      // still be the one its own request produces when run alone.
+      expect(together).toEqual(alone);
+    } finally {
+      await two.dispose();
+    }
+  });
+
+  test("the pipeline turns the model's answer into a checked command", async () => {
+    const seen: string[] = [];
+    const outcome = await runPipeline({ request: "list files", shell: "bash", cwd: "/tmp", machine, maxChars: 40 }, backend, (cmd) => {
+      seen.push(cmd);
+      return { cmd, risk: "moderate", blocked: false, findings: [] };
+    });
+    expect(seen).toEqual([outcome.cmd]);
+    expect(outcome.cmd).toBe(JSON.parse(outcome.raw).cmd.trim());
+    expect(outcome.risk).toBe("moderate");
+  });
+});

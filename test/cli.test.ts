@@ -1,0 +1,182 @@
+import { beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tinyModel } from "./helpers/model.ts";
+import { expectOneLineError, runCli, sandboxHome } from "./helpers/run.ts";
+
+let model = "";
+beforeAll(async () => {
+  model = await tinyModel();
+});
+
+describe("cmdai: usage and help", () => {
+  test("--help prints usage on stdout and nothing on stderr", async () => {
+    const r = await runCli(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Usage:");
+    expect(r.stdout).toContain("Exit codes");
+    expect(r.stderr).toBe("");
+  });
+
+  test("--version prints name, version, commit and target", async () => {
+    const r = await runCli(["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^cmdai \d+\.\d+\.\d+ \(\S+ (linux|darwin)-(x64|arm64)\)\n$/);
+  });
+
+  test("an empty request is a usage error (exit 2)", async () => {
+    for (const args of [[], [""], ["--", "   "]]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expectOneLineError(r, /nothing to do/);
+    }
+  });
+
+  test("an unknown flag is a usage error naming it", async () => {
+    const r = await runCli(["--modle", "x", "list files"]);
+    expect(r.code).toBe(2);
+    expectOneLineError(r, /unknown option --modle/);
+  });
+
+  test("`--` makes a subcommand name part of the request", async () => {
+    const r = await runCli(["--model", "/nonexistent/m.gguf", "--", "check", "disk", "space"]);
+    expect(r.code).toBe(3); // it went to generation, not to `cmdai check`
+  });
+});
+
+describe("cmdai: bad requests", () => {
+  test("a 1 MB request on stdin (`cmdai -`) is refused with its length", async () => {
+    const r = await runCli(["--model", model, "-"], { stdin: "x".repeat(1 << 20) });
+    expect(r.code).toBe(2);
+    expectOneLineError(r, /too long \(1048576 characters/);
+  });
+
+  test("a 100 KB request in argv is refused with its length", async () => {
+    const r = await runCli(["--model", model, "y".repeat(100_000)]);
+    expect(r.code).toBe(2);
+    expectOneLineError(r, /too long \(100000 characters/);
+  });
+
+  test("control characters are refused", async () => {
+    const r = await runCli(["--model", model, "list \x1b[31m files"]);
+    expect(r.code).toBe(2);
+    expectOneLineError(r, /control character \(\\x1b\)/);
+  });
+
+  test("invalid UTF-8 is refused", async () => {
+    const env = sandboxHome();
+    const r = await runCli(["-c", `exec "$0" "$1" --model "$2" -- "$(printf 'list \\377 files')"`, process.execPath, join(import.meta.dir, "..", "src", "main.ts"), model], {
+      exe: ["bash"],
+      env,
+    });
+    expect(r.code).toBe(2);
+    expectOneLineError(r, /not valid UTF-8/);
+  });
+});
+
+describe("cmdai: model problems", () => {
+  test("a missing model file names the path and how to get a model (exit 3)", async () => {
+    const r = await runCli(["--model", "/nonexistent/m.gguf", "list files"]);
+    expect(r.code).toBe(3);
+    expectOneLineError(r, /no model at \/nonexistent\/m\.gguf.*cmdai model pull/);
+  });
+
+  test("with no model installed, the message gives the exact pull command", async () => {
+    const r = await runCli(["list files"]);
+    expect(r.code).toBe(3);
+    expectOneLineError(r, /cmdai model pull qwen2\.5-coder-1\.5b/);
+  });
+
+  test("a file that is not a GGUF is exit 4, one line", async () => {
+    const env = sandboxHome();
+    const bad = join(env.HOME!, "notes.gguf");
+    writeFileSync(bad, "this is not a model\n".repeat(100));
+    const r = await runCli(["--model", bad, "list files"], { env });
+    expect(r.code).toBe(4);
+    expectOneLineError(r, /is not a GGUF model file/);
+  });
+
+  test("a truncated GGUF is exit 4 and says so", async () => {
+    const env = sandboxHome();
+    const bytes = readFileSync(model);
+    const cut = join(env.HOME!, "cut.gguf");
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const r = await runCli(["--model", cut, "list files"], { env });
+    expect(r.code).toBe(4);
+    expectOneLineError(r, /truncated/);
+  });
+
+  test("a GGUF of an unknown architecture is exit 4, not a crash", async () => {
+    const env = sandboxHome();
+    const bytes = Buffer.from(readFileSync(model));
+    // Rewrite the value of general.architecture ("llama") in place.
+    const key = bytes.indexOf("general.architecture");
+    const value = bytes.indexOf("llama", key + 20);
+    bytes.write("zzzzz", value, "latin1");
+    const odd = join(env.HOME!, "odd.gguf");
+    writeFileSync(odd, bytes);
+    const r = await runCli(["--model", odd, "list files"], { env });
+    expect(r.code).toBe(4);
+    expectOneLineError(r, /architecture "zzzzz"/);
+  });
+});
+
+describe("cmdai: generation with a generated model", () => {
+  test("prints one command line on stdout, identical to the --json cmd", async () => {
+    const env = sandboxHome();
+    const plain = await runCli(["--model", model, "--shell", "bash", "list files"], { env });
+    expect(plain.code).toBe(0);
+    const lines = plain.stdout.split("\n");
+    expect(lines.length).toBe(2);
+    expect(lines[0]!.length).toBeGreaterThan(0);
+    expect(lines[1]).toBe("");
+
+    const json = await runCli(["--model", model, "--shell", "bash", "--json", "list files"], { env });
+    expect(json.code).toBe(0);
+    const out = JSON.parse(json.stdout);
+    expect(out.cmd).toBe(lines[0]);
+    expect(Object.keys(out).sort()).toEqual(["blocked", "cmd", "explanation", "findings", "model", "risk", "timings_ms"]);
+    expect(out.model).toBe("tiny");
+    expect(["safe", "moderate", "high", "critical"]).toContain(out.risk);
+    for (const k of ["load", "prompt", "generate", "check", "total"]) expect(typeof out.timings_ms[k]).toBe("number");
+  });
+
+  test("settings come from the config file, env overrides it, a flag overrides both", async () => {
+    const env = sandboxHome();
+    mkdirSync(join(env.XDG_CONFIG_HOME!, "cmdai"), { recursive: true });
+    writeFileSync(join(env.XDG_CONFIG_HOME!, "cmdai", "config.toml"), `model = "${model}"\nlevel = "strict"\nthreads = 1\n`);
+    const fromFile = await runCli(["config", "--json"], { env });
+    const s = JSON.parse(fromFile.stdout).settings;
+    expect(s.model).toEqual({ value: model, source: "config" });
+    expect(s.level).toEqual({ value: "strict", source: "config" });
+    const fromEnv = await runCli(["config", "--json"], { env: { ...env, CMDAI_LEVEL: "permissive" } });
+    expect(JSON.parse(fromEnv.stdout).settings.level).toEqual({ value: "permissive", source: "env" });
+    // The configured model is used without --model.
+    const r = await runCli(["list files"], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().length).toBeGreaterThan(0);
+  });
+
+  test("a broken config file is one clear line and exit 2", async () => {
+    const env = sandboxHome();
+    mkdirSync(join(env.XDG_CONFIG_HOME!, "cmdai"), { recursive: true });
+    writeFileSync(join(env.XDG_CONFIG_HOME!, "cmdai", "config.toml"), `level = "strict\n`);
+    const r = await runCli(["--model", model, "list files"], { env });
+    expect(r.code).toBe(2);
+    expectOneLineError(r, /config\.toml is not valid TOML/);
+  });
+
+  test("generation works with the network switched off", async () => {
+    const probe = Bun.spawnSync(["unshare", "-n", "true"]);
+    if (probe.exitCode !== 0) throw new Error("unshare -n is unavailable here: cannot prove offline generation");
+    const env = sandboxHome();
+    const online = await runCli(["--model", model, "find big files"], { env });
+    const offline = await runCli(["-n", process.execPath, join(import.meta.dir, "..", "src", "main.ts"), "--model", model, "find big files"], {
+      exe: ["unshare"],
+      env,
+    });
+    expect(offline.code).toBe(0);
+    expect(offline.stdout).toBe(online.stdout);
+  });
+});
