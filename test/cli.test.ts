@@ -76,10 +76,10 @@ describe("cmdai: bad requests", () => {
 });
 
 describe("cmdai: model problems", () => {
-  test("a missing model file names the path and how to get a model (exit 3)", async () => {
+  test("a missing --model file names the path and the catalogue models (exit 3)", async () => {
     const r = await runCli(["--model", "/nonexistent/m.gguf", "list files"]);
     expect(r.code).toBe(3);
-    expectOneLineError(r, /no model at \/nonexistent\/m\.gguf.*cmdai model pull/);
+    expectOneLineError(r, /model file not found: \/nonexistent\/m\.gguf/);
   });
 
   test("with no model installed, the message gives the exact pull command", async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 // Model shapes for generated test models: tensors, hyperparameters and a
 // byte-level BPE vocabulary (the Qwen2.5 tokenizer style) that llama.cpp loads.
 
@@ -215,6 +216,108 @@ function learnMerges(maxMerges: number): [string, string][] {
   return merges;
 }
 
+/**
+ * Merges for a full-size vocabulary, learned by real BPE training over a real
+ * corpus: tldr-pages' descriptions and commands when ../shared is beside the
+ * repo (CC BY 4.0; read, not shipped), else the built-in corpus. Real Qwen2.5
+ * packs about four characters of English or shell into a token; a toy
+ * vocabulary would double the prompt's tokens and overstate prompt time.
+ */
+function trainedMerges(maxMerges: number): [string, string][] {
+  const corpusFile = new URL("../../../shared/bench/tldr/tldr_en_common_linux_osx.jsonl", import.meta.url);
+  let text = CORPUS;
+  try {
+    for (const line of readFileSync(corpusFile, "utf8").split("\n")) {
+      if (!line) continue;
+      const j = JSON.parse(line) as { nl: string; cmd: string };
+      text += `\n${j.nl}\n{"cmd": ${JSON.stringify(j.cmd)}}`;
+    }
+  } catch {
+    // No corpus: the built-in one still gives a valid, less compact vocabulary.
+  }
+  const counts = new Map<string, number>();
+  for (const piece of text.match(PRE_SPLIT) ?? []) {
+    const bl = byteLevel(piece);
+    counts.set(bl, (counts.get(bl) ?? 0) + 1);
+  }
+  const words = [...counts].map(([w, n]) => ({ syms: Array.from(w), n }));
+
+  // Pair counts, the words each pair occurs in, and a lazy max-heap of pairs.
+  const pairCount = new Map<string, number>();
+  const pairWords = new Map<string, Set<number>>();
+  const addPairs = (wi: number, sign: 1 | -1) => {
+    const { syms, n } = words[wi]!;
+    for (let i = 0; i + 1 < syms.length; i++) {
+      const key = syms[i] + " " + syms[i + 1];
+      pairCount.set(key, (pairCount.get(key) ?? 0) + sign * n);
+      if (sign > 0) {
+        let set = pairWords.get(key);
+        if (!set) pairWords.set(key, (set = new Set()));
+        set.add(wi);
+      }
+    }
+  };
+  words.forEach((_, wi) => addPairs(wi, 1));
+  const heap: [number, string][] = [];
+  const push = (item: [number, string]) => {
+    heap.push(item);
+    for (let i = heap.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (!better(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  };
+  const better = (a: [number, string], b: [number, string]) => a[0] > b[0] || (a[0] === b[0] && a[1] < b[1]);
+  const pop = () => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length) {
+      heap[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && better(heap[l]!, heap[m]!)) m = l;
+        if (r < heap.length && better(heap[r]!, heap[m]!)) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        i = m;
+      }
+    }
+    return top;
+  };
+  for (const [key, n] of pairCount) push([n, key]);
+
+  const merges: [string, string][] = [];
+  while (merges.length < maxMerges && heap.length) {
+    const [n, key] = pop();
+    if (pairCount.get(key) !== n) continue; // stale entry
+    if (n < 2) break;
+    const [a, b] = key.split(" ") as [string, string];
+    merges.push([a, b]);
+    const touched = new Set<string>();
+    for (const wi of pairWords.get(key) ?? []) {
+      const w = words[wi]!;
+      addPairs(wi, -1);
+      const out: string[] = [];
+      for (let i = 0; i < w.syms.length; i++) {
+        if (i + 1 < w.syms.length && w.syms[i] === a && w.syms[i + 1] === b) {
+          out.push(a + b);
+          i++;
+        } else out.push(w.syms[i]!);
+      }
+      w.syms = out;
+      addPairs(wi, 1);
+      for (let i = 0; i + 1 < out.length; i++) touched.add(out[i] + " " + out[i + 1]);
+    }
+    pairWords.delete(key);
+    pairCount.delete(key);
+    for (const t of touched) push([pairCount.get(t) ?? 0, t]);
+  }
+  return merges;
+}
+
 /** Filler token text for id `i`: unique lowercase pseudo-words, half with a leading space (Ġ). */
 function fillerText(i: number): string {
   let s = "";
@@ -232,7 +335,8 @@ export function buildVocab(shape: Shape): Vocab {
   const seen = new Set(tokens);
   const merges: string[] = [];
   const room = shape.specialBase - tokens.length;
-  for (const [a, b] of learnMerges(Math.min(2000, room))) {
+  const learned = shape.vocabSize > 100_000 ? trainedMerges(Math.min(60_000, room)) : learnMerges(Math.min(2000, room));
+  for (const [a, b] of learned) {
     merges.push(`${a} ${b}`);
     if (!seen.has(a + b)) { seen.add(a + b); tokens.push(a + b); }
   }

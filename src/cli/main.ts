@@ -74,13 +74,18 @@ export async function main(argv: string[]): Promise<number> {
         return ExitCode.ok;
       }
     }
-    const { runCommand, showUsage } = await import("citty");
+    const { runCommand, renderUsage } = await import("citty");
     const { rejectUnknownFlags } = await import("./args.ts");
     const command = sub ? (await subCommands[sub]!()).default : (await import("./commands/generate.ts")).default;
     // Nested subcommands (`model pull`) check their own flags.
     if (!command.subCommands) rejectUnknownFlags(args, (await resolveArgs(command)) ?? {});
     if (sub && (args.includes("--help") || args.includes("-h"))) {
-      await showUsage(command);
+      // `cmdai model pull --help` shows pull's usage, not model's.
+      const nested = await resolveNested(command, args);
+      let usage = await (nested ? renderUsage(nested, command) : renderUsage(command));
+      const plain = !process.stdout.isTTY || Boolean(process.env.NO_COLOR) || process.env.TERM === "dumb";
+      if (plain) usage = usage.replace(/\x1b\[[0-9;]*m/g, "");
+      process.stdout.write(usage.replace(/(USAGE(?:\x1b\[[0-9;]*m)* (?:\x1b\[[0-9;]*m)*)/, "$1cmdai ") + "\n");
       return ExitCode.ok;
     }
     const { result } = await runCommand(command, { rawArgs: args });
@@ -88,6 +93,14 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return await report(error, verbose);
   }
+}
+
+async function resolveNested(command: CommandDef<any>, args: string[]): Promise<CommandDef<any> | undefined> {
+  const subs = typeof command.subCommands === "function" ? await command.subCommands() : await command.subCommands;
+  const word = args.find((a) => !a.startsWith("-"));
+  const entry = subs && word ? subs[word] : undefined;
+  if (!entry) return undefined;
+  return typeof entry === "function" ? await entry() : await entry;
 }
 
 async function resolveArgs(command: CommandDef<any>) {

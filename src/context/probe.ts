@@ -13,12 +13,12 @@ export interface MachineContext {
   tools: string[];
 }
 
-// Tools that change what the best command is. Probed once, then cached.
+// Tools whose presence changes what the best command is. Near-universal ones
+// (git, curl, python3, ...) are left out: each name costs prompt tokens.
 export const probedTools = [
-  "fd", "fdfind", "rg", "jq", "yq", "fzf", "bat", "eza", "tree", "git", "docker", "podman",
-  "kubectl", "python3", "node", "curl", "wget", "rsync", "zip", "unzip", "7z", "ffmpeg",
-  "convert", "magick", "lsof", "ss", "ip", "systemctl", "brew", "apt", "dnf", "pacman", "apk",
-  "gsed", "gawk", "gfind", "pv", "parallel", "xclip", "wl-copy", "pbcopy",
+  "fd", "fdfind", "rg", "jq", "yq", "fzf", "bat", "eza", "tree", "rsync", "7z", "ffmpeg",
+  "convert", "magick", "docker", "podman", "kubectl", "systemctl", "brew", "apt", "dnf",
+  "pacman", "apk", "gsed", "gawk", "gfind", "pv", "parallel", "xclip", "wl-copy", "pbcopy",
 ] as const;
 
 const osName = (p: string): MachineContext["os"] =>

@@ -1,5 +1,4 @@
 import { defineCommand } from "citty";
-import { existsSync } from "node:fs";
 import { jsonArg, oneOf, shellFromEnv, shells, verboseArg } from "../args.ts";
 import { CmdaiError, ExitCode, usageError } from "../errors.ts";
 import { logger, setVerbose } from "../logger.ts";
@@ -35,19 +34,15 @@ export default defineCommand({
     if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= 8 && maxChars <= 4000))
       throw usageError("--max-chars must be a whole number from 8 to 4000");
 
-    const { resolveSettings, modelPath } = await import("../../config/config.ts");
+    const { resolveSettings } = await import("../../config/config.ts");
     const { cacheDir } = await import("../../config/paths.ts");
     const { settings } = resolveSettings(
       { model: args.model, level: args.level, threads: args.threads },
       (m) => logger.warn(m),
     );
-    const model = modelPath(settings);
-    if (!existsSync(model.path)) {
-      const how = model.catalogueName
-        ? `run: cmdai model pull ${model.catalogueName}`
-        : "check the path, or run: cmdai model pull";
-      throw new CmdaiError(`no model at ${model.path}; ${how} (or pass --model FILE)`, ExitCode.noModel);
-    }
+    // A missing default model is offered for download on a terminal (first run).
+    const { ensureModel } = await import("../../models/first-run.ts");
+    const modelFile = await ensureModel({ settings, interactive: args.input !== false, json: Boolean(args.json) });
 
     // Ctrl-C: leave quietly with the conventional status; nothing was printed.
     process.once("SIGINT", () => process.exit(ExitCode.cancelled));
@@ -59,7 +54,7 @@ export default defineCommand({
 
     const checkerReady = loadChecker();
     const backend = await LlamaBackend.load({
-      modelPath: model.path,
+      modelPath: modelFile,
       threads: settings.threads,
       log: (line) => logger.debug(`llama.cpp: ${line}`),
     });

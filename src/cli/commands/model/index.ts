@@ -1,10 +1,31 @@
-import { defineCommand } from "citty";
-import { CmdaiError } from "../../errors.ts";
+import { defineCommand, renderUsage } from "citty";
+import { takeLeafExit } from "./_shared.ts";
+import { ExitCode } from "../../errors.ts";
 
-// Placeholder until its issue lands: fails clearly rather than pretending.
-export default defineCommand({
-  meta: { name: "model", description: "not available yet" },
-  run() {
-    throw new CmdaiError("'cmdai model' is not available in this build yet");
+// `cmdai model`: only lazy subcommands; each one loads when named.
+const rm = () => import("./rm.ts").then((m) => m.default);
+
+const model = defineCommand({
+  meta: { name: "model", description: "Manage local models: list, pull, rm, verify, path" },
+  subCommands: {
+    list: () => import("./list.ts").then((m) => m.default),
+    pull: () => import("./pull.ts").then((m) => m.default),
+    rm,
+    remove: rm,
+    verify: () => import("./verify.ts").then((m) => m.default),
+    path: () => import("./path.ts").then((m) => m.default),
+  },
+  setup() {
+    takeLeafExit();
+  },
+  // Runs after a subcommand (citty's order): return its exit code. Alone
+  // (`cmdai model`), show the usage on stderr: a usage error.
+  async run() {
+    const code = takeLeafExit();
+    if (code !== undefined) return code;
+    process.stderr.write((await renderUsage(model)) + "\n");
+    return ExitCode.usage;
   },
 });
+
+export default model;

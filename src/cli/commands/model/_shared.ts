@@ -1,0 +1,43 @@
+import { defineCommand, type ArgsDef, type CommandDef } from "citty";
+import { jsonArg, rejectUnknownFlags, verboseArg } from "../../args.ts";
+import { logger, setVerbose } from "../../logger.ts";
+import { resolveSettings, type Settings } from "../../../config/config.ts";
+
+// citty drops a nested command's return value, so each leaf records its exit
+// code here and `model` (the parent, whose run follows the leaf's) returns it.
+let leafExit: number | undefined;
+export const takeLeafExit = () => {
+  const code = leafExit;
+  leafExit = undefined;
+  return code;
+};
+
+export const commonArgs = { ...jsonArg, ...verboseArg } as const satisfies ArgsDef;
+
+export interface LeafContext<A> {
+  args: A;
+  settings: Settings;
+}
+
+/** A `model` subcommand: checks its flags, resolves settings, records its exit code. */
+export function leaf<const A extends ArgsDef>(def: {
+  name: string;
+  description: string;
+  args: A;
+  run: (ctx: LeafContext<Record<string, any>>) => Promise<number | void> | number | void;
+}): CommandDef<A> {
+  return defineCommand({
+    meta: { name: def.name, description: def.description },
+    args: def.args,
+    async run({ args, rawArgs }) {
+      rejectUnknownFlags(rawArgs, def.args);
+      if (args.verbose) setVerbose(true);
+      const { settings } = resolveSettings({}, (m) => logger.warn(m));
+      leafExit = (await def.run({ args: args as Record<string, any>, settings })) ?? 0;
+      return leafExit;
+    },
+  });
+}
+
+export const out = (text: string) => process.stdout.write(text.endsWith("\n") ? text : text + "\n");
+export const outJson = (value: unknown) => process.stdout.write(JSON.stringify(value) + "\n");

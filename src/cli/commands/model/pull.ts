@@ -1,0 +1,41 @@
+import { CmdaiError, ExitCode } from "../../errors.ts";
+import { commonArgs, leaf, out, outJson } from "./_shared.ts";
+
+export default leaf({
+  name: "pull",
+  description: "Download a model (catalogue name or https URL), resuming and verifying",
+  args: {
+    name: { type: "positional", required: false, description: "Catalogue name or URL (default: the configured model)" },
+    sha256: { type: "string", description: "Expected SHA-256 (required for a URL unless the server sends X-Linked-Etag)" },
+    force: { type: "boolean", description: "Download again even if a verified copy is present" },
+    ...commonArgs,
+  },
+  async run({ args, settings }) {
+    const { resolvePullTarget, pull } = await import("../../../models/pull.ts");
+    const { createProgress, progressMode } = await import("../../../models/progress.ts");
+    const { withCancel } = await import("../../../models/cancel.ts");
+    const what: string = args.name ?? settings.model;
+    if (!args.name && settings.model.includes("/"))
+      throw new CmdaiError(`the configured model is a file (${settings.model}); name a model or URL to pull`, ExitCode.usage);
+    const target = resolvePullTarget(what, settings.model_dir, { sha256: args.sha256 });
+    const progress = createProgress({ label: target.name, mode: progressMode(Boolean(args.json)) });
+    try {
+      const r = await withCancel((signal) => pull(target, { signal, onEvent: progress, force: Boolean(args.force) }));
+      if (args.json)
+        outJson({
+          name: target.name,
+          path: r.path,
+          sha256: r.sha256,
+          size: r.size,
+          verified_by: r.verifiedBy,
+          downloaded: r.downloaded,
+          resumed_from: r.resumedFrom,
+          already_present: r.alreadyPresent,
+        });
+      else out(r.path);
+      return 0;
+    } finally {
+      progress.clear();
+    }
+  },
+});

@@ -1,0 +1,64 @@
+import { CmdaiError, ExitCode } from "../../errors.ts";
+import { logger } from "../../logger.ts";
+import { commonArgs, leaf, out, outJson } from "./_shared.ts";
+
+// Re-hashes installed models and compares with the pinned digest (catalogue)
+// or the one recorded when the file was downloaded and verified.
+export default leaf({
+  name: "verify",
+  description: "Re-check installed models against their SHA-256",
+  args: {
+    name: { type: "positional", required: false, description: "Catalogue name or file name (default: every installed model)" },
+    ...commonArgs,
+  },
+  async run({ args, settings }) {
+    const { scanModels, findInstalled } = await import("../../../models/store.ts");
+    const { sha256File } = await import("../../../models/hash.ts");
+    let models;
+    if (args.name) {
+      const m = findInstalled(settings.model_dir, args.name);
+      if (!m || m.size === undefined)
+        throw new CmdaiError(
+          `${args.name} is not installed${m?.entry ? `; run: cmdai model pull ${m.entry.name}` : ""}`,
+          ExitCode.noModel,
+        );
+      models = [m];
+    } else {
+      models = scanModels(settings.model_dir).filter((m) => m.size !== undefined);
+      if (models.length === 0)
+        throw new CmdaiError(`no model installed in ${settings.model_dir}; run: cmdai model pull`, ExitCode.noModel);
+    }
+    const results = models.map((m) => {
+      const expected = m.entry?.sha256 ?? m.recordedSha256;
+      const actual = sha256File(m.path);
+      const status = !expected ? "unknown" : actual === expected ? "ok" : "mismatch";
+      return { name: m.name, path: m.path, catalogue: m.entry !== undefined, status, expected, actual };
+    });
+    if (args.json) outJson({ ok: results.every((r) => r.status === "ok"), models: results });
+    else
+      out(
+        results
+          .map((r) =>
+            r.status === "ok"
+              ? `${r.name}: OK (sha256 ${r.actual})`
+              : r.status === "mismatch"
+                ? `${r.name}: FAILED (expected sha256 ${r.expected}, got ${r.actual})`
+                : `${r.name}: UNKNOWN (sha256 ${r.actual}; no recorded digest to compare with)`,
+          )
+          .join("\n"),
+      );
+    const bad = results.filter((r) => r.status === "mismatch");
+    const unknown = results.filter((r) => r.status === "unknown");
+    if (bad.length) {
+      logger.error(
+        `${bad.map((r) => r.name).join(", ")} failed verification; download again with: cmdai model pull ${bad[0]!.catalogue ? bad[0]!.name : "<URL> --sha256 HEX"} --force`,
+      );
+      return ExitCode.blocked; // 1, like sha256sum -c
+    }
+    if (unknown.length) {
+      logger.warn(`${unknown.map((r) => r.name).join(", ")}: no known digest (not downloaded by cmdai); cannot verify`);
+      return ExitCode.blocked;
+    }
+    return 0;
+  },
+});

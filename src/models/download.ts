@@ -1,0 +1,705 @@
+import {
+  closeSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { fdatasync } from "node:fs";
+import { statfs } from "node:fs/promises";
+import { basename, dirname } from "node:path";
+import { ofetch } from "ofetch";
+import { CmdaiError, ExitCode } from "../cli/errors.ts";
+import { version } from "../cli/build-info.ts";
+import { formatBytes } from "./format.ts";
+import { hashFileInto, isSha256, newSha256, sha256File, type Sha256 } from "./hash.ts";
+import { acquireLock } from "./lock.ts";
+import { proxyFor } from "./proxy.ts";
+import {
+  chmodQuietly,
+  ensureModelDir,
+  fileSize,
+  lockPath,
+  metaPath,
+  partPath,
+  readRecordedSha,
+  removeQuietly,
+  writeRecordedSha,
+} from "./store.ts";
+
+// The resumable, verifying downloader. Bytes stream into `<dest>.part` and
+// through a native SHA-256 at the same time, so there is no second pass over
+// the file; a resumed download re-hashes only what is already on disk, once.
+// `<dest>` appears (by rename) only after the digest matched, so the final path
+// never holds a partial or corrupt model.
+
+export type DownloadEvent =
+  | { type: "waiting"; pid?: number }
+  | { type: "rehash"; bytes: number }
+  | { type: "start"; url: string; offset: number; total?: number; attempt: number }
+  | { type: "progress"; received: number; total?: number; bytesPerSec: number; etaSec?: number }
+  | { type: "retry"; attempt: number; delayMs: number; reason: string; received: number; total?: number }
+  | { type: "restart"; reason: string }
+  | { type: "verifying"; bytes: number }
+  | {
+      type: "done";
+      path: string;
+      sha256: string;
+      size: number;
+      downloaded: number;
+      resumedFrom: number;
+      alreadyPresent: boolean;
+      seconds: number;
+    };
+
+export interface DownloadOptions {
+  url: string;
+  /** Final path of the model file. */
+  dest: string;
+  /** Pinned SHA-256 (catalogue or --sha256). */
+  sha256?: string;
+  /** Pinned exact size in bytes. */
+  size?: number;
+  /** Refuse (before downloading) when no SHA-256 is known: neither pinned nor sent by the hub. */
+  requireHash?: boolean;
+  /** Download again even when a verified file is present. */
+  force?: boolean;
+  signal?: AbortSignal;
+  onEvent?: (e: DownloadEvent) => void;
+  /** Consecutive failed attempts without progress before giving up (default 6). */
+  retries?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** A Retry-After longer than this fails the download instead of waiting (default 5 min). */
+  retryAfterMaxMs?: number;
+  /** No byte for this long aborts the attempt and resumes (default 30 s). */
+  stallMs?: number;
+  progressIntervalMs?: number;
+  lockPollMs?: number;
+  lockStaleMs?: number;
+  /** Free bytes available in a directory (tests inject small numbers). */
+  freeSpace?: (dir: string) => Promise<number> | number;
+  /** Extra request headers for a given URL (e.g. a hub token, never sent cross-origin). */
+  headersFor?: (url: string) => Record<string, string> | undefined;
+  env?: Record<string, string | undefined>;
+}
+
+export interface DownloadResult {
+  path: string;
+  sha256: string;
+  size: number;
+  /** How the digest was checked: pinned, the hub's X-Linked-Etag, the record of an earlier download, or not at all. */
+  verifiedBy: "pinned" | "hub" | "recorded" | "unverified";
+  /** Bytes fetched over the network by this call. */
+  downloaded: number;
+  /** Bytes already on disk (a part file) when this call started. */
+  resumedFrom: number;
+  alreadyPresent: boolean;
+}
+
+export type DownloadErrorKind = "http" | "network" | "checksum" | "size" | "disk" | "nohash" | "cancelled";
+
+export class DownloadError extends CmdaiError {
+  constructor(
+    readonly kind: DownloadErrorKind,
+    message: string,
+    exitCode: ExitCode = ExitCode.noModel,
+  ) {
+    super(message, exitCode);
+    this.name = "DownloadError";
+  }
+}
+
+/** An attempt failed in a way worth retrying. */
+class RetryableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The server's validator changed or it sent something else: start the part again. */
+class RestartSignal extends Error {}
+
+interface PartMeta {
+  url: string;
+  etag?: string;
+  lastModified?: string;
+  /** SHA-256 the hub announced (X-Linked-Etag). */
+  linkedSha256?: string;
+  size?: number;
+  sha256?: string;
+}
+
+const redirects = new Set([301, 302, 303, 307, 308]);
+
+function readMeta(dest: string): PartMeta | undefined {
+  try {
+    const v = JSON.parse(readFileSync(metaPath(dest), "utf8"));
+    return typeof v?.url === "string" ? (v as PartMeta) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeMeta(dest: string, meta: PartMeta) {
+  const tmp = `${metaPath(dest)}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(meta) + "\n", { mode: 0o600 });
+  renameSync(tmp, metaPath(dest));
+}
+
+/** `"abc"`, `W/"abc"` → the SHA-256 inside, when it is one. */
+function shaFromEtag(value: string | null): string | undefined {
+  const v = value?.replace(/^W\//, "").replace(/"/g, "").trim().toLowerCase();
+  return v && isSha256(v) ? v : undefined;
+}
+
+function parseContentRange(value: string | null): { start: number; end: number; total?: number } | undefined {
+  const m = value?.match(/^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i);
+  if (!m) return undefined;
+  return { start: Number(m[1]), end: Number(m[2]), total: m[3] === "*" ? undefined : Number(m[3]) };
+}
+
+function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+const intHeader = (value: string | null) => (value && /^\d+$/.test(value.trim()) ? Number(value) : undefined);
+
+function sleep(ms: number, signal?: AbortSignal) {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+async function defaultFreeSpace(dir: string): Promise<number> {
+  const s = await statfs(dir);
+  return Number(s.bavail) * Number(s.bsize);
+}
+
+function describeNetworkError(e: unknown): string {
+  let err = e as { message?: string; code?: string; cause?: unknown };
+  // ofetch wraps the runtime's error; the cause says what actually happened.
+  if (err?.cause && typeof err.cause === "object") err = err.cause as typeof err;
+  const msg = String(err?.message ?? e).split("\n")[0]!;
+  return err?.code && !msg.includes(err.code) ? `${msg} (${err.code})` : msg;
+}
+
+/**
+ * Downloads `url` to `dest`, resuming, retrying and verifying. Holds a lock
+ * beside `dest` for the whole time. Throws DownloadError with a one-line message.
+ */
+export async function download(opts: DownloadOptions): Promise<DownloadResult> {
+  const dest = opts.dest;
+  ensureModelDir(dirname(dest));
+  const cancelled = () =>
+    new DownloadError(
+      "cancelled",
+      `download cancelled; run the same command to resume${keptNote(dest)}`,
+      ExitCode.cancelled,
+    );
+  let lock;
+  try {
+    lock = await acquireLock(lockPath(dest), {
+      signal: opts.signal,
+      pollMs: opts.lockPollMs,
+      staleMs: opts.lockStaleMs,
+      onWait: (h) => opts.onEvent?.({ type: "waiting", pid: h?.pid }),
+    });
+  } catch (e) {
+    if (opts.signal?.aborted) throw cancelled();
+    throw e;
+  }
+  try {
+    if (!opts.force) {
+      const present = alreadyPresent(opts);
+      if (present) {
+        opts.onEvent?.({
+          type: "done",
+          path: dest,
+          sha256: present.sha256,
+          size: present.size,
+          downloaded: 0,
+          resumedFrom: 0,
+          alreadyPresent: true,
+          seconds: 0,
+        });
+        return present;
+      }
+    }
+    return await new Transfer(opts).run();
+  } catch (e) {
+    if (opts.signal?.aborted && !(e instanceof DownloadError && e.kind !== "cancelled")) throw cancelled();
+    throw e;
+  } finally {
+    lock.release();
+  }
+}
+
+function keptNote(dest: string): string {
+  const n = fileSize(partPath(dest));
+  return n ? ` (${formatBytes(n)} kept in ${basename(partPath(dest))})` : "";
+}
+
+/** A complete file whose digest is recorded (or re-checked against the pin). */
+function alreadyPresent(opts: DownloadOptions): DownloadResult | undefined {
+  const size = fileSize(opts.dest);
+  if (size === undefined) return undefined;
+  if (opts.size !== undefined && size !== opts.size) return undefined;
+  let recorded = readRecordedSha(opts.dest);
+  if (opts.sha256) {
+    if (recorded !== opts.sha256) {
+      const actual = sha256File(opts.dest);
+      if (actual !== opts.sha256) return undefined;
+      writeRecordedSha(opts.dest, actual);
+      recorded = actual;
+    }
+  } else if (!recorded) return undefined;
+  return {
+    path: opts.dest,
+    sha256: recorded!,
+    size,
+    verifiedBy: opts.sha256 ? "pinned" : "recorded",
+    downloaded: 0,
+    resumedFrom: 0,
+    alreadyPresent: true,
+  };
+}
+
+class Transfer {
+  private readonly part: string;
+  private hasher: Sha256 = newSha256();
+  /** Bytes in the part file, all of them fed to `hasher`. */
+  private have = 0;
+  private meta: PartMeta | undefined;
+  private downloaded = 0;
+  private readonly resumedFrom: number;
+  private readonly started = performance.now();
+  private samples: [number, number][] = [];
+  private lastProgress = 0;
+  private readonly env: Record<string, string | undefined>;
+
+  constructor(private readonly o: DownloadOptions) {
+    this.part = partPath(o.dest);
+    this.env = o.env ?? process.env;
+    const meta = readMeta(o.dest);
+    const size = fileSize(this.part) ?? 0;
+    const usable =
+      size > 0 &&
+      meta !== undefined &&
+      meta.url === o.url &&
+      (!o.sha256 || !meta.sha256 || meta.sha256 === o.sha256) &&
+      (meta.size === undefined || size <= meta.size) &&
+      (o.size === undefined || meta.size === undefined || meta.size === o.size);
+    if (usable) {
+      this.meta = meta;
+      this.o.onEvent?.({ type: "rehash", bytes: size });
+      this.have = hashFileInto(this.hasher, this.part, size);
+    } else {
+      removeQuietly(this.part);
+      removeQuietly(metaPath(o.dest));
+    }
+    this.resumedFrom = this.have;
+  }
+
+  private emit(e: DownloadEvent) {
+    this.o.onEvent?.(e);
+  }
+
+  /** Drops the part file and the hash state: the next bytes start at 0. */
+  private reset(reason: string) {
+    if (this.have > 0) this.emit({ type: "restart", reason });
+    this.hasher = newSha256();
+    this.have = 0;
+    removeQuietly(this.part);
+    this.meta = undefined;
+    removeQuietly(metaPath(this.o.dest));
+  }
+
+  private expectedSha(): string | undefined {
+    return this.o.sha256 ?? this.meta?.linkedSha256;
+  }
+
+  async run(): Promise<DownloadResult> {
+    const o = this.o;
+    const retries = o.retries ?? 6;
+    const base = o.backoffBaseMs ?? 1000;
+    const max = o.backoffMaxMs ?? 30_000;
+    // Killed after the last byte but before the rename: nothing left to fetch.
+    if (this.meta?.size !== undefined && this.have === this.meta.size && this.expectedSha()) return this.finish();
+    let failures = 0;
+    let restarts = 0;
+    for (let attempt = 1; ; attempt++) {
+      o.signal?.throwIfAborted();
+      const before = this.downloaded;
+      try {
+        await this.attempt(attempt);
+        return this.finish();
+      } catch (e) {
+        if (e instanceof DownloadError) throw e;
+        if (o.signal?.aborted) throw e;
+        if (e instanceof RestartSignal) {
+          if (++restarts > 5) throw new DownloadError("http", `the server keeps changing ${o.url}; try again later`);
+          continue;
+        }
+        const progressed = this.downloaded > before;
+        failures = progressed ? 1 : failures + 1;
+        const reason = e instanceof RetryableError ? e.message : describeNetworkError(e);
+        if (failures > retries) {
+          throw new DownloadError(
+            "network",
+            `download failed after ${attempt} attempts: ${reason}; run the same command to resume${keptNote(o.dest)}`,
+          );
+        }
+        let delay: number;
+        const retryAfter = e instanceof RetryableError ? e.retryAfterMs : undefined;
+        if (retryAfter !== undefined) {
+          const cap = o.retryAfterMaxMs ?? 300_000;
+          if (retryAfter > cap)
+            throw new DownloadError(
+              "http",
+              `${reason}; the server asks to wait ${Math.ceil(retryAfter / 1000)} s: try again later${keptNote(o.dest)}`,
+            );
+          delay = retryAfter;
+        } else {
+          const ceiling = Math.min(max, base * 2 ** (failures - 1));
+          delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+        }
+        this.emit({ type: "retry", attempt, delayMs: delay, reason, received: this.have, total: this.meta?.size });
+        await sleep(delay, o.signal);
+      }
+    }
+  }
+
+  private headers(url: string, offset: number): Record<string, string> {
+    const h: Record<string, string> = {
+      "accept-encoding": "identity",
+      "user-agent": `cmdai/${version}`,
+      ...this.o.headersFor?.(url),
+    };
+    if (offset > 0) {
+      h.range = `bytes=${offset}-`;
+      const etag = this.meta?.etag;
+      // If-Range needs a strong validator; a date is the fallback.
+      if (etag && !etag.startsWith("W/")) h["if-range"] = etag;
+      else if (this.meta?.lastModified) h["if-range"] = this.meta.lastModified;
+    }
+    return h;
+  }
+
+  /** One HTTP exchange; returns when the body is complete, throws otherwise. */
+  private async attempt(attempt: number): Promise<void> {
+    const o = this.o;
+    const stallMs = o.stallMs ?? 30_000;
+    const ac = new AbortController();
+    const onUserAbort = () => ac.abort(o.signal!.reason);
+    o.signal?.addEventListener("abort", onUserAbort, { once: true });
+    let lastActivity = performance.now();
+    let stalled = false;
+    const watchdog = setInterval(
+      () => {
+        if (performance.now() - lastActivity > stallMs) {
+          stalled = true;
+          ac.abort(new Error("stalled"));
+        }
+      },
+      Math.max(20, Math.min(1000, stallMs / 4)),
+    );
+    let fd: number | undefined;
+    let flushing: Promise<void> | undefined;
+    let body:
+      | { read(): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }>; cancel(): Promise<void> }
+      | undefined;
+    try {
+      let url = o.url;
+      let offset = this.have;
+      let linkedSha: string | undefined;
+      let linkedSize: number | undefined;
+      let res: Response | undefined;
+      for (let hop = 0; hop <= 10; hop++) {
+        res = await ofetch.raw(url, {
+          method: "GET",
+          headers: this.headers(url, offset),
+          redirect: "manual",
+          retry: false,
+          ignoreResponseError: true,
+          responseType: "stream",
+          signal: ac.signal,
+          // Bun's fetch takes a proxy per request; `false` means a direct
+          // connection (otherwise Bun applies HTTP_PROXY even to loopback).
+          proxy: proxyFor(url, this.env) ?? false,
+        } as Parameters<typeof ofetch.raw>[1]);
+        lastActivity = performance.now();
+        linkedSha = shaFromEtag(res.headers.get("x-linked-etag")) ?? linkedSha;
+        linkedSize = intHeader(res.headers.get("x-linked-size")) ?? linkedSize;
+        if (!redirects.has(res.status) || !res.headers.get("location")) break;
+        await res.body?.cancel().catch(() => {});
+        url = new URL(res.headers.get("location")!, url).href;
+        if (hop === 10) throw new DownloadError("http", `too many redirects from ${o.url}`);
+        // The hub changed the file since the part was started: the part is of
+        // another file, and a Range on the new one would splice two files.
+        if (linkedSha && this.meta?.linkedSha256 && linkedSha !== this.meta.linkedSha256 && offset > 0) {
+          this.reset("the file changed on the server; starting again");
+          offset = 0;
+        }
+      }
+      res = res!;
+      if (linkedSha && this.meta?.linkedSha256 && linkedSha !== this.meta.linkedSha256 && offset > 0) {
+        await res.body?.cancel().catch(() => {});
+        this.reset("the file changed on the server; starting again");
+        throw new RestartSignal();
+      }
+      if (o.sha256 && linkedSha && linkedSha !== o.sha256) {
+        await res.body?.cancel().catch(() => {});
+        throw new DownloadError(
+          "checksum",
+          `the server offers a different file: its sha256 is ${linkedSha}, expected ${o.sha256}; nothing was downloaded`,
+        );
+      }
+      const status = res.status;
+      const etag = res.headers.get("etag") ?? undefined;
+      const lastModified = res.headers.get("last-modified") ?? undefined;
+      if (status === 416) {
+        await res.body?.cancel().catch(() => {});
+        if (offset > 0 && this.meta?.size === offset) return; // already complete
+        this.reset("the server refused the resume range; starting again");
+        throw new RestartSignal();
+      }
+      if (status === 401 || status === 403) {
+        await res.body?.cancel().catch(() => {});
+        throw new DownloadError(
+          "http",
+          `access denied (HTTP ${status}) for ${o.url}: the file is private or gated, or the mirror refuses it`,
+        );
+      }
+      if (status === 404 || status === 410) {
+        await res.body?.cancel().catch(() => {});
+        throw new DownloadError("http", `not found (HTTP ${status}): ${o.url}; check the name, URL or HF_ENDPOINT`);
+      }
+      if (status === 408 || status === 425 || status === 429 || status >= 500) {
+        await res.body?.cancel().catch(() => {});
+        throw new RetryableError(`server answered HTTP ${status}`, parseRetryAfter(res.headers.get("retry-after")));
+      }
+      if (status !== 200 && status !== 206) {
+        await res.body?.cancel().catch(() => {});
+        throw new DownloadError("http", `unexpected HTTP ${status} from ${url}`);
+      }
+
+      let total: number | undefined;
+      if (status === 206) {
+        const range = parseContentRange(res.headers.get("content-range"));
+        const changed = this.meta?.etag && etag && this.meta.etag !== etag;
+        if (!range || range.start !== offset || changed || (range.total && this.meta?.size && range.total !== this.meta.size)) {
+          await res.body?.cancel().catch(() => {});
+          this.reset(changed ? "the file changed on the server; starting again" : "the server sent another range; starting again");
+          throw new RestartSignal();
+        }
+        total = range.total;
+      } else {
+        if (offset > 0) {
+          this.reset("the server sent the whole file (it ignored the resume range, or the file changed); starting again");
+          offset = 0;
+        }
+        total = intHeader(res.headers.get("content-length"));
+      }
+
+      const expectedSize = o.size ?? linkedSize ?? this.meta?.size ?? total;
+      if (total !== undefined && expectedSize !== undefined && total !== expectedSize) {
+        await res.body?.cancel().catch(() => {});
+        throw new DownloadError(
+          "size",
+          `the server offers ${total} bytes but ${expectedSize} were expected for ${basename(o.dest)}; the file on the server changed or the mirror is wrong`,
+        );
+      }
+      const expectedSha = o.sha256 ?? linkedSha ?? (offset > 0 ? this.meta?.linkedSha256 : undefined);
+      if (o.requireHash && !expectedSha) {
+        await res.body?.cancel().catch(() => {});
+        throw new DownloadError(
+          "nohash",
+          `cannot verify ${o.url}: no SHA-256 is known for it (the server sends no X-Linked-Etag); pass --sha256 HEX`,
+          ExitCode.usage,
+        );
+      }
+      if (expectedSize !== undefined) {
+        const need = expectedSize - offset;
+        const free = await (o.freeSpace ?? defaultFreeSpace)(dirname(o.dest));
+        const reserve = 16 << 20;
+        if (free < need + reserve) {
+          await res.body?.cancel().catch(() => {});
+          throw new DownloadError(
+            "disk",
+            `not enough disk space in ${dirname(o.dest)}: ${formatBytes(need)} needed, ${formatBytes(free)} free`,
+          );
+        }
+      }
+
+      this.meta = {
+        url: o.url,
+        etag,
+        lastModified,
+        linkedSha256: linkedSha ?? (offset > 0 ? this.meta?.linkedSha256 : undefined),
+        size: expectedSize,
+        sha256: o.sha256,
+      };
+      writeMeta(o.dest, this.meta);
+      this.emit({ type: "start", url, offset, total: expectedSize, attempt });
+
+      fd = offset === 0 ? openSync(this.part, "w", 0o600) : openSync(this.part, "r+");
+      const file = fd;
+      // Flush to disk in the background as we go (a libuv thread), so the
+      // fsync before the rename waits only for the tail, not the whole file.
+      let flushedAt = offset;
+      const flushEvery = 64 << 20;
+      if (!res.body) {
+        if (expectedSize === undefined || expectedSize === offset) return;
+        throw new RetryableError("empty response body");
+      }
+      const reader = res.body.getReader() as NonNullable<typeof body>;
+      body = reader;
+      const interval = o.progressIntervalMs ?? 100;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        lastActivity = performance.now();
+        const chunk = value;
+        if (expectedSize !== undefined && this.have + chunk.length > expectedSize) {
+          this.reset("the server sent more bytes than expected");
+          throw new DownloadError(
+            "size",
+            `the server sent more than the expected ${expectedSize} bytes for ${basename(o.dest)}; the partial download was deleted`,
+          );
+        }
+        try {
+          let w = 0;
+          while (w < chunk.length) w += writeSync(fd, chunk, w, chunk.length - w, this.have + w);
+        } catch (e) {
+          try {
+            ftruncateSync(fd, this.have);
+          } catch {}
+          const code = (e as NodeJS.ErrnoException).code;
+          throw new DownloadError(
+            "disk",
+            code === "ENOSPC" || code === "EDQUOT"
+              ? `disk full while writing ${this.part}; free some space and run the same command to resume`
+              : `cannot write ${this.part}: ${(e as Error).message}`,
+          );
+        }
+        this.hasher.update(chunk);
+        this.have += chunk.length;
+        this.downloaded += chunk.length;
+        if (!flushing && this.have - flushedAt >= flushEvery) {
+          flushedAt = this.have;
+          flushing = new Promise<void>((resolve) => fdatasync(file, () => resolve())).finally(() => {
+            flushing = undefined;
+          });
+        }
+        if (lastActivity - this.lastProgress >= interval) this.progress(lastActivity, expectedSize);
+      }
+      if (expectedSize !== undefined && this.have < expectedSize) {
+        throw new RetryableError(
+          `connection closed at ${formatBytes(this.have)} of ${formatBytes(expectedSize)}`,
+        );
+      }
+      this.progress(performance.now(), expectedSize);
+    } catch (e) {
+      if (stalled && !(e instanceof DownloadError)) {
+        throw new RetryableError(`no data for ${Math.round(stallMs / 100) / 10} s (connection stalled)`);
+      }
+      throw e;
+    } finally {
+      clearInterval(watchdog);
+      o.signal?.removeEventListener("abort", onUserAbort);
+      if (body) body.cancel().catch(() => {});
+      if (flushing) await flushing;
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+
+  private progress(now: number, total: number | undefined) {
+    this.lastProgress = now;
+    this.samples.push([now, this.downloaded]);
+    while (this.samples.length > 2 && now - this.samples[0]![0] > 5000) this.samples.shift();
+    const [t0, b0] = this.samples[0]!;
+    const elapsed = (now - t0) / 1000;
+    const bytesPerSec =
+      elapsed > 0.05 ? (this.downloaded - b0) / elapsed : this.downloaded / Math.max(0.001, (now - this.started) / 1000);
+    const etaSec = total !== undefined && bytesPerSec > 0 ? (total - this.have) / bytesPerSec : undefined;
+    this.emit({ type: "progress", received: this.have, total, bytesPerSec, etaSec });
+  }
+
+  private finish(): DownloadResult {
+    const o = this.o;
+    this.emit({ type: "verifying", bytes: this.have });
+    const digest = this.hasher.digest("hex") as string;
+    const expected = this.expectedSha();
+    // The hash covers what this process streamed; the file must hold exactly that.
+    if (fileSize(this.part) !== this.have) {
+      this.reset("the partial file changed under us");
+      throw new DownloadError("checksum", `${this.part} was modified during the download; it was deleted, run the same command again`);
+    }
+    if (expected && digest !== expected) {
+      removeQuietly(this.part);
+      removeQuietly(metaPath(o.dest));
+      throw new DownloadError(
+        "checksum",
+        `checksum mismatch for ${basename(o.dest)}: expected sha256 ${expected}, got ${digest}; the partial download was deleted, run the same command to download it again`,
+      );
+    }
+    // Durable before it becomes visible under its final name.
+    const fd = openSync(this.part, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    chmodQuietly(this.part, 0o600);
+    writeRecordedSha(o.dest, digest);
+    renameSync(this.part, o.dest);
+    try {
+      const dfd = openSync(dirname(o.dest), "r");
+      try {
+        fsyncSync(dfd);
+      } finally {
+        closeSync(dfd);
+      }
+    } catch {}
+    removeQuietly(metaPath(o.dest));
+    const result: DownloadResult = {
+      path: o.dest,
+      sha256: digest,
+      size: this.have,
+      verifiedBy: o.sha256 ? "pinned" : expected ? "hub" : "unverified",
+      downloaded: this.downloaded,
+      resumedFrom: this.resumedFrom,
+      alreadyPresent: false,
+    };
+    this.emit({
+      type: "done",
+      path: o.dest,
+      sha256: digest,
+      size: this.have,
+      downloaded: this.downloaded,
+      resumedFrom: this.resumedFrom,
+      alreadyPresent: false,
+      seconds: (performance.now() - this.started) / 1000,
+    });
+    return result;
+  }
+}

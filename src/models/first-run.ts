@@ -1,0 +1,90 @@
+import { statSync } from "node:fs";
+import { CmdaiError, ExitCode } from "../cli/errors.ts";
+import { modelPath, type Settings } from "../config/config.ts";
+import { catalogue, findModel, type CatalogueEntry } from "./catalogue.ts";
+import { formatBytes } from "./format.ts";
+import { lockHolder } from "./lock.ts";
+import type { PullOptions } from "./pull.ts";
+import { lockPath } from "./store.ts";
+
+// First run: the configured model is a catalogue name whose file is missing.
+// On a terminal, ask once and download it with progress; otherwise fail with
+// one line that gives the exact command to run.
+
+export interface EnsureModelOptions {
+  settings: Settings;
+  /** False under --no-input (the shell integration): never prompt. */
+  interactive: boolean;
+  /** Progress as JSON lines on stderr. */
+  json?: boolean;
+  /** For tests: answer the question instead of reading the terminal. */
+  ask?: (question: string) => Promise<boolean>;
+  /** For tests: downloader options (timeouts, backoff). */
+  download?: PullOptions;
+}
+
+export const sizeText = (e: CatalogueEntry) => `${e.sizeExact ? "" : "~"}${formatBytes(e.size)}`;
+
+const isFile = (path: string) => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The path of a usable model file. Throws CmdaiError(ExitCode.noModel) with a
+ * one-line message naming the exact command when there is none.
+ */
+export async function ensureModel(opts: EnsureModelOptions): Promise<string> {
+  const { path, catalogueName } = modelPath(opts.settings);
+  if (!catalogueName) {
+    if (isFile(path)) return path;
+    const names = catalogue.map((m) => m.name).join(", ");
+    throw new CmdaiError(`model file not found: ${path} (give an existing GGUF file, or one of: ${names})`, ExitCode.noModel);
+  }
+  if (isFile(path)) return path;
+  const entry = findModel(catalogueName)!;
+  const command = `cmdai model pull ${entry.name}`;
+  const holder = lockHolder(lockPath(path));
+  const missing = holder
+    ? `${entry.name} is being downloaded by another cmdai (pid ${holder.pid}); wait for it, or run: ${command}`
+    : `no model found at ${path}; run: ${command} (${sizeText(entry)}), or pass --model FILE`;
+
+  const terminal = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  if (!opts.interactive || (!opts.ask && !terminal)) throw new CmdaiError(missing, ExitCode.noModel);
+  const question = `Download ${entry.name} (${sizeText(entry)}) now? [Y/n] `;
+  const yes = await (opts.ask ?? askTerminal)(question);
+  if (!yes) throw new CmdaiError(missing, ExitCode.noModel);
+
+  // The downloader (ofetch and friends) loads only when there is something to fetch.
+  const [{ pull, resolvePullTarget }, { createProgress, progressMode }, { withCancel }] = await Promise.all([
+    import("./pull.ts"),
+    import("./progress.ts"),
+    import("./cancel.ts"),
+  ]);
+  const target = resolvePullTarget(entry.name, opts.settings.model_dir);
+  const progress = createProgress({ label: entry.name, mode: progressMode(opts.json ?? false) });
+  try {
+    const result = await withCancel((signal) => pull(target, { signal, onEvent: progress, ...opts.download }));
+    return result.path;
+  } finally {
+    progress.clear();
+  }
+}
+
+async function askTerminal(question: string): Promise<boolean> {
+  const { createInterface } = await import("node:readline");
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    const answer = await new Promise<string | undefined>((resolve, reject) => {
+      rl.on("SIGINT", () => reject(new CmdaiError("cancelled", ExitCode.cancelled)));
+      rl.on("close", () => resolve(undefined)); // Ctrl-D
+      rl.question(`cmdai: ${question}`, resolve);
+    });
+    return answer !== undefined && /^\s*(y|yes)?\s*$/i.test(answer);
+  } finally {
+    rl.close();
+  }
+}

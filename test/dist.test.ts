@@ -1,0 +1,67 @@
+import { beforeAll, describe, expect, test } from "bun:test";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { tinyModel } from "./helpers/model.ts";
+import { distBinary, expectOneLineError, runCli } from "./helpers/run.ts";
+
+// The single-file executable, copied alone into an empty folder and run with
+// a minimal environment: no node_modules, no Bun, no repo beside it.
+let dir = "";
+let exe: string[] = [];
+let model = "";
+const minimalEnv = (home: string) => ({ HOME: home, PATH: "/usr/bin:/bin" });
+
+beforeAll(async () => {
+  if (!existsSync(distBinary)) throw new Error("dist/cmdai is missing: run `bun run build` (bun run test does)");
+  dir = mkdtempSync(join(tmpdir(), "cmdai-dist-"));
+  copyFileSync(distBinary, join(dir, "cmdai"));
+  Bun.spawnSync(["chmod", "755", join(dir, "cmdai")]);
+  exe = [join(dir, "cmdai")];
+  model = join(dir, "tiny.gguf");
+  copyFileSync(await tinyModel(), model);
+});
+
+describe("dist/cmdai, alone in a folder", () => {
+  test("--version and --help work", async () => {
+    const home = mkdtempSync(join(tmpdir(), "cmdai-h-"));
+    const v = await runCli(["--version"], { exe, env: minimalEnv(home), cwd: dir });
+    expect(v.code).toBe(0);
+    expect(v.stdout).toMatch(/^cmdai \d+\.\d+\.\d+ \([0-9a-f]+ linux-x64\)\n$/);
+    const h = await runCli(["--help"], { exe, env: minimalEnv(home), cwd: dir });
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain("Usage:");
+  });
+
+  test("generates a command with a generated model, same as from source", async () => {
+    const home = mkdtempSync(join(tmpdir(), "cmdai-h-"));
+    const r = await runCli(["--model", model, "--shell", "bash", "list files"], { exe, env: minimalEnv(home), cwd: dir });
+    expect(r.stderr).not.toContain("testBindingBinary");
+    expect(r.code).toBe(0);
+    const fromSource = await runCli(["--model", model, "--shell", "bash", "list files"], { cwd: dir });
+    expect(r.stdout).toBe(fromSource.stdout);
+  });
+
+  test("four simultaneous first runs unpack the natives once, safely", async () => {
+    const home = mkdtempSync(join(tmpdir(), "cmdai-h-"));
+    const runs = await Promise.all(
+      [1, 2, 3, 4].map(() => runCli(["--model", model, "--max-chars", "16", "show disk usage"], { exe, env: minimalEnv(home), cwd: dir })),
+    );
+    for (const r of runs) expect(r.code).toBe(0);
+    expect(new Set(runs.map((r) => r.stdout)).size).toBe(1);
+    const runtime = join(home, ".cache", "cmdai", "runtime");
+    const entries = readdirSync(runtime);
+    expect(entries.length).toBe(1); // no leftover temporary folders
+    expect(existsSync(join(runtime, entries[0]!, ".complete"))).toBe(true);
+  });
+
+  test("a file that is not a model is a clear error, not a native crash", async () => {
+    const home = mkdtempSync(join(tmpdir(), "cmdai-h-"));
+    mkdirSync(join(home, "m"));
+    const bad = join(home, "m", "x.gguf");
+    writeFileSync(bad, "GGUF" + "\0".repeat(64));
+    const r = await runCli(["--model", bad, "list files"], { exe, env: minimalEnv(home), cwd: dir });
+    expect(r.code).toBe(4);
+    expectOneLineError(r, /x\.gguf/);
+  });
+});
