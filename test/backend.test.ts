@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { LlamaBackend } from "../src/backend/llama.ts";
+import { LlamaBackend, autoThreads } from "../src/backend/llama.ts";
 import { probeMachine } from "../src/context/probe.ts";
 import { runPipeline } from "../src/generate/pipeline.ts";
 import { buildPrompt, responseSchema } from "../src/prompt/prompt.ts";
@@ -69,5 +69,21 @@ describe("llama.cpp backend with a generated model", () => {
     expect(seen).toEqual([outcome.cmd]);
     expect(outcome.cmd).toBe(JSON.parse(outcome.raw).cmd.trim());
     expect(outcome.risk).toBe("moderate");
+  });
+});
+
+describe("automatic thread count", () => {
+  const big = 300e6;
+  test("uses every physical core of an idle machine", () => {
+    expect(autoThreads(2, big, 0.1)).toBe(2);
+    expect(autoThreads(8, big, 0.4)).toBe(8);
+  });
+  test("leaves busy cores alone, but always keeps one thread", () => {
+    expect(autoThreads(2, big, 1.6)).toBe(1);
+    expect(autoThreads(8, big, 3)).toBe(5);
+    expect(autoThreads(2, big, 7)).toBe(1);
+  });
+  test("tiny models use one thread", () => {
+    expect(autoThreads(8, 1e6, 0)).toBe(1);
   });
 });

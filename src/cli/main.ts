@@ -29,7 +29,7 @@ Options:
   -m, --model PATH|NAME  GGUF file or catalogue name (env CMDAI_MODEL)
       --shell SHELL      bash, zsh, fish or sh (default: from $SHELL)
       --level LEVEL      strict, moderate or permissive (env CMDAI_LEVEL)
-      --threads N        CPU threads (default: physical cores; env CMDAI_THREADS)
+      --threads N        CPU threads (default: idle physical cores; env CMDAI_THREADS)
       --json             print one JSON object
       --explain          also ask the model for a one-line explanation
       --fix CMD          propose a fix for a failed command (--status N)

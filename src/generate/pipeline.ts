@@ -30,7 +30,7 @@ export const defaultMaxChars = 300;
 export async function runPipeline(
   input: PipelineInput,
   backend: Backend,
-  check: (cmd: string) => CheckResult,
+  check: (cmd: string) => CheckResult | Promise<CheckResult>,
 ): Promise<Outcome> {
   const prompt = buildPrompt(input);
   const maxChars = input.maxChars ?? defaultMaxChars;
@@ -44,7 +44,7 @@ export async function runPipeline(
   const parsed = parseResponse(generation.text);
   if (!parsed) throw new CmdaiError("the model gave no usable command; try rephrasing the request", ExitCode.noCommand);
   const started = performance.now();
-  const verdict = check(parsed.cmd);
+  const verdict = await check(parsed.cmd);
   const checkMs = performance.now() - started;
   return {
     ...verdict,

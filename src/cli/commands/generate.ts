@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { join } from "node:path";
 import { jsonArg, oneOf, shellFromEnv, shells, verboseArg } from "../args.ts";
 import { CmdaiError, ExitCode, usageError } from "../errors.ts";
 import { logger, setVerbose } from "../logger.ts";
@@ -52,14 +53,16 @@ export default defineCommand({
     const { LlamaBackend } = await import("../../backend/llama.ts");
     const { runPipeline } = await import("../../generate/pipeline.ts");
 
-    const checkerReady = loadChecker();
     const backend = await LlamaBackend.load({
       modelPath: modelFile,
       threads: settings.threads,
       log: (line) => logger.debug(`llama.cpp: ${line}`),
+      promptCacheDir: join(cacheDir(), "prompts"),
     });
+    // The parser's WASM compiles while the model generates (the JS thread is
+    // idle then). Loaded before the model instead, it raised peak RSS by ~130 MB.
+    const checkerReady = loadChecker();
     const machine = machineContext(cacheDir());
-    const checker = await checkerReady;
     const outcome = await runPipeline(
       {
         request,
@@ -71,7 +74,7 @@ export default defineCommand({
         ...(maxChars ? { maxChars } : {}),
       },
       backend,
-      (cmd) => checker.check(cmd, { shell, level: settings.level }),
+      async (cmd) => (await checkerReady).check(cmd, { shell, level: settings.level }),
     );
     logger.debug(`model said: ${outcome.raw}`);
 
