@@ -6,4 +6,11 @@ process.stdout.on?.("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(0);
 });
 
+// Ctrl-C: stop at once with the conventional status; nothing half-written
+// reaches stdout (the command is printed in one write at the very end).
+// A download installs its own handler, to keep its part file resumable.
+process.on("SIGINT", () => {
+  if (process.listenerCount("SIGINT") === 1) process.exit(130);
+});
+
 process.exitCode = await main(process.argv.slice(2));

@@ -180,3 +180,30 @@ describe("cmdai: generation with a generated model", () => {
     expect(offline.stdout).toBe(online.stdout);
   });
 });
+
+describe("cmdai: fix and cancel", () => {
+  test("--fix proposes a command for a failed one", async () => {
+    const r = await runCli(["--model", model, "--fix", "gti status", "--status", "127"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().length).toBeGreaterThan(0);
+  });
+
+  test("--status must be a number", async () => {
+    const r = await runCli(["--model", model, "--fix", "gti status", "--status", "x"]);
+    expect(r.code).toBe(2);
+    expectOneLineError(r, /--status must be a whole number/);
+  });
+
+  test("Ctrl-C while working exits 130 with nothing on stdout", async () => {
+    const proc = Bun.spawn([process.execPath, join(import.meta.dir, "..", "src", "main.ts"), "--model", model, "list files"], {
+      env: sandboxHome(),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    await Bun.sleep(40);
+    proc.kill("SIGINT");
+    const [stdout, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+    expect(stdout).toBe("");
+    expect(code === 130 || proc.signalCode === "SIGINT").toBe(true);
+  });
+});

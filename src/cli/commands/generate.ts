@@ -45,9 +45,6 @@ export default defineCommand({
     const { ensureModel } = await import("../../models/first-run.ts");
     const modelFile = await ensureModel({ settings, interactive: args.input !== false, json: Boolean(args.json) });
 
-    // Ctrl-C: leave quietly with the conventional status; nothing was printed.
-    process.once("SIGINT", () => process.exit(ExitCode.cancelled));
-
     const { machineContext } = await import("../../context/probe.ts");
     const { loadChecker } = await import("../../safety/index.ts");
     const { LlamaBackend } = await import("../../backend/llama.ts");
