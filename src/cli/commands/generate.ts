@@ -49,6 +49,7 @@ export default defineCommand({
     const { loadChecker } = await import("../../safety/index.ts");
     const { LlamaBackend } = await import("../../backend/llama.ts");
     const { runPipeline } = await import("../../generate/pipeline.ts");
+    const { toJson } = await import("./check.ts"); // same findings shape as `cmdai check --json`
 
     const backend = await LlamaBackend.load({
       modelPath: modelFile,
@@ -84,7 +85,7 @@ export default defineCommand({
           cmd: outcome.blocked ? null : outcome.cmd,
           risk: outcome.risk,
           blocked: outcome.blocked,
-          findings: outcome.findings,
+          findings: toJson(outcome).findings,
           explanation: outcome.explanation ?? null,
           model: backend.model,
           timings_ms: {

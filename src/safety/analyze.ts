@@ -1,0 +1,819 @@
+// Walks the tree-sitter syntax tree of one script and turns it into simple
+// commands (program + evaluated words + redirections + pipeline context), then
+// hands each one to the rules. Every statement kind is visited: lists,
+// pipelines, subshells, blocks, loops, functions, `$(…)`, backticks and `<(…)`.
+// Node kinds that are not known here are reported ("not provably safe"), never
+// skipped silently.
+import type { Node, Tree } from "./parser.ts";
+import { HOME, UNKNOWN, UNKNOWN_NONEMPTY, classifyPath, hasUnknown } from "./paths.ts";
+import { RULES, type RuleId } from "./rules.ts";
+import { judgeCommand, judgePipeline } from "./judge.ts";
+import { unwrap } from "./normalize.ts";
+import type { CheckShell, Finding } from "./types.ts";
+
+export interface Word {
+  /** Value after quote removal and the expansions we know; markers from paths.ts for the rest. */
+  text: string;
+  start: number;
+  end: number;
+  quoted: boolean;
+  /** Unquoted glob characters present. */
+  glob: boolean;
+  /** Contains an expansion whose value is unknown. */
+  dynamic: boolean;
+  /** Command and process substitutions inside the word, as pipelines of commands. */
+  subs: Cmd[][];
+  procSub?: boolean;
+  /** Synthetic word for "every file below base" (from `find … -exec`, `find | xargs`). */
+  tree?: { base: string; narrowed: boolean };
+  /** Exact source offset of text[0] when the word is one plain or single-quoted string. */
+  exactBase?: number;
+}
+
+export interface Redirect {
+  op: string;
+  fd: number | null;
+  target: Word | null;
+  start: number;
+  end: number;
+}
+
+export interface Cmd {
+  /** Program name after unwrapping (`/usr/bin/rm` → `rm`); "" if computed at run time. */
+  name: string;
+  argv: Word[];
+  args: Word[];
+  asRoot: boolean;
+  redirects: Redirect[];
+  /** Text fed on stdin by a heredoc or here-string: string if known, null if not, undefined if none. */
+  stdinText?: string | null;
+  start: number;
+  end: number;
+  background: boolean;
+  pipe?: { stages: Cmd[]; index: number };
+  /** Known working directory (after `cd DIR &&`). */
+  cwd?: string;
+  /** Inside the body of these functions. */
+  functions: string[];
+  compound?: boolean;
+  /** A redirection with no command at all (`> file`): truncates. */
+  bare?: boolean;
+  /** For a compound stage (subshell, block, loop): the commands inside it. */
+  inner?: Cmd[];
+  /** The heredoc/here-string word, for spans. */
+  stdinWord?: Word;
+}
+
+export interface AnalysisContext {
+  shell: CheckShell;
+  depth: number;
+  asRoot: boolean;
+  vars: Map<string, string>;
+  cwd?: string;
+  parse(text: string): Tree | null;
+}
+
+const MAX_DEPTH = 6;
+
+const STATEMENT_CONTAINERS = new Set([
+  "program", "compound_statement", "do_group", "if_statement", "elif_clause", "else_clause", "while_statement",
+  "for_statement", "c_style_for_statement", "case_statement", "case_item", "subshell",
+]);
+// Node kinds inside words and expressions that only need their substitutions visited.
+const EXPRESSION_KINDS = new Set([
+  "word", "string", "raw_string", "ansi_c_string", "translated_string", "concatenation", "simple_expansion",
+  "expansion", "arithmetic_expansion", "number", "brace_expression", "extglob_pattern", "binary_expression",
+  "unary_expression", "ternary_expression", "postfix_expression", "parenthesized_expression", "test_operator",
+  "variable_name", "special_variable_name", "regex", "array", "subscript", "string_content", "heredoc_body",
+  "heredoc_content", "heredoc_start", "heredoc_end", "file_descriptor", "command_name",
+]);
+
+export class Analysis {
+  findings: Finding[] = [];
+  vars: Map<string, string>;
+  cwd: string | undefined;
+  functions: string[] = [];
+  /** Open compound stages collecting the commands built inside them. */
+  private collectors: Cmd[][] = [];
+  /** Words that stay in the word list of a `for` loop etc. */
+  private parseErrorReported = false;
+
+  constructor(
+    readonly src: string,
+    readonly ctx: AnalysisContext,
+  ) {
+    this.vars = new Map(ctx.vars);
+    this.cwd = ctx.cwd;
+  }
+
+  // ---- reporting -------------------------------------------------------
+
+  report(rule: RuleId, start: number, end: number, detail?: string) {
+    const info = RULES[rule];
+    const message = detail ? `${info.message} (${detail})` : info.message;
+    const f: Finding = { rule, risk: info.risk, message, start, end };
+    if (info.alternative) f.alternative = info.alternative;
+    this.findings.push(f);
+  }
+
+  reportWord(rule: RuleId, w: { start: number; end: number }, detail?: string) {
+    this.report(rule, w.start, w.end, detail);
+  }
+
+  /**
+   * Checks a script found inside this one (`bash -c '…'`, `eval`, text piped
+   * into a shell). Offsets map back exactly when the script is a plain string
+   * in the source, else the whole span of the outer word is blamed.
+   */
+  nested(text: string, span: { start: number; end: number }, exactBase?: number, opts: { asRoot?: boolean } = {}) {
+    if (this.ctx.depth + 1 > MAX_DEPTH) {
+      this.report("parse.too-deep", span.start, span.end);
+      return [];
+    }
+    const inner = analyzeScript(text, {
+      ...this.ctx,
+      depth: this.ctx.depth + 1,
+      asRoot: opts.asRoot ?? this.ctx.asRoot,
+      vars: this.vars,
+      cwd: this.cwd,
+    });
+    const mapped = inner.map((f) =>
+      exactBase !== undefined && f.end <= text.length
+        ? { ...f, start: f.start + exactBase, end: f.end + exactBase }
+        : { ...f, start: span.start, end: span.end },
+    );
+    this.findings.push(...mapped);
+    return mapped;
+  }
+
+  // ---- statements -------------------------------------------------------
+
+  run(root: Node) {
+    if (root.hasError && !this.parseErrorReported) {
+      this.parseErrorReported = true;
+      const err = findError(root);
+      this.report("parse.error", err?.startIndex ?? 0, err?.endIndex ?? this.src.length);
+    }
+    this.visit(root);
+  }
+
+  visit(node: Node) {
+    switch (node.type) {
+      case "command":
+        this.pipeline([node], node);
+        return;
+      case "pipeline":
+        this.pipeline(node.namedChildren.filter(isNode), node);
+        return;
+      case "redirected_statement":
+        this.redirected(node);
+        return;
+      case "list":
+        this.list(node);
+        return;
+      case "negated_command":
+        for (const c of node.namedChildren) if (c) this.visit(c);
+        return;
+      case "subshell": {
+        const saved = { cwd: this.cwd, vars: new Map(this.vars) };
+        this.statements(node);
+        this.cwd = saved.cwd;
+        this.vars = saved.vars;
+        return;
+      }
+      case "function_definition":
+        this.functionDefinition(node);
+        return;
+      case "variable_assignment":
+        this.assign(node, true);
+        return;
+      case "variable_assignments":
+        for (const c of node.namedChildren) if (c) this.assign(c, true);
+        return;
+      case "declaration_command":
+        for (const c of node.namedChildren) {
+          if (!c) continue;
+          if (c.type === "variable_assignment") this.assign(c, true);
+          else this.scan(c);
+        }
+        return;
+      case "unset_command":
+        for (const c of node.namedChildren) {
+          if (!c) continue;
+          const w = this.word(c);
+          if (/^HIST(FILE|SIZE|FILESIZE)$/.test(w.text)) this.report("history.disable", node.startIndex, node.endIndex);
+          this.vars.delete(w.text);
+        }
+        return;
+      case "test_command":
+      case "comment":
+      case "command_substitution":
+      case "process_substitution":
+      case "file_redirect":
+      case "heredoc_redirect":
+      case "herestring_redirect":
+        this.scan(node);
+        return;
+      case "while_statement":
+        this.loop(node);
+        this.statements(node);
+        return;
+      case "ERROR":
+        this.statements(node);
+        return;
+      default:
+        if (STATEMENT_CONTAINERS.has(node.type)) {
+          this.statements(node);
+          return;
+        }
+        if (EXPRESSION_KINDS.has(node.type)) {
+          this.scan(node);
+          return;
+        }
+        this.report("parse.unknown-construct", node.startIndex, node.endIndex, node.type);
+        this.statements(node);
+    }
+  }
+
+  /** Visits the children of a container in order, tracking `cd` across `;`. */
+  private statements(node: Node) {
+    for (const c of node.namedChildren) {
+      if (!c) continue;
+      if (c.type === "command" || c.type === "pipeline" || c.type === "redirected_statement" || c.type === "list") {
+        this.visit(c);
+        this.afterStatement(c, ";");
+      } else this.visit(c);
+    }
+  }
+
+  private list(node: Node) {
+    const left = node.child(0);
+    const op = node.child(1)?.type ?? ";";
+    const right = node.child(2);
+    if (left) this.visit(left);
+    if (left) this.afterStatement(left, op);
+    if (right) this.visit(right);
+  }
+
+  /** `cd DIR && …` runs in DIR; `cd DIR; …` may run where we started if cd fails. */
+  private pendingCd: string | undefined;
+  private afterStatement(_node: Node, op: string) {
+    const cd = this.pendingCd;
+    this.pendingCd = undefined;
+    if (cd === undefined) return;
+    const { cls } = classifyPath(cd, this.cwd);
+    const alwaysExists = cls === "root" || cls === "home" || cls === "system";
+    if (op === "&&" || alwaysExists) this.cwd = hasUnknown(cd) ? undefined : normalizeCd(cd, this.cwd);
+    else if (op === "||") return;
+    else this.cwd = undefined;
+  }
+
+  private functionDefinition(node: Node) {
+    const name = node.childForFieldName("name")?.text ?? node.namedChild(0)?.text ?? "";
+    this.functions.push(name);
+    const body = node.childForFieldName("body") ?? node.namedChildren.find((c) => c && c.type !== "word");
+    if (body) this.visit(body);
+    this.functions.pop();
+  }
+
+  /** `while true; do … & done`: starts background jobs without end. */
+  private loop(node: Node) {
+    const cond = node.childForFieldName("condition");
+    const condText = cond?.text.trim() ?? "";
+    if (!/^(true|:|\[\s*1\s*\]|\(\(\s*1\s*\)\)|\[\[\s*1\s*\]\])\s*;?$/.test(condText)) return;
+    const body = node.childForFieldName("body");
+    if (body && containsBackground(body)) this.report("exec.process-flood", node.startIndex, node.endIndex);
+  }
+
+  private assign(node: Node, persist: boolean): [string, string] | undefined {
+    const name = node.childForFieldName("name")?.text ?? node.namedChild(0)?.text;
+    const valueNode = node.childForFieldName("value");
+    const value = valueNode ? this.word(valueNode) : undefined;
+    if (!name) return;
+    const text = value ? (value.dynamic && !value.text.replace(/[\uE000-\uE003]/g, "") ? value.text : value.text) : "";
+    if (persist) this.vars.set(name, text);
+    if (/^HIST(FILE|SIZE|FILESIZE)$/.test(name) && (text === "" || text === "0" || text === "/dev/null"))
+      this.report("history.disable", node.startIndex, node.endIndex);
+    return [name, text];
+  }
+
+  /** Visits substitutions found anywhere below a node that is not a statement. */
+  scan(node: Node) {
+    if (node.type === "command_substitution" || node.type === "process_substitution") {
+      this.substitution(node);
+      return;
+    }
+    for (const c of node.namedChildren) if (c) this.scan(c);
+  }
+
+  // ---- pipelines and commands -------------------------------------------
+
+  private redirected(node: Node) {
+    const body = node.childForFieldName("body");
+    const redirectNodes = node.namedChildren.filter((c): c is Node => !!c && c !== body && c.type.endsWith("redirect"));
+    if (body && (body.type === "command" || body.type === "pipeline")) {
+      this.pipeline(body.type === "pipeline" ? body.namedChildren.filter(isNode) : [body], node, redirectNodes);
+      return;
+    }
+    if (body && body.type === "redirected_statement") {
+      this.visit(body);
+    } else if (body) this.visit(body);
+    // Redirections of a block apply to all of it: judge them on a stand-in command.
+    const cmd = this.emptyCmd(node, isBackground(node));
+    cmd.bare = !body;
+    const extra: Node[] = [];
+    for (const r of redirectNodes) this.redirect(r, cmd, extra);
+    judgeCommand(cmd, this);
+    for (const e of extra) this.visit(e);
+  }
+
+  /** `background` is filled in by the caller: finding a node's next sibling is linear in web-tree-sitter. */
+  private emptyCmd(node: Node, background = false): Cmd {
+    return {
+      name: "",
+      argv: [],
+      args: [],
+      asRoot: this.ctx.asRoot,
+      redirects: [],
+      start: node.startIndex,
+      end: node.endIndex,
+      background,
+      functions: [...this.functions],
+      cwd: this.cwd,
+      compound: true,
+    };
+  }
+
+  /**
+   * Builds every stage of a pipeline first (so data-flow rules can see what
+   * feeds what), then judges each command and the pipeline as a whole.
+   */
+  pipeline(stageNodes: Node[], whole: Node, extraRedirects: Node[] = []): Cmd[] {
+    const stages: Cmd[] = [];
+    const later: Node[] = [];
+    const background = isBackground(whole);
+    // tree-sitter nests `a | b 2>&1 | c` as pipeline(redirected(pipeline(a | b)) | c): flatten it.
+    const flat: { node: Node; reds: Node[] }[] = [];
+    const add = (n: Node, reds: Node[]) => {
+      if (n.type === "pipeline") {
+        const kids = n.namedChildren.filter(isNode);
+        kids.forEach((k, i) => add(k, i === kids.length - 1 ? reds : []));
+        return;
+      }
+      if (n.type === "redirected_statement") {
+        const body = n.childForFieldName("body");
+        if (body?.type === "pipeline") {
+          const own = n.namedChildren.filter((c): c is Node => !!c && c !== body && c.type.endsWith("redirect"));
+          add(body, [...own, ...reds]);
+          return;
+        }
+      }
+      flat.push({ node: n, reds });
+    };
+    stageNodes.forEach((n, i) => add(n, i === stageNodes.length - 1 ? extraRedirects : []));
+    for (const { node: n, reds } of flat) {
+      const cmd = this.stage(n, reds, later);
+      cmd.background = background;
+      stages.push(cmd);
+    }
+    // `cat <<EOF | sh`: the rest of the pipeline sits inside the heredoc node.
+    for (const extra of later.splice(0)) {
+      if (extra.type === "pipeline") {
+        for (const n of extra.namedChildren) if (n) stages.push(this.stage(n, [], later));
+      } else later.push(extra);
+    }
+    stages.forEach((s, index) => (s.pipe = { stages, index }));
+    for (const s of stages) if (!s.compound) judgeCommand(s, this);
+    if (stages.length > 1) judgePipeline(stages, this);
+    for (const s of stages) if (s.name === "cd" && stages.length === 1) this.pendingCd = s.args[0]?.text ?? HOME;
+    for (const n of later) this.visit(n);
+    return stages;
+  }
+
+  private stage(n: Node, redirectNodes: Node[], later: Node[]): Cmd {
+    if (n.type === "redirected_statement") {
+      const body = n.childForFieldName("body");
+      const reds = n.namedChildren.filter((c): c is Node => !!c && c !== body && c.type.endsWith("redirect"));
+      if (body?.type === "command") return this.command(body, [...reds, ...redirectNodes], later);
+      const cmd = this.emptyCmd(n);
+      cmd.inner = [];
+      this.collectors.push(cmd.inner);
+      if (body) this.visit(body);
+      this.collectors.pop();
+      for (const r of [...reds, ...redirectNodes]) this.redirect(r, cmd, later);
+      return cmd;
+    }
+    if (n.type === "command") return this.command(n, redirectNodes, later);
+    const cmd = this.emptyCmd(n);
+    cmd.inner = [];
+    this.collectors.push(cmd.inner);
+    this.visit(n);
+    this.collectors.pop();
+    for (const r of redirectNodes) this.redirect(r, cmd, later);
+    return cmd;
+  }
+
+  private command(node: Node, redirectNodes: Node[], later: Node[]): Cmd {
+    const words: Word[] = [];
+    const cmd = this.emptyCmd(node);
+    cmd.compound = false;
+    const env = new Map<string, string>();
+    for (const c of node.namedChildren) {
+      if (!c) continue;
+      if (c.type === "variable_assignment") {
+        const kv = this.assign(c, false);
+        if (kv) env.set(kv[0], kv[1]);
+      } else if (c.type.endsWith("redirect")) this.redirect(c, cmd, later);
+      else if (c.type === "command_name") words.push(this.word(c.namedChild(0) ?? c));
+      else if (c.type === "subshell" || c.type === "ERROR") this.visit(c);
+      else words.push(this.word(c));
+    }
+    for (const r of redirectNodes) this.redirect(r, cmd, later);
+    if (words.length === 0) {
+      // Only assignments: `x=rm` persists in the shell.
+      for (const [k, v] of env) this.vars.set(k, v);
+      return cmd;
+    }
+    const u = unwrap(words, this);
+    cmd.argv = u.argv;
+    cmd.args = u.argv.slice(1);
+    cmd.name = u.argv.length ? programName(u.argv[0]!) : "";
+    cmd.asRoot = this.ctx.asRoot || u.asRoot;
+    // fish assigns with `set [-gx…] NAME VALUE…`.
+    if (this.ctx.shell === "fish" && cmd.name === "set") {
+      const rest = cmd.args.filter((w) => !w.text.startsWith("-"));
+      if (rest[0] && !rest[0].dynamic) this.vars.set(rest[0].text, rest.slice(1).map((w) => w.text).join(" "));
+    }
+    for (const c of this.collectors) c.push(cmd);
+    return cmd;
+  }
+
+  private redirect(node: Node, cmd: Cmd, later: Node[]) {
+    if (node.type === "file_redirect") {
+      let op = "";
+      let fd: number | null = null;
+      let target: Word | null = null;
+      for (let i = 0; i < node.childCount; i++) {
+        const c = node.child(i);
+        if (!c) continue;
+        if (!c.isNamed) op ||= c.type;
+        else if (c.type === "file_descriptor") fd = Number(c.text);
+        else if (!target) target = this.word(c);
+      }
+      cmd.redirects.push({ op, fd, target, start: node.startIndex, end: node.endIndex });
+    } else if (node.type === "herestring_redirect") {
+      const w = node.namedChild(0);
+      if (w) {
+        const word = this.word(w);
+        cmd.stdinText = word.dynamic ? null : word.text + "\n";
+        cmd.stdinWord = word;
+      }
+    } else if (node.type === "heredoc_redirect") {
+      const start = node.namedChildren.find((c) => c?.type === "heredoc_start");
+      const body = node.namedChildren.find((c) => c?.type === "heredoc_body");
+      const quoted = !!start && /['"\\]/.test(start.text);
+      if (body) {
+        if (quoted) cmd.stdinText = body.text;
+        else {
+          const w = this.heredocWord(body);
+          cmd.stdinText = w.dynamic ? null : w.text;
+        }
+        cmd.stdinWord = { text: body.text, start: body.startIndex, end: body.endIndex, quoted, glob: false, dynamic: false, subs: [] };
+        if (quoted) cmd.stdinWord.exactBase = body.startIndex;
+      } else cmd.stdinText = null;
+      for (const c of node.namedChildren) {
+        if (!c || c === body || c === start || c.type === "heredoc_end") continue;
+        if (c.type === "file_redirect" || c.type === "herestring_redirect") this.redirect(c, cmd, later);
+        else later.push(c);
+      }
+    } else this.report("parse.unknown-construct", node.startIndex, node.endIndex, node.type);
+  }
+
+  private heredocWord(body: Node): Word {
+    const w: Word = { text: "", start: body.startIndex, end: body.endIndex, quoted: true, glob: false, dynamic: false, subs: [] };
+    let pos = body.startIndex;
+    for (const c of body.namedChildren) {
+      if (!c) continue;
+      if (c.type === "heredoc_content") continue;
+      w.text += this.src.slice(pos, c.startIndex);
+      this.evalInto(c, w, true);
+      pos = c.endIndex;
+    }
+    w.text += this.src.slice(pos, body.endIndex);
+    return w;
+  }
+
+  // ---- words -------------------------------------------------------------
+
+  word(node: Node): Word {
+    const w: Word = { text: "", start: node.startIndex, end: node.endIndex, quoted: false, glob: false, dynamic: false, subs: [] };
+    this.evalInto(node, w, false);
+    if (node.type === "raw_string") w.exactBase = node.startIndex + 1;
+    else if (node.type === "word" && !node.text.includes("\\")) w.exactBase = node.startIndex;
+    else if (node.type === "string" && !w.dynamic && node.namedChildCount <= 1 && !node.text.includes("\\"))
+      w.exactBase = node.startIndex + 1;
+    return w;
+  }
+
+  private evalInto(node: Node, w: Word, inDq: boolean) {
+    switch (node.type) {
+      case "word":
+      case "command_name": {
+        let raw = node.type === "command_name" ? node.text : node.text;
+        if (!inDq && w.text === "" && raw.startsWith("~")) {
+          const m = /^~([A-Za-z_][\w.-]*)?(?=\/|$)/.exec(raw);
+          if (m) {
+            w.text += HOME;
+            raw = raw.slice(m[0].length);
+          }
+        }
+        if (!inDq && /(^|[^\\])[*?]|(^|[^\\])\[.*\]/.test(raw)) w.glob = true;
+        w.text += inDq ? unescapeDq(raw) : raw.replace(/\\\n/g, "").replace(/\\(.)/gs, "$1");
+        return;
+      }
+      case "raw_string":
+        w.quoted = true;
+        w.text += node.text.slice(1, node.text.endsWith("'") && node.text.length > 1 ? -1 : undefined);
+        return;
+      case "string":
+      case "translated_string": {
+        w.quoted = true;
+        const open = node.type === "translated_string" ? 2 : 1;
+        let pos = node.startIndex + open;
+        const end = node.text.endsWith('"') && node.endIndex - 1 >= pos ? node.endIndex - 1 : node.endIndex;
+        for (const c of node.namedChildren) {
+          if (!c || c.type === "string_content") continue;
+          w.text += unescapeDq(this.src.slice(pos, c.startIndex));
+          this.evalInto(c, w, true);
+          pos = c.endIndex;
+        }
+        if (end > pos) w.text += unescapeDq(this.src.slice(pos, end));
+        return;
+      }
+      case "ansi_c_string":
+        w.quoted = true;
+        w.text += decodeAnsiC(node.text.slice(2, node.text.endsWith("'") ? -1 : undefined));
+        return;
+      case "concatenation":
+        for (const c of node.children) if (c) this.evalInto(c, w, inDq);
+        return;
+      case "simple_expansion": {
+        const name = node.namedChild(0)?.text ?? node.text.slice(1);
+        w.text += this.lookup(name, w);
+        return;
+      }
+      case "expansion":
+        w.text += this.expansion(node, w);
+        return;
+      case "command_substitution": {
+        const stages = this.substitution(node);
+        w.subs.push(stages);
+        const out = staticOutput(stages);
+        if (out !== null) w.text += out.replace(/\n+$/, "");
+        else if (stages.length === 1 && stages[0]!.name === "pwd") w.text += this.cwd ?? ".";
+        else {
+          w.text += UNKNOWN;
+          w.dynamic = true;
+        }
+        return;
+      }
+      case "process_substitution":
+        w.subs.push(this.substitution(node));
+        w.procSub = true;
+        w.text += "/dev/fd/63";
+        return;
+      case "arithmetic_expansion":
+        this.scan(node);
+        w.text += UNKNOWN_NONEMPTY;
+        w.dynamic = true;
+        return;
+      case "number":
+      case "string_content":
+      case "heredoc_content":
+        w.text += node.text;
+        return;
+      case "brace_expression":
+      case "extglob_pattern":
+        w.glob = true;
+        w.text += node.text;
+        return;
+      default:
+        if (!node.isNamed) {
+          w.text += node.text;
+          return;
+        }
+        this.scan(node);
+        w.text += node.text;
+        w.dynamic = true;
+    }
+  }
+
+  private lookup(name: string, w: Word): string {
+    if (name === "HOME") return HOME;
+    const v = this.vars.get(name);
+    if (v !== undefined) {
+      if (hasUnknown(v)) w.dynamic = true;
+      return v;
+    }
+    w.dynamic = true;
+    if (name === "PWD") return this.cwd ?? UNKNOWN_NONEMPTY;
+    if (/^(USER|LOGNAME|HOSTNAME|UID|EUID|SHELL|PATH|TMPDIR)$/.test(name)) return UNKNOWN_NONEMPTY;
+    return UNKNOWN;
+  }
+
+  private expansion(node: Node, w: Word): string {
+    const m = /^\$\{(#?)([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])(.*)\}$/s.exec(node.text);
+    this.scan(node);
+    if (!m) {
+      w.dynamic = true;
+      return UNKNOWN;
+    }
+    const [, hash, name, rest] = m as unknown as [string, string, string, string];
+    if (hash) {
+      w.dynamic = true;
+      return UNKNOWN_NONEMPTY;
+    }
+    const known = name === "HOME" || this.vars.has(name);
+    if (rest === "") return this.lookup(name, w);
+    if (/^:?\?/.test(rest)) return known ? this.lookup(name, w) : (w.dynamic = true, UNKNOWN_NONEMPTY);
+    if (/^:?[-=]/.test(rest)) {
+      if (known) return this.lookup(name, w);
+      w.dynamic = true;
+      return rest.replace(/^:?[-=]/, "") ? UNKNOWN_NONEMPTY : UNKNOWN;
+    }
+    w.dynamic = true;
+    return UNKNOWN;
+  }
+
+  /** Visits the commands of `$(…)`, backticks or `<(…)` and returns them as one pipeline. */
+  substitution(node: Node): Cmd[] {
+    const inner = node.namedChildren.filter(isNode);
+    let stages: Cmd[] = [];
+    const saved = { cwd: this.cwd, vars: new Map(this.vars) };
+    for (const c of inner) {
+      if (c.type === "pipeline") stages = this.pipeline(c.namedChildren.filter(isNode), c);
+      else if (c.type === "command") stages = this.pipeline([c], c);
+      else if (c.type === "redirected_statement") {
+        const body = c.childForFieldName("body");
+        const reds = c.namedChildren.filter((x): x is Node => !!x && x !== body && x.type.endsWith("redirect"));
+        if (body?.type === "command" || body?.type === "pipeline")
+          stages = this.pipeline(body.type === "pipeline" ? body.namedChildren.filter(isNode) : [body], c, reds);
+        else this.visit(c);
+      } else this.visit(c);
+    }
+    this.cwd = saved.cwd;
+    this.vars = saved.vars;
+    return stages;
+  }
+}
+
+// ---- helpers ---------------------------------------------------------------
+
+const isNode = (n: Node | null): n is Node => !!n;
+
+function findError(node: Node): Node | undefined {
+  if (node.type === "ERROR" || node.isMissing) return node;
+  for (const c of node.children) {
+    if (c && (c.hasError || c.isMissing || c.type === "ERROR")) return findError(c) ?? c;
+  }
+  return undefined;
+}
+
+function isBackground(node: Node): boolean {
+  const next = node.nextSibling;
+  return !!next && !next.isNamed && next.type === "&";
+}
+
+function containsBackground(node: Node): boolean {
+  for (const c of node.children) {
+    if (!c) continue;
+    if (!c.isNamed && c.type === "&") return true;
+    if (c.isNamed && containsBackground(c)) return true;
+  }
+  return false;
+}
+
+function normalizeCd(dir: string, cwd?: string): string {
+  const { path } = classifyPath(dir, cwd);
+  return path.startsWith("~") ? path.replace(/^~/, HOME) : path;
+}
+
+/** `/usr/bin/rm` → `rm`, `python3.12` → `python3`. */
+export function programName(w: Word): string {
+  if (w.dynamic && (w.text.includes(UNKNOWN) || w.text.includes(UNKNOWN_NONEMPTY))) return "";
+  const base = w.text.replace(/\/+$/, "").split("/").pop() ?? "";
+  return base.replace(/^((?:python|pip|perl|ruby|php|node)\d?)\.\d+$/, "$1");
+}
+
+function unescapeDq(s: string): string {
+  return s.replace(/\\\n/g, "").replace(/\\([$`"\\])/g, "$1");
+}
+
+/** Decodes the body of `$'…'`. */
+export function decodeAnsiC(s: string): string {
+  const simple: Record<string, string> = { n: "\n", t: "\t", r: "\r", a: "\x07", b: "\b", e: "\x1b", E: "\x1b", f: "\f", v: "\v", "\\": "\\", "'": "'", '"': '"', "?": "?" };
+  return s.replace(/\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)/gs, (all, e: string) => {
+    if (e[0] === "x" || e[0] === "u" || e[0] === "U") {
+      const cp = parseInt(e.slice(1), 16);
+      return cp <= 0x10ffff ? String.fromCodePoint(cp) : all;
+    }
+    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8) & 0xff);
+    if (e[0] === "c" && e.length === 2) return String.fromCharCode(e.charCodeAt(1) & 0x1f);
+    return simple[e] ?? all;
+  });
+}
+
+/**
+ * The text a pipeline prints, when it can be known without running anything:
+ * echo/printf of literals, heredocs through cat, and the decoders people use to
+ * hide a payload (base64 -d, rev, xxd -r -p).
+ */
+export function staticOutput(stages: Cmd[], upTo = stages.length): string | null {
+  let input: string | null | undefined = undefined;
+  for (let i = 0; i < upTo; i++) {
+    const s = stages[i]!;
+    if (s.stdinText !== undefined) input = s.stdinText;
+    const args = s.args;
+    const lit = args.every((a) => !a.dynamic || !/[\uE000\uE001\uE003]/.test(a.text));
+    switch (s.name) {
+      case "echo": {
+        if (!lit) return null;
+        let rest = args.map((a) => a.text);
+        let newline = true;
+        let escapes = false;
+        while (rest[0] && /^-[neE]+$/.test(rest[0])) {
+          if (rest[0].includes("n")) newline = false;
+          if (rest[0].includes("e")) escapes = true;
+          rest = rest.slice(1);
+        }
+        const out = rest.join(" ");
+        input = (escapes ? decodeAnsiC(out) : out) + (newline ? "\n" : "");
+        break;
+      }
+      case "printf": {
+        if (!lit || args.length === 0) return null;
+        input = formatPrintf(args[0]!.text, args.slice(1).map((a) => a.text));
+        break;
+      }
+      case "cat":
+      case "tee":
+        if (args.some((a) => a.text !== "-" && !a.text.startsWith("-") && s.name === "cat")) return null;
+        if (input == null) return null;
+        break;
+      case "rev":
+        if (input == null) return null;
+        input = input
+          .split("\n")
+          .map((l) => [...l].reverse().join(""))
+          .join("\n");
+        break;
+      case "base64":
+      case "base32":
+        if (input == null || !args.some((a) => /^-(d|D|-decode)$|^-\w*d/.test(a.text))) return null;
+        try {
+          input = s.name === "base64" ? Buffer.from(input.replace(/\s+/g, ""), "base64").toString("utf8") : null;
+        } catch {
+          return null;
+        }
+        if (input === null) return null;
+        break;
+      case "xxd":
+        if (input == null || !args.some((a) => a.text.includes("r"))) return null;
+        input = Buffer.from(input.replace(/[^0-9a-fA-F]/g, ""), "hex").toString("utf8");
+        break;
+      default:
+        return null;
+    }
+  }
+  return input ?? null;
+}
+
+function formatPrintf(fmt: string, args: string[]): string {
+  let i = 0;
+  const unesc = decodeAnsiC;
+  const one = () =>
+    unesc(fmt).replace(/%([-+ #0]*\d*(?:\.\d+)?)([sbdiouxXfgeEc%q])/g, (_m, _f, conv: string) => {
+      if (conv === "%") return "%";
+      const a = args[i++] ?? "";
+      return conv === "b" ? decodeAnsiC(a) : a;
+    });
+  let out = one();
+  while (i < args.length && /%[^%]/.test(fmt)) out += one();
+  return out;
+}
+
+/** Parses and analyses one script; used for the top level and for nested scripts. */
+export function analyzeScript(text: string, ctx: AnalysisContext): Finding[] {
+  const tree = ctx.parse(text);
+  const a = new Analysis(text, ctx);
+  if (!tree) {
+    a.report("parse.error", 0, text.length);
+    return a.findings;
+  }
+  try {
+    a.run(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
+  return a.findings;
+}

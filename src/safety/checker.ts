@@ -1,0 +1,93 @@
+// The checker: bad-input handling, shell dialects, then the analysis.
+import { analyzeScript } from "./analyze.ts";
+import type { Tree } from "./parser.ts";
+import { RULES, type RuleId } from "./rules.ts";
+import { isBlocked, maxRisk, rank, type CheckOptions, type CheckResult, type Checker, type Finding } from "./types.ts";
+import { translateFish, translateZsh } from "./dialects.ts";
+
+/**
+ * Longer commands are refused (graded critical) instead of parsed: checking
+ * must stay fast (a 4 KB script of many commands takes ~15 ms), and the
+ * generator never accepts a command longer than 4,000 characters.
+ */
+export const MAX_COMMAND_CHARS = 4096;
+
+interface ParserLike {
+  parse(text: string): Tree | null;
+}
+
+export function createChecker(parser: ParserLike): Checker {
+  const parse = (text: string) => {
+    try {
+      return parser.parse(text);
+    } catch {
+      return null;
+    }
+  };
+  return {
+    check(cmd: string, opts: CheckOptions = {}): CheckResult {
+      const level = opts.level ?? "moderate";
+      const shell = opts.shell ?? "bash";
+      const findings: Finding[] = [];
+      const add = (rule: RuleId, start: number, end: number) => {
+        const info = RULES[rule];
+        findings.push({ rule, risk: info.risk, message: info.message, start, end, ...(info.alternative ? { alternative: info.alternative } : {}) });
+      };
+      let text = typeof cmd === "string" ? cmd : String(cmd ?? "");
+      // tree-sitter's error recovery is superlinear on long chains (`a|a|a|…|`): bound the operators too.
+      if (text.length > MAX_COMMAND_CHARS || countOperators(text) > MAX_OPERATORS) {
+        add("input.too-long", 0, text.length);
+        return finish(text, findings, level);
+      }
+      // NUL and terminal control characters: shells drop or mangle them, terminals hide text with them.
+      const ctrl = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u009b]/.exec(text);
+      if (ctrl) {
+        add("input.control-chars", ctrl.index, ctrl.index + 1);
+        text = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u009b]/g, " ");
+      }
+      const bad = text.indexOf("\uFFFD");
+      if (bad >= 0 || /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text))
+        add("input.invalid-text", Math.max(bad, 0), Math.max(bad, 0) + 1);
+      let source = text;
+      let map: ((i: number) => number) | undefined;
+      if (shell === "fish") ({ text: source, map } = translateFish(text));
+      else if (shell === "zsh") source = translateZsh(text);
+      try {
+        let inner = analyzeScript(source, { shell, depth: 0, asRoot: false, vars: new Map(), parse });
+        if (map) inner = inner.map((f) => ({ ...f, start: map!(f.start), end: map!(f.end) }));
+        findings.push(...inner);
+      } catch (e) {
+        // Never crash and never call it safe: an internal failure is a finding.
+        add("input.internal-error", 0, text.length);
+        if (process.env.CMDAI_DEBUG_SAFETY) console.error(e);
+      }
+      return finish(cmd, findings, level);
+    },
+  };
+}
+
+/** Pipes, list operators, parentheses and expansions: what makes a command long to parse. */
+export const MAX_OPERATORS = 200;
+function countOperators(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // | ; & ( ) $ `
+    if (c === 124 || c === 59 || c === 38 || c === 40 || c === 41 || c === 36 || c === 96) n++;
+  }
+  return n;
+}
+
+function finish(cmd: string, all: Finding[], level: CheckOptions["level"]): CheckResult {
+  // One finding per rule and span; worst first, then by position.
+  const seen = new Set<string>();
+  const findings = all.filter((f) => {
+    const key = `${f.rule}:${f.start}:${f.end}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  findings.sort((a, b) => rank(b.risk) - rank(a.risk) || a.start - b.start);
+  const risk = findings.reduce((r, f) => maxRisk(r, f.risk), "safe" as CheckResult["risk"]);
+  return { cmd, risk, blocked: isBlocked(risk, level ?? "moderate"), findings };
+}

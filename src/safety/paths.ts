@@ -1,0 +1,153 @@
+// What a path argument points at, after the expansions we can know.
+// Pure functions over strings; the markers below stand for expansions whose
+// value is not known when the command is checked.
+
+/** An expansion with an unknown value that may be empty (`$DIR`, `$(cmd)`). */
+export const UNKNOWN = "\uE000";
+/** An expansion with an unknown but non-empty value (`${DIR:?}`, `$((…))`). */
+export const UNKNOWN_NONEMPTY = "\uE001";
+/** The home directory (`~`, `$HOME`, `${HOME}`). */
+export const HOME = "\uE002";
+/** "Every item of a listing" (`$(docker ps -aq)`, `ls | xargs …`). */
+export const EVERYTHING = "\uE003";
+
+export const hasUnknown = (s: string) => s.includes(UNKNOWN) || s.includes(UNKNOWN_NONEMPTY) || s.includes(EVERYTHING);
+
+/** Readable form of an evaluated word, for messages. */
+export function display(s: string): string {
+  return s.replaceAll(HOME, "~").replaceAll(UNKNOWN, "$?").replaceAll(UNKNOWN_NONEMPTY, "$?").replaceAll(EVERYTHING, "*");
+}
+
+export type PathClass =
+  | "root" // `/`, `/*`: the whole filesystem
+  | "home" // `~`, `~/*`, `/home/*`, `/root`: a whole home directory
+  | "system" // a top-level system directory or everything in it: `/etc`, `/usr/bin/*`
+  | "system-path" // something below a system directory: `/var/lib/docker`, `/usr/bin/python3`
+  | "home-path" // something below the home directory: `~/Documents`
+  | "cwd-all" // everything in the current directory: `.`, `*`, `./*`, `..`
+  | "tmp" // below /tmp or /var/tmp
+  | "relative" // any other relative path: `build`, `./node_modules`
+  | "absolute" // any other absolute path: `/mnt/data/x`, `/srv/app`
+  | "var-prefix" // `$DIR/…` with DIR possibly empty: becomes an absolute path (ShellCheck SC2115)
+  | "dynamic"; // the value is not known
+
+/** Top-level directories whose loss (or loss of everything in them) wrecks the system. */
+const SYSTEM_DIRS = new Set([
+  "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/usr", "/usr/bin", "/usr/sbin", "/usr/lib",
+  "/usr/lib64", "/usr/libexec", "/usr/share", "/usr/include", "/etc", "/boot", "/dev", "/proc",
+  "/sys", "/var", "/var/lib", "/var/cache", "/run", "/opt", "/srv", "/snap", "/efi",
+  // macOS
+  "/System", "/Library", "/Applications", "/private", "/private/etc", "/private/var", "/Volumes", "/cores",
+]);
+const HOME_PARENTS = new Set(["/home", "/Users"]);
+const TMP_DIRS = ["/tmp", "/var/tmp", "/private/tmp", "/dev/shm"];
+
+/** A path segment that only matches "everything": `*`, `.*`, `*.*`, `?*`, `{*,.*}`. */
+export const isPureGlob = (seg: string) => /^[.*?{},\[\]!]*$/.test(seg) && /[*?]/.test(seg);
+const hasGlob = (s: string) => /[*?[]/.test(s);
+
+/** Collapses `//`, `/./`, `a/..`, a trailing `/`; keeps globs. `~` marks home. */
+export function normalizePath(text: string, cwd?: string): string {
+  let t = text.replaceAll(HOME, "~");
+  if (cwd !== undefined && !t.startsWith("/") && !t.startsWith("~") && !t.startsWith(UNKNOWN)) t = `${cwd.replaceAll(HOME, "~")}/${t}`;
+  const abs = t.startsWith("/");
+  const segs: string[] = [];
+  for (const seg of t.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === ".." && segs.length > 0 && segs[segs.length - 1] !== ".." && segs[segs.length - 1] !== "~") {
+      segs.pop();
+      continue;
+    }
+    if (seg === ".." && abs && segs.length === 0) continue; // `/..` is `/`
+    segs.push(seg);
+  }
+  const joined = segs.join("/");
+  if (abs) return "/" + joined;
+  return joined === "" ? "." : joined;
+}
+
+export function classifyPath(text: string, cwd?: string): { cls: PathClass; path: string } {
+  // `$DIR/*` where DIR may be empty: the shell would see `/*`.
+  if (text.startsWith(UNKNOWN) && text.length > 1 && text[1] === "/") {
+    const rest = normalizePath(text.slice(1));
+    if (!hasUnknown(rest)) return { cls: "var-prefix", path: rest };
+  }
+  if (text === "" ) return { cls: "dynamic", path: text };
+  const path = normalizePath(text, cwd);
+  const home = path === "~" || path.startsWith("~/") || /^~[A-Za-z_][\w.-]*(\/|$)/.test(path);
+  if (home) {
+    const rest = path.replace(/^~[^/]*\/?/, "").split("/").filter(Boolean);
+    if (rest.length === 0 || (rest.length === 1 && isPureGlob(rest[0]!))) return { cls: "home", path };
+    if (rest.some((s) => hasUnknown(s)) && rest.length === 1) return { cls: "home-path", path };
+    return { cls: "home-path", path };
+  }
+  if (hasUnknown(path.replace(/\/[^/]*$/, "")) || path === UNKNOWN || path === UNKNOWN_NONEMPTY)
+    return { cls: "dynamic", path };
+  if (path.startsWith("/")) {
+    const segs = path.split("/").filter(Boolean);
+    if (segs.length === 0 || (segs.length === 1 && isPureGlob(segs[0]!))) return { cls: "root", path };
+    const parent = "/" + segs.slice(0, -1).join("/");
+    const last = segs[segs.length - 1]!;
+    const base = isPureGlob(last) ? parent : path;
+    if (HOME_PARENTS.has(base) || base === "/root" || base === "/var/root") return { cls: "home", path };
+    if (segs.length === 2 && HOME_PARENTS.has("/" + segs[0]) && !hasUnknown(last)) return { cls: "home", path };
+    if (SYSTEM_DIRS.has(base)) return { cls: "system", path };
+    if (TMP_DIRS.some((d) => path === d || path.startsWith(d + "/"))) return { cls: "tmp", path };
+    if (HOME_PARENTS.has("/" + segs[0]) || segs[0] === "root") return { cls: "home-path", path };
+    if (SYSTEM_DIRS.has("/" + segs[0])) return { cls: "system-path", path };
+    return { cls: "absolute", path };
+  }
+  const segs = path.split("/");
+  if (segs.every((s) => s === "." || s === ".." || isPureGlob(s))) return { cls: "cwd-all", path };
+  if (hasUnknown(segs[0]!)) return { cls: "dynamic", path };
+  return { cls: "relative", path };
+}
+
+const BLOCK_DEVICE =
+  /^\/dev\/(sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+(n\d+)?(p\d+)?|mmcblk\d+(p\d+)?|r?disk\d+(s\d+)?|md\d+|dm-\d+|mapper\/.+|disk\/by-[^/]+\/.+|mem|kmem|port|root|zvol\/.+)$/;
+const HARMLESS_DEVICE = /^\/dev\/(null|zero|full|u?random|stdin|stdout|stderr|tty\w*|pts\/.*|fd\/.*|ptmx|console|shm\/.*|mqueue\/.*|log)$/;
+
+/** A disk, partition or raw memory device: writing it destroys data. */
+export function isBlockDevice(path: string): boolean {
+  if (HARMLESS_DEVICE.test(path) || path.startsWith("/dev/tcp/") || path.startsWith("/dev/udp/")) return false;
+  return BLOCK_DEVICE.test(path) || /^\/dev\/(sd|nvme|hd|vd|mmcblk|disk)/.test(path);
+}
+export const isHarmlessDevice = (path: string) => HARMLESS_DEVICE.test(path);
+export const isNetworkDevice = (path: string) => /^\/dev\/(tcp|udp)\//.test(path);
+
+/** Files whose loss or corruption stops the system from booting or anyone from logging in. */
+const CRITICAL_FILES =
+  /^\/(etc\/(passwd|shadow|group|gshadow|sudoers|sudoers\.d(\/.*)?|fstab|crypttab|pam\.d(\/.*)?|ld\.so\.preload|inittab|security\/.*|login\.defs|nsswitch\.conf)|boot(\/.*)?|private\/etc\/(passwd|sudoers|master\.passwd|fstab))$/;
+export const isCriticalSystemFile = (path: string) => CRITICAL_FILES.test(path);
+
+/** Private keys, tokens and credential stores. Public keys (`.pub`) are not secret. */
+export function isSecretPath(path: string): boolean {
+  if (path.endsWith(".pub")) return false;
+  return (
+    /(^|\/)\.ssh\/(id_[a-z0-9_]+|identity|[^/]*\.pem|[^/]*_key|\*)$/.test(path) ||
+    /(^|\/)id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/.test(path) ||
+    /(^|\/)\.(aws\/credentials|aws\/config|netrc|git-credentials|pgpass|my\.cnf|npmrc|pypirc|vault-token|docker\/config\.json|kube\/config|config\/gcloud(\/.*)?|config\/gh\/hosts\.yml|gnupg(\/.*)?|password-store(\/.*)?|azure(\/.*)?)$/.test(
+      path,
+    ) ||
+    /^\/etc\/(shadow|gshadow|sudoers)$/.test(path) ||
+    /(^|\/)\.env(\.[\w-]+)?$/.test(path) ||
+    /\.(pem|key|p12|pfx|keystore|jks|kdbx)$/.test(path) ||
+    /(^|\/)\.ssh$/.test(path)
+  );
+}
+
+/** Files that every new shell reads, or that decide who can log in. */
+export function isShellStartupFile(path: string): boolean {
+  return /^~\/(\.(bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|zlogin|zlogout|kshrc|cshrc|tcshrc|inputrc|config\/fish\/config\.fish|ssh\/config|gitconfig|vimrc|tmux\.conf|npmrc|pypirc|netrc|xinitrc|xprofile))$/.test(
+    path,
+  );
+}
+export const isAuthorizedKeys = (path: string) => /(^|\/)\.ssh\/authorized_keys2?$/.test(path);
+export const isHistoryFile = (path: string) =>
+  /(^|\/)(\.(bash|zsh|sh|python|node_repl|mysql|psql|sqlite|lesshst|irb)_?history|\.history|\.lesshst|fish_history|\.zhistory)$/.test(path);
+export const isLogFile = (path: string) => /\.log(\.\d+)?$/.test(path) || /^\/var\/log\//.test(path);
+
+/** Shells and their stdin/`-c` conventions. */
+export const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "busybox-sh", "rbash"]);
+/** Interpreters that run a program from stdin when given no script (or `-`). */
+export const INTERPRETERS = new Set(["python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "lua", "Rscript", "deno", "bun", "osascript", "pwsh", "tclsh"]);

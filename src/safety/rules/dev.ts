@@ -1,0 +1,296 @@
+// Developer and operations tools: git, containers, Kubernetes, cloud CLIs, databases.
+import type { Analysis, Cmd, Word } from "../analyze.ts";
+import { describeSource, hasOpt, operands } from "../judge.ts";
+import { EVERYTHING, UNKNOWN } from "../paths.ts";
+
+// ---- git ----------------------------------------------------------------------
+
+/** git's global options that take a value: skipped to find the subcommand. */
+const GIT_GLOBAL_VALUED = new Set(["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--config-env"]);
+
+export function git(cmd: Cmd, a: Analysis) {
+  const args = cmd.args;
+  let i = 0;
+  while (i < args.length && args[i]!.text.startsWith("-")) i += GIT_GLOBAL_VALUED.has(args[i]!.text) ? 2 : 1;
+  const sub = args[i]?.text ?? "";
+  const rest = args.slice(i + 1);
+  const sc: Cmd = { ...cmd, args: rest };
+  const has = (short: string, ...long: string[]) => hasOpt(sc, short, ...long);
+  const ops = operands(sc, ["-m", "-C", "-c", "-F", "-b", "-B", "-s", "--source", "-o", "--onto", "-X", "-S", "--strategy", "--author", "--date"]);
+  const span = cmd;
+  switch (sub) {
+    case "push": {
+      if (has("", "--mirror")) return a.reportWord("git.mirror-push", span);
+      if (has("", "--force-with-lease", "--force-if-includes")) return a.reportWord("git.force-push-lease", span);
+      if (has("f", "--force") || ops.some((w) => /^\+/.test(w.text))) return a.reportWord("git.force-push", span);
+      if (has("d", "--delete") || ops.slice(1).some((w) => /^:[^/]/.test(w.text))) return a.reportWord("git.delete-remote-ref", span);
+      if (has("", "--prune")) return a.reportWord("git.delete-remote-ref", span);
+      return;
+    }
+    case "reset":
+      if (has("", "--hard")) return a.reportWord("git.reset-hard", span);
+      if (has("", "--merge", "--keep")) return a.reportWord("git.discard-file", span);
+      return;
+    case "clean":
+      if (has("n", "--dry-run")) return;
+      if (has("fi", "--force", "--interactive")) return a.reportWord("git.clean", span);
+      return;
+    case "checkout":
+    case "switch": {
+      if (has("bBc", "--orphan", "--create", "--force-create")) return;
+      if (has("f", "--force", "--discard-changes")) return a.reportWord("git.discard-all", span);
+      if (sub === "switch") return;
+      const dd = rest.findIndex((w) => w.text === "--");
+      const paths = dd >= 0 ? rest.slice(dd + 1) : ops.filter((w) => /^\.\/?$|[*?]|^:\//.test(w.text));
+      if (paths.length === 0) return;
+      return a.reportWord(paths.some((w) => /^(\.|\.\/|\*|:\/|:\/\.)$/.test(w.text)) ? "git.discard-all" : "git.discard-file", span);
+    }
+    case "restore": {
+      const staged = has("S", "--staged");
+      const worktree = has("W", "--worktree");
+      if (staged && !worktree) return;
+      const paths = ops;
+      if (paths.length === 0) return;
+      return a.reportWord(paths.some((w) => /^(\.|\.\/|\*|:\/)$/.test(w.text)) ? "git.discard-all" : "git.discard-file", span);
+    }
+    case "stash": {
+      const verb = ops[0]?.text ?? "";
+      if (verb === "clear") return a.reportWord("git.stash-clear", span);
+      if (verb === "drop") return a.reportWord("git.stash-drop", span);
+      return;
+    }
+    case "branch":
+      if (has("D") || (has("d", "--delete") && has("f", "--force"))) return a.reportWord("git.branch-force-delete", span);
+      return;
+    case "tag":
+      if (has("d", "--delete")) return a.reportWord("git.stash-drop", span);
+      return;
+    case "reflog":
+      if (ops[0]?.text === "expire" && rest.some((w) => /^--expire(-unreachable)?=(now|all|0)/.test(w.text))) return a.reportWord("git.expire-reflog", span);
+      if (ops[0]?.text === "delete") return a.reportWord("git.stash-drop", span);
+      return;
+    case "gc":
+      if (rest.some((w) => /^--prune=(now|all)/.test(w.text))) return a.reportWord("git.expire-reflog", span);
+      return;
+    case "prune":
+      if (rest.some((w) => /^--expire(=|$)/.test(w.text))) return a.reportWord("git.expire-reflog", span);
+      return;
+    case "filter-branch":
+    case "filter-repo":
+      return a.reportWord("git.rewrite-history", span);
+    case "rebase":
+      if (has("", "--abort", "--continue", "--skip", "--quit", "--show-current-patch")) return;
+      return a.reportWord("git.rebase", span);
+    case "update-ref":
+      if (has("d")) return a.reportWord("git.stash-drop", span);
+      return;
+    case "worktree":
+      if (ops[0]?.text === "remove" && has("f", "--force")) return a.reportWord("git.discard-file", span);
+      return;
+    case "rm":
+      if (!has("", "--cached") && ops.length > 0) return a.reportWord("fs.delete", span);
+      return;
+  }
+}
+
+// ---- containers ------------------------------------------------------------------
+
+/** `$(docker ps -aq)`, `$(docker volume ls -q)`: every item of a listing. */
+function isEverything(w: Word): boolean {
+  if (w.text.includes(EVERYTHING)) return true;
+  if (!w.text.includes(UNKNOWN)) return false;
+  return w.subs.some((s) => s.some((c) => /^(docker|podman|kubectl)$/.test(c.name) && c.args.some((x) => /^(-\w*q\w*|--quiet|ls|ps|images|-a|--all)$/.test(x.text))));
+}
+
+export function docker(cmd: Cmd, a: Analysis) {
+  const args = cmd.args;
+  let i = 0;
+  while (i < args.length && args[i]!.text.startsWith("-")) i += /^(-H|--host|--context|-c|--config|-l|--log-level)$/.test(args[i]!.text) ? 2 : 1;
+  let words = args.slice(i).map((w) => w.text);
+  let objs = args.slice(i);
+  // `docker container rm` = `docker rm`, `docker image rm` = `docker rmi`.
+  if (/^(container|image|volume|network|system|builder|compose)$/.test(words[0] ?? "") || cmd.name.startsWith("docker-compose")) {
+    // keep as is
+  }
+  if (cmd.name === "docker-compose" || cmd.name === "podman-compose") {
+    words = ["compose", ...words];
+    objs = [objs[0]!, ...objs];
+  }
+  const w0 = words[0] ?? "";
+  const w1 = words[1] ?? "";
+  const text = words.join(" ");
+  const force = /(^|\s)(-f|--force|-af|-fa|-a\s+-f|-f\s+-a)(\s|$)/.test(text) || /(^|\s)-\w*f/.test(text);
+  const all = /(^|\s)(-a|--all|-\w*a\w*)(\s|$)/.test(text);
+  const volumes = /(^|\s)(--volumes|-v)(\s|$)/.test(text);
+  const rest = objs.slice(w0 === "compose" || /^(container|image|volume|network|system|builder)$/.test(w0) ? 2 : 1);
+  const targets = rest.filter((w) => !w.text.startsWith("-"));
+  if (w0 === "compose") {
+    const verb = words.find((t, k) => k > 0 && !t.startsWith("-") && /^(down|rm|up|run|exec|stop|kill|pull|build|ps|logs|config)$/.test(t)) ?? "";
+    if (verb === "down") return a.reportWord(volumes ? "container.volume-remove" : "container.remove", cmd);
+    if (verb === "rm" && volumes) return a.reportWord("container.volume-remove", cmd);
+    if (verb === "rm") return a.reportWord("container.remove", cmd);
+    if (verb === "run" || verb === "up") return hostAccess(cmd, rest, a);
+    return;
+  }
+  if ((w0 === "system" || w0 === "volume" || w0 === "builder" || w0 === "image" || w0 === "container" || w0 === "network") && w1 === "prune") {
+    if ((w0 === "system" && (all || volumes) && force) || (w0 === "volume" && (force || all))) return a.reportWord("container.prune-all", cmd);
+    return a.reportWord("container.prune", cmd);
+  }
+  const isRm = w0 === "rm" || w0 === "rmi" || ((w0 === "container" || w0 === "image") && (w1 === "rm" || w1 === "remove"));
+  if (w0 === "volume" && (w1 === "rm" || w1 === "remove")) return a.reportWord(targets.some(isEverything) ? "container.remove-all" : "container.volume-remove", cmd);
+  if (isRm) {
+    if (targets.some(isEverything)) return a.reportWord("container.remove-all", cmd);
+    if (w0 === "rm" && volumes) return a.reportWord("container.volume-remove", cmd);
+    if (targets.length) return a.reportWord("container.remove", cmd);
+    return;
+  }
+  if (w0 === "run" || w0 === "create" || (w0 === "container" && (w1 === "run" || w1 === "create"))) return hostAccess(cmd, rest, a);
+  if (w0 === "kill" || w0 === "stop") {
+    if (targets.some(isEverything)) return a.reportWord("container.remove", cmd);
+  }
+}
+
+/** `--privileged`, `-v /:/host`, the Docker socket, host PID namespace. */
+function hostAccess(cmd: Cmd, rest: Word[], a: Analysis) {
+  const t = rest.map((w) => w.text);
+  let risky = t.some((x) => /^--privileged(=true)?$|^--pid=host$|^--cap-add=(ALL|SYS_ADMIN)$/.test(x));
+  for (let k = 0; k < t.length; k++) {
+    const v = /^(-v|--volume|--mount)$/.test(t[k]!) ? t[k + 1] : /^(--volume|--mount)=/.test(t[k]!) ? t[k]!.replace(/^[^=]+=/, "") : /^-v./.test(t[k]!) ? t[k]!.slice(2) : undefined;
+    if (!v) continue;
+    const src = /source=([^,]+)/.exec(v)?.[1] ?? v.split(":")[0] ?? "";
+    if (/^\/(etc|root|boot|usr|var\/run\/docker\.sock|run\/docker\.sock|var\/lib|home|dev|proc|sys)?\/?$/.test(src) || src === "/" || /docker\.sock$/.test(src)) risky = true;
+  }
+  if (risky) a.reportWord("container.host-access", cmd);
+}
+
+export function kubectl(cmd: Cmd, a: Analysis) {
+  const t = cmd.args.map((w) => w.text);
+  if (t.some((x) => /^--dry-run(=(client|server))?$/.test(x))) return;
+  const verbIdx = t.findIndex((x) => !x.startsWith("-"));
+  const verb = t[verbIdx] ?? "";
+  if (verb === "delete") {
+    const kinds = t.slice(verbIdx + 1).filter((x) => !x.startsWith("-"));
+    const wide = t.some((x) => /^(--all|-A|--all-namespaces)$/.test(x)) || /^(namespaces?|ns|pv|pvc|persistentvolumes?|persistentvolumeclaims?|crd|customresourcedefinitions?|nodes?|clusterroles?)$/.test(kinds[0] ?? "") || cmd.args.some(isEverything);
+    return a.reportWord(wide ? "k8s.delete-wide" : "k8s.delete", cmd);
+  }
+  if (/^(drain|cordon|taint)$/.test(verb)) return a.reportWord("k8s.delete", cmd);
+  if (/^(apply|replace|patch|scale|rollout|edit|set|label|annotate|create|expose|autoscale)$/.test(verb)) {
+    if (verb === "rollout" && /^(status|history)$/.test(t[verbIdx + 1] ?? "")) return;
+    return a.reportWord("cloud.change", cmd);
+  }
+}
+
+export function helm(cmd: Cmd, a: Analysis) {
+  const verb = operands(cmd, ["-n", "--namespace", "--kube-context"])[0]?.text ?? "";
+  if (cmd.args.some((w) => w.text === "--dry-run")) return;
+  if (/^(uninstall|delete|del|un)$/.test(verb)) return a.reportWord("cloud.destroy", cmd);
+  if (/^(install|upgrade|rollback)$/.test(verb)) return a.reportWord("cloud.change", cmd);
+}
+
+export function terraform(cmd: Cmd, a: Analysis) {
+  const t = cmd.args.map((w) => w.text).filter((x) => !/^-chdir=/.test(x));
+  const verb = t.find((x) => !x.startsWith("-")) ?? "";
+  if (verb === "destroy" || (verb === "apply" && t.includes("-destroy"))) return a.reportWord("cloud.destroy", cmd);
+  if (verb === "apply" || verb === "import" || verb === "taint" || verb === "untaint" || (verb === "state" && /^(rm|mv|push|replace-provider)$/.test(t[t.indexOf("state") + 1] ?? "")) || verb === "force-unlock")
+    return a.reportWord("cloud.change", cmd);
+}
+
+export function aws(cmd: Cmd, a: Analysis) {
+  const ops = operands(cmd, ["--profile", "--region", "--output", "--query", "--endpoint-url", "--instance-ids", "--bucket", "--key"]);
+  const service = ops[0]?.text ?? "";
+  const op = ops[1]?.text ?? "";
+  const t = cmd.args.map((w) => w.text);
+  if (t.includes("--dryrun") || t.includes("--dry-run")) return;
+  if (service === "s3") {
+    if (op === "rm") return a.reportWord(t.includes("--recursive") ? "cloud.destroy" : "cloud.change", cmd);
+    if (op === "rb") return a.reportWord(t.includes("--force") ? "cloud.destroy" : "cloud.change", cmd);
+    if (op === "sync" && t.includes("--delete")) return a.reportWord("fs.mirror-delete", cmd);
+    if (op === "mv") return a.reportWord("cloud.change", cmd);
+    return;
+  }
+  if (/^(delete|terminate|remove|deregister|purge|disable|revoke|detach|release|cancel|stop|reboot)-/.test(op) || op === "rb" || op === "delete")
+    return a.reportWord(/^(delete|terminate|purge|deregister)/.test(op) ? "cloud.destroy" : "cloud.change", cmd);
+  if (/^(create|put|update|modify|run|start|attach|associate|set|add|tag|untag|import|copy|restore|authorize|enable|register|send|publish|invoke)-/.test(op))
+    return a.reportWord("cloud.change", cmd);
+}
+
+export function gcloud(cmd: Cmd, a: Analysis) {
+  const ops = operands(cmd, ["--project", "--zone", "--region", "--format", "--filter", "--account", "--configuration"]).map((w) => w.text);
+  if (ops.includes("delete") || ops.includes("destroy")) return a.reportWord("cloud.destroy", cmd);
+  if (ops.some((x) => /^(create|update|deploy|set|add-iam-policy-binding|remove-iam-policy-binding|stop|reset|resize)$/.test(x))) return a.reportWord("cloud.change", cmd);
+}
+
+// ---- databases -------------------------------------------------------------------
+
+/** Classifies SQL (and Mongo/Redis commands) by what they destroy. */
+export function judgeSql(sql: string, span: { start: number; end: number }, a: Analysis) {
+  const s = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ");
+  if (/\bdrop\s+(database|schema|table|collection|keyspace|index|view|user|role)\b/i.test(s) || /\.drop(Database|Collection)?\s*\(/.test(s) || /\bdropDatabase\b/.test(s))
+    return a.report("db.drop", span.start, span.end);
+  if (/\btruncate\b/i.test(s) || /\bdelete\s+from\s+[\w."`\[\]]+\s*(;|$|\))/im.test(s.trim()) || /\bupdate\s+[\w."`\[\]]+\s+set\s+(?![\s\S]*\bwhere\b)/i.test(s) || /\.(deleteMany|remove)\s*\(\s*\{\s*\}\s*\)/.test(s) || /\bflushall\b|\bflushdb\b/i.test(s))
+    return a.report(/\bflush(all|db)\b/i.test(s) ? "db.flush" : "db.delete-all", span.start, span.end);
+  if (/\b(delete\s+from|update\s+[\w."`]+\s+set|insert\s+into|alter\s+table|create\s+(table|index|database)|grant|revoke|replace\s+into)\b/i.test(s) || /\.(deleteOne|deleteMany|updateOne|updateMany|insertOne|insertMany|remove)\s*\(/.test(s))
+    return a.report("db.write", span.start, span.end);
+}
+
+const SQL_FLAGS: Record<string, string[]> = {
+  psql: ["-c", "--command"],
+  mysql: ["-e", "--execute"],
+  mariadb: ["-e", "--execute"],
+  mongosh: ["--eval"],
+  mongo: ["--eval"],
+  cqlsh: ["-e", "--execute"],
+  clickhouse: ["-q", "--query"],
+  "clickhouse-client": ["-q", "--query"],
+  sqlcmd: ["-Q", "-q"],
+};
+
+export function dbClient(cmd: Cmd, a: Analysis) {
+  const flags = SQL_FLAGS[cmd.name] ?? [];
+  const args = cmd.args;
+  let found = false;
+  for (let k = 0; k < args.length; k++) {
+    const t = args[k]!.text;
+    for (const f of flags) {
+      if (t === f && args[k + 1]) {
+        judgeSql(args[k + 1]!.text, args[k + 1]!, a);
+        found = true;
+      } else if (t.startsWith(f + "=")) {
+        judgeSql(t.slice(f.length + 1), args[k]!, a);
+        found = true;
+      }
+    }
+  }
+  if (cmd.name === "sqlite3" || cmd.name === "duckdb") {
+    const ops = operands(cmd, ["-cmd", "-separator"]);
+    if (ops[1]) {
+      judgeSql(ops.slice(1).map((w) => w.text).join(" "), ops[1], a);
+      found = true;
+    }
+  }
+  if (found) return;
+  if (cmd.stdinText) return judgeSql(cmd.stdinText, cmd.stdinWord ?? cmd, a);
+  if (cmd.pipe && cmd.pipe.index > 0) {
+    const src = describeSource(cmd.pipe.stages, cmd.pipe.index);
+    const text = src.text ?? (src.printed.length ? src.printed.join("\n") : null);
+    if (text) judgeSql(text, { start: cmd.pipe.stages[0]!.start, end: cmd.end }, a);
+  }
+}
+
+export function redis(cmd: Cmd, a: Analysis) {
+  const ops = operands(cmd, ["-h", "-p", "-a", "-n", "-u", "--user", "--pass", "-s", "-r", "-i", "--tls", "--cacert"]);
+  const verb = (ops[0]?.text ?? "").toUpperCase();
+  if (verb === "FLUSHALL" || verb === "FLUSHDB") return a.reportWord("db.flush", cmd);
+  if (/^(DEL|UNLINK|SET|HSET|LPUSH|RPUSH|SADD|ZADD|EXPIRE|RENAME|HDEL|SREM|ZREM|LPOP|RPOP|INCR|DECR|CONFIG|SHUTDOWN|MSET|APPEND|GETDEL)$/.test(verb))
+    return a.reportWord(verb === "SHUTDOWN" ? "sys.service-change" : "db.write", cmd);
+  if (cmd.stdinText) judgeSql(cmd.stdinText, cmd, a);
+}
+
+export function dropdb(cmd: Cmd, a: Analysis) {
+  if (cmd.name === "mysqladmin") {
+    if (cmd.args.some((w) => /^drop$/i.test(w.text))) a.reportWord("db.drop", cmd);
+    else if (cmd.args.some((w) => /^shutdown$/i.test(w.text))) a.reportWord("sys.service-change", cmd);
+    return;
+  }
+  if (operands(cmd, ["-h", "-p", "-U", "--host", "--port", "--username"]).length > 0) a.reportWord("db.drop", cmd);
+}

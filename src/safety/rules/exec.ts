@@ -1,0 +1,239 @@
+// Code that runs other code: `bash -c`, `eval`, `source`, interpreters with
+// inline programs, and the network tools that hand a shell to someone else or
+// send secrets away.
+import type { Analysis, Cmd, Word } from "../analyze.ts";
+import { describeSource, hasOpt, judgeScriptSource, operands, optValue } from "../judge.ts";
+import { HOME, INTERPRETERS, SHELLS, classifyPath, isSecretPath, normalizePath } from "../paths.ts";
+import { deleteRule } from "./fs.ts";
+
+/** `bash -c SCRIPT`, `bash <(…)`, `bash script.sh`. */
+export function shell(cmd: Cmd, a: Analysis) {
+  const args = cmd.args;
+  const c = args.findIndex((w) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w.text) && !w.text.startsWith("--"));
+  if (c >= 0) {
+    const script = args[c + 1];
+    if (script) runScriptWord(cmd, script, a);
+    return;
+  }
+  const ops = operands(cmd, ["-o", "-O", "+O", "--rcfile", "--init-file"]);
+  const file = ops[0];
+  if (file?.procSub) return judgeSubstitutionScript(cmd, file, a, "shell");
+  // Interactive root shells.
+  if (!file && cmd.asRoot && !(cmd.pipe && cmd.pipe.index > 0) && cmd.stdinText === undefined) a.report("priv.root-shell", cmd.start, cmd.end);
+  if (cmd.stdinText !== undefined && !file) {
+    const span = cmd.stdinWord ?? cmd;
+    if (cmd.stdinText === null) a.reportWord("exec.stdin-script", span);
+    else a.nested(cmd.stdinText, span, cmd.stdinWord?.exactBase, { asRoot: cmd.asRoot });
+  }
+}
+
+/** `eval ARGS…`: the words joined with spaces are a script. */
+export function evalBuiltin(cmd: Cmd, a: Analysis) {
+  if (cmd.args.length === 0) return;
+  if (cmd.args.length === 1) return runScriptWord(cmd, cmd.args[0]!, a);
+  const joined: Word = {
+    ...cmd.args[0]!,
+    text: cmd.args.map((w) => w.text).join(" "),
+    end: cmd.args[cmd.args.length - 1]!.end,
+    subs: cmd.args.flatMap((w) => w.subs),
+    dynamic: cmd.args.some((w) => w.dynamic),
+    exactBase: undefined,
+  };
+  runScriptWord(cmd, joined, a);
+}
+
+/** `source FILE` / `. FILE`. */
+export function source(cmd: Cmd, a: Analysis) {
+  const file = cmd.args[0];
+  if (file?.procSub) judgeSubstitutionScript(cmd, file, a, "shell");
+}
+
+/** A word that will be run as a shell script. */
+function runScriptWord(cmd: Cmd, w: Word, a: Analysis) {
+  if (w.subs.length > 0 && w.dynamic) return judgeSubstitutionScript(cmd, w, a, "shell");
+  if (w.dynamic) {
+    a.reportWord("exec.eval-dynamic", w);
+    return;
+  }
+  for (const s of w.subs) {
+    // A substitution we could evaluate (`$(echo … | base64 -d)`) still reveals intent.
+    const src = describeSource(s, s.length);
+    if (src.decoded) a.reportWord("exec.obfuscated", w);
+  }
+  a.nested(w.text, w, w.exactBase, { asRoot: cmd.asRoot });
+}
+
+/** The script comes from `$(…)` or `<(…)`: judge what produces it. */
+function judgeSubstitutionScript(cmd: Cmd, w: Word, a: Analysis, kind: "shell" | "interpreter") {
+  const stages = w.subs[w.subs.length - 1] ?? [];
+  const src = describeSource(stages, stages.length);
+  const localTool = !src.remote && !src.decoded && src.text === null;
+  judgeScriptSource(src, kind, cmd, a, { start: cmd.start, end: cmd.end }, localTool);
+}
+
+// ---- interpreters -------------------------------------------------------------
+
+const CODE_FLAG: Record<string, string[]> = {
+  python: ["-c"], python2: ["-c"], python3: ["-c"], pypy: ["-c"], pypy3: ["-c"],
+  perl: ["-e", "-E"], ruby: ["-e"], node: ["-e", "--eval", "-p", "--print"], nodejs: ["-e", "--eval"],
+  deno: ["eval"], bun: ["-e", "--eval"], php: ["-r"], lua: ["-e"], Rscript: ["-e"], osascript: ["-e"],
+};
+
+export function interpreter(cmd: Cmd, a: Analysis) {
+  const lang = cmd.name.replace(/[\d.]+$/, "") || cmd.name;
+  const flags = CODE_FLAG[cmd.name] ?? CODE_FLAG[lang] ?? ["-c", "-e"];
+  const args = cmd.args;
+  // `python3 -m http.server`: shares files on the network.
+  const m = args.findIndex((w) => w.text === "-m");
+  if (m >= 0) {
+    const mod = args[m + 1]?.text ?? "";
+    if (mod === "http.server" || mod === "SimpleHTTPServer") serveFiles(cmd, a, args.slice(m + 2));
+    if (mod === "pip") pipLike(cmd, a, args.slice(m + 2));
+    return;
+  }
+  if (cmd.name === "php" && args.some((w) => w.text === "-S")) return serveFiles(cmd, a, args);
+  if (cmd.name === "ruby" && args.some((w) => w.text === "-run")) return serveFiles(cmd, a, args);
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i]!.text;
+    const flag = flags.find((f) => t === f || (t.startsWith(f) && t.length > f.length && !t.startsWith("--") && /^-[a-zA-Z]*$/.test(t) === false));
+    const bundled = /^-[a-zA-Z]+$/.test(t) && flags.some((f) => f.length === 2 && t.endsWith(f[1]!));
+    if (flag || bundled) {
+      const code = t === flag || bundled ? args[i + 1] : { ...args[i]!, text: t.slice(flag!.length) };
+      if (!code) return;
+      if (code.subs.length > 0 && code.dynamic) return judgeSubstitutionScript(cmd, code, a, "interpreter");
+      judgeInterpreterCode(cmd.name, code.text, code, a, cmd);
+      return;
+    }
+  }
+  const file = operands(cmd)[0];
+  if (file?.procSub) judgeSubstitutionScript(cmd, file, a, "interpreter");
+  else if (!file && cmd.stdinText != null) judgeInterpreterCode(cmd.name, cmd.stdinText, cmd.stdinWord ?? cmd, a, cmd);
+}
+
+function pipLike(cmd: Cmd, a: Analysis, rest: Word[]) {
+  if (rest.some((w) => w.text === "--break-system-packages")) a.report("pkg.break-system", cmd.start, cmd.end);
+  else if (cmd.asRoot && /^(install|uninstall)$/.test(rest[0]?.text ?? "")) a.report("pkg.system-change", cmd.start, cmd.end);
+}
+
+function serveFiles(cmd: Cmd, a: Analysis, rest: Word[]) {
+  const dirWord = optValue({ ...cmd, args: rest }, ["-d"], ["--directory"]) ?? (cmd.name === "php" ? optValue({ ...cmd, args: rest }, ["-t"], []) : undefined);
+  const dir = dirWord?.text ?? cmd.cwd ?? ".";
+  const { cls } = classifyPath(dir, cmd.cwd);
+  if (cls === "root" || cls === "home" || cls === "system") return a.report("net.serve-home", cmd.start, cmd.end);
+  const bind = optValue({ ...cmd, args: rest }, ["-b"], ["--bind"])?.text ?? rest.find((w) => /^(127\.|localhost|\[::1\])/.test(w.text))?.text;
+  if (bind && /^(127\.|localhost|::1|\[::1\])/.test(bind)) return;
+  a.report("net.serve-cwd", cmd.start, cmd.end);
+}
+
+const HOME_EXPR = /expanduser\(\s*['"]~\/?['"]\s*\)|Path\.home\(\)|environ\[\s*['"]HOME['"]\s*\]|environ\.get\(\s*['"]HOME['"]|getenv\(\s*['"]HOME['"]\s*\)|homedir\(\)|ENV\[\s*['"]HOME['"]\s*\]|\$ENV\{\s*['"]?HOME['"]?\s*\}|Dir\.home|['"]~\/?['"]/;
+const DELETE_TREE = /\b(shutil\.rmtree|rmtree|remove_tree|rm_rf|rm_r|rmSync|rmdirSync|rimraf|removedirs|fs\.rm|FileUtils\.rm|deleteRecursively|unlink_r)\s*\(?/g;
+const DELETE_FILE = /\b(os\.remove|os\.unlink|unlinkSync|File\.delete|unlink|os\.rmdir|Path\([^)]*\)\.unlink|\.unlink\(\))/;
+const SHELL_CALL = /\b(os\.system|os\.popen|subprocess\.\w+|system|exec(?:Sync)?|spawn(?:Sync)?|shell_exec|passthru|popen|Popen|check_output|check_call|run)\s*\(?\s*(\[[^\]]*\]|(['"`])((?:\\.|(?!\3).)*)\3|qq?\{([^}]*)\}|qq?\(([^)]*)\))/g;
+
+/**
+ * Inline programs are not shell, so this reads them for behaviour instead of
+ * parsing them: fork loops, recursive deletes of home or /, shell commands
+ * passed to system()/subprocess (checked as shell), code fetched from the
+ * network, and sockets wired to a shell.
+ */
+export function judgeInterpreterCode(lang: string, code: string, span: { start: number; end: number }, a: Analysis, cmd: Cmd) {
+  if (/\bfork\b/.test(code) && /\b(while|loop|for|until)\b|\{\s*fork|fork\s*\)\s*while|fork\s+while/.test(code))
+    a.report("exec.fork-bomb", span.start, span.end);
+  if (/socket/i.test(code) && /dup2|pty\.spawn|\/bin\/(ba|z)?sh|subprocess|exec\s*\(|open3|spawn\(/.test(code))
+    a.report("net.reverse-shell", span.start, span.end);
+  if (/\b(exec|eval)\s*\(/.test(code) && /urlopen|requests\.(get|post)|urllib|https?\.get|fetch\(|Net::HTTP|LWP|open-uri|file_get_contents\(\s*['"]https?:/.test(code))
+    a.report("exec.remote-code", span.start, span.end);
+  let touched = false;
+  for (const m of code.matchAll(DELETE_TREE)) {
+    touched = true;
+    const after = code.slice(m.index! + m[0].length, m.index! + m[0].length + 200);
+    const argText = after.split(/\)\s*(;|$|\n)/)[0] ?? after;
+    let rule: ReturnType<typeof deleteRule>;
+    if (HOME_EXPR.test(argText) && !/['"]~?\/[^'"\s]+['"]/.test(argText.replace(HOME_EXPR, ""))) rule = "fs.delete-home";
+    else {
+      const lit = /['"]([^'"]+)['"]/.exec(argText)?.[1];
+      rule = lit ? deleteRule({ ...cmd.argv[0]!, text: lit.replace(/^~/, HOME), glob: false }, true, cmd.cwd) : "fs.delete";
+    }
+    a.report(rule === "fs.delete" ? "exec.interpreter-code" : rule, span.start, span.end);
+  }
+  for (const m of code.matchAll(SHELL_CALL)) {
+    touched = true;
+    let script = m[4] ?? m[5] ?? m[6];
+    if (script === undefined && m[2]?.startsWith("[")) {
+      const items = [...m[2].matchAll(/['"]((?:\\.|[^'"])*)['"]/g)].map((x) => x[1]!);
+      script = items.join(" ");
+    }
+    if (script) {
+      const before = a.findings.length;
+      a.nested(script.replace(/\\(["'\\])/g, "$1"), span, undefined, { asRoot: cmd.asRoot });
+      if (a.findings.length === before) a.report("exec.interpreter-code", span.start, span.end);
+    }
+  }
+  if (!touched && DELETE_FILE.test(code)) a.report("exec.interpreter-code", span.start, span.end);
+  void lang;
+}
+
+/** awk/gawk programs may call system("…"). */
+export function awk(cmd: Cmd, a: Analysis) {
+  const prog = operands(cmd, ["-f", "-v", "-F", "--file", "--assign", "--field-separator"])[0];
+  if (!prog) return;
+  for (const m of prog.text.matchAll(/system\s*\(\s*"((?:\\.|[^"])*)"/g)) a.nested(m[1]!, prog, undefined, { asRoot: cmd.asRoot });
+  if (/\|\s*"(ba|z)?sh"/.test(prog.text)) a.reportWord("exec.stdin-script", prog);
+}
+
+// ---- network --------------------------------------------------------------------
+
+/** nc/ncat/socat: `-e /bin/sh` hands a shell to the other end; `-l` listens. */
+export function netcat(cmd: Cmd, a: Analysis) {
+  const text = cmd.args.map((w) => w.text).join(" ");
+  if (cmd.name === "socat") {
+    if (/\b(exec|system):/i.test(text) && /\b(tcp|udp|openssl|ssl)[46]?(-\w+)?:/i.test(text)) a.report("net.reverse-shell", cmd.start, cmd.end);
+    return;
+  }
+  // `-e /bin/sh`, `-c bash`: the connection drives a shell (bind or reverse shell).
+  const e = optValue(cmd, ["-e", "-c"], ["--exec", "--sh-exec", "--lua-exec"]);
+  if (e) {
+    const prog = (e.text.trim().split(/\s+/)[0] ?? "").split("/").pop() ?? "";
+    if (SHELLS.has(prog) || INTERPRETERS.has(prog) || /^(cmd|cmd\.exe|powershell)$/.test(prog)) return a.report("net.reverse-shell", cmd.start, cmd.end);
+    return a.report("net.listen", cmd.start, cmd.end);
+  }
+  if (hasOpt(cmd, "l", "--listen")) a.report("net.listen", cmd.start, cmd.end);
+  const input = cmd.redirects.find((r) => r.op === "<" && r.target && isSecretPath(normalizePath(r.target.text, cmd.cwd)));
+  if (input) a.report("net.exfiltrate-secret", cmd.start, cmd.end);
+}
+
+/** curl/wget uploads of secrets: `-F f=@~/.ssh/id_rsa`, `-d @.env`, `-T creds`, `--post-file=`. */
+export function upload(cmd: Cmd, a: Analysis) {
+  const args = cmd.args;
+  const valued = new Set(["-F", "--form", "-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "-T", "--upload-file", "--post-file", "--body-file"]);
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i]!.text;
+    const [opt, inline] = t.startsWith("--") && t.includes("=") ? [t.slice(0, t.indexOf("=")), t.slice(t.indexOf("=") + 1)] : [t, undefined];
+    let value: Word | undefined;
+    if (valued.has(opt)) value = inline !== undefined ? { ...args[i]!, text: inline } : args[i + 1];
+    else if (/^-[FdT]./.test(t)) value = { ...args[i]!, text: t.slice(2) };
+    if (!value) continue;
+    const v = value.text;
+    const file = opt === "-T" || opt === "--upload-file" || opt === "--post-file" || opt === "--body-file" ? v : /[@<]([^;,]+)/.exec(v)?.[1];
+    if (file && file !== "-" && isSecretPath(normalizePath(file, cmd.cwd))) return a.reportWord("net.exfiltrate-secret", value);
+  }
+}
+
+/** scp/sftp/rsync of secrets to another host. */
+export function scp(cmd: Cmd, a: Analysis) {
+  const ops = operands(cmd, ["-P", "-i", "-o", "-F", "-c", "-l", "-S", "-J"]);
+  if (!ops.some((w) => /^[^/]*:/.test(w.text))) return;
+  for (const w of ops.slice(0, -1)) {
+    const { cls, path } = classifyPath(w.text, cmd.cwd);
+    if (isSecretPath(path) || (cls === "home" && hasOpt(cmd, "r"))) return a.reportWord("net.copy-secret", w);
+  }
+}
+
+/** `ssh host 'cmd'` runs cmd on the other machine: judge it too. */
+export function ssh(cmd: Cmd, a: Analysis) {
+  const ops = operands(cmd, ["-p", "-i", "-o", "-F", "-l", "-L", "-R", "-D", "-J", "-W", "-b", "-c", "-E", "-e", "-I", "-m", "-O", "-Q", "-S", "-w", "-B"]);
+  if (ops.length < 2) return;
+  const script = ops.slice(1);
+  const w: Word = { ...script[0]!, text: script.map((x) => x.text).join(" "), end: script[script.length - 1]!.end, exactBase: script.length === 1 ? script[0]!.exactBase : undefined };
+  if (!w.dynamic) a.nested(w.text, w, w.exactBase);
+}

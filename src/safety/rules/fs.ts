@@ -1,0 +1,364 @@
+// Files, permissions and disks: rm, find, xargs, mv, cp, rsync, chmod/chown,
+// dd, mkfs and partition tools.
+import type { Analysis, Cmd, Word } from "../analyze.ts";
+import { hasOpt, judgeWrite, operands, optValue, subCommand, judgeCommand } from "../judge.ts";
+import {
+  EVERYTHING, HOME, SHELLS, UNKNOWN_NONEMPTY, classifyPath, isBlockDevice, isCriticalSystemFile, isPureGlob,
+  isSecretPath, normalizePath,
+} from "../paths.ts";
+import type { RuleId } from "../rules.ts";
+
+// ---- deleting ------------------------------------------------------------------
+
+/** The rule for deleting one target. `recursive` covers -r and "every file below" (find). */
+export function deleteRule(w: Word, recursive: boolean, cwd: string | undefined): RuleId {
+  if (w.tree) {
+    const { cls, path } = classifyPath(w.tree.base, cwd);
+    const n = w.tree.narrowed;
+    switch (cls) {
+      case "root": return n ? "fs.delete-system-path" : "fs.delete-root";
+      case "home": return n ? "fs.delete-home-path" : "fs.delete-home";
+      case "system": return "fs.delete-system";
+      case "system-path": return "fs.delete-system-path";
+      case "home-path": return n ? "fs.delete" : isSecretPath(path) ? "fs.delete-secret" : "fs.delete-home-path";
+      case "cwd-all": return n ? "fs.delete" : "fs.delete-cwd-all";
+      case "absolute": return n ? "fs.delete" : "fs.delete-absolute";
+      case "var-prefix": return n ? "fs.delete" : "fs.delete-var-prefix";
+      default: return "fs.delete";
+    }
+  }
+  const { cls, path } = classifyPath(w.text, cwd);
+  const isGit = /(^|\/)\.git$/.test(path);
+  switch (cls) {
+    case "root": return "fs.delete-root";
+    case "home": return recursive || w.glob ? "fs.delete-home" : "fs.delete-home-path";
+    case "system": return "fs.delete-system";
+    case "system-path":
+      return !recursive && /^\/var\/(log|cache|tmp)\//.test(path) ? "fs.delete" : "fs.delete-system-path";
+    case "home-path":
+      if (isSecretPath(path)) return "fs.delete-secret";
+      if (isGit && recursive) return "fs.delete-git";
+      return recursive ? "fs.delete-home-path" : "fs.delete";
+    case "cwd-all": return path === ".." || path === "." || recursive || w.glob || /(^|\/)\*$/.test(path) ? "fs.delete-cwd-all" : "fs.delete";
+    case "var-prefix": return "fs.delete-var-prefix";
+    case "absolute": return recursive ? "fs.delete-absolute" : isSecretPath(path) ? "fs.delete-secret" : "fs.delete";
+    case "relative":
+      if (isGit && recursive) return "fs.delete-git";
+      return isSecretPath(path) ? "fs.delete-secret" : "fs.delete";
+    default: return "fs.delete";
+  }
+}
+
+/** Reports each target worse than a plain delete, or one plain delete for the command. */
+export function reportDeletes(cmd: Cmd, targets: Word[], recursive: boolean, a: Analysis) {
+  if (targets.length === 0) return;
+  let plain = false;
+  const seen = new Set<string>();
+  for (const t of targets) {
+    const r = deleteRule(t, recursive || !!t.tree, cmd.cwd);
+    if (r === "fs.delete") plain = true;
+    else if (!seen.has(r)) {
+      seen.add(r);
+      a.reportWord(r, t.tree ? cmd : t);
+    }
+  }
+  if (plain && seen.size === 0) a.report("fs.delete", cmd.start, cmd.end);
+}
+
+export function rm(cmd: Cmd, a: Analysis) {
+  if (hasOpt(cmd, "", "--help", "--version")) return;
+  if (hasOpt(cmd, "", "--no-preserve-root")) a.report("fs.no-preserve-root", cmd.start, cmd.end);
+  const recursive = cmd.name === "rm" ? hasOpt(cmd, "rR", "--recursive") : true;
+  reportDeletes(cmd, operands(cmd), recursive, a);
+}
+
+export function unlink(cmd: Cmd, a: Analysis) {
+  reportDeletes(cmd, operands(cmd), false, a);
+}
+
+export function shred(cmd: Cmd, a: Analysis) {
+  const targets = operands(cmd, ["-n", "--iterations", "-s", "--size", "--random-source"]);
+  for (const t of targets) if (isBlockDevice(normalizePath(t.text))) return a.reportWord("disk.write-device", t);
+  reportDeletes(cmd, targets, false, a);
+}
+
+/** Tests that narrow what find matches (as opposed to -type f, which still means "all files"). */
+const isNarrowing = (t: string) => FIND_NARROWING.has(t) || /^-(newer\w*|[amcB](time|min)|i?(name|path|regex))$/.test(t) || /^-(exec|execdir|ok|okdir)$/.test(t);
+const FIND_NARROWING = new Set([
+  "-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex", "-newer", "-mtime",
+  "-mmin", "-atime", "-amin", "-ctime", "-cmin", "-size", "-empty", "-user", "-group", "-perm", "-inum",
+  "-samefile", "-links", "-lname", "-ilname", "-uid", "-gid", "-nouser", "-nogroup", "-newermt", "-used",
+]);
+const FIND_EXEC = new Set(["-exec", "-execdir", "-ok", "-okdir"]);
+
+export function find(cmd: Cmd, a: Analysis) {
+  const args = cmd.args;
+  let i = 0;
+  // Leading options -H -L -P -D x -Ox come before the start points.
+  while (i < args.length && /^-([HLP]|O\d|D)$/.test(args[i]!.text)) i += args[i]!.text === "-D" ? 2 : 1;
+  const starts: Word[] = [];
+  while (i < args.length && !/^[-(!),]/.test(args[i]!.text)) starts.push(args[i++]!);
+  if (starts.length === 0) starts.push({ ...cmd.argv[0]!, text: "." });
+  const expr = args.slice(i);
+  // `-name '*'` matches everything: not a filter.
+  const narrowed = expr.some((w, k) => isNarrowing(w.text) && !/^-(exec|execdir|ok|okdir)$/.test(w.text) && !(/^-i?(name|path|wholename)$/.test(w.text) && isPureGlob(expr[k + 1]?.text ?? "")));
+  const treeWords = starts.map((s): Word => ({ ...s, text: s.text, tree: { base: s.text, narrowed } }));
+  if (expr.some((w) => w.text === "-delete")) reportDeletes(cmd, treeWords, true, a);
+  for (let k = 0; k < expr.length; k++) {
+    if (!FIND_EXEC.has(expr[k]!.text)) continue;
+    const inner: Word[] = [];
+    let m = k + 1;
+    for (; m < expr.length && !/^(;|\\;|\+)$/.test(expr[m]!.text); m++) inner.push(expr[m]!);
+    k = m;
+    for (const tw of treeWords) {
+      // `{}` is each found file; `{}.bak` is a companion of it (a narrower set).
+      const argv = inner.map((w) =>
+        w.text === "{}" ? { ...tw, start: w.start, end: w.end }
+        : w.text.includes("{}") ? { ...tw, start: w.start, end: w.end, tree: { base: tw.tree!.base, narrowed: true } }
+        : w,
+      );
+      const sub = subCommand(cmd, argv, a);
+      if (sub) judgeCommand(sub, a);
+    }
+  }
+}
+
+/** What `… | xargs CMD` appends to CMD: derived from the stage before it. */
+function xargsItems(cmd: Cmd): Word {
+  const at = cmd.argv[0]!;
+  const mk = (text: string, extra: Partial<Word> = {}): Word => ({ ...at, text, dynamic: true, glob: false, ...extra });
+  const prev = cmd.pipe && cmd.pipe.index > 0 ? cmd.pipe.stages[cmd.pipe.index - 1] : undefined;
+  if (!prev) return mk(UNKNOWN_NONEMPTY);
+  if (prev.name === "find") {
+    const args = prev.args;
+    const starts = [];
+    for (const w of args) {
+      if (/^[-(!),]/.test(w.text)) break;
+      starts.push(w.text);
+    }
+    // An -exec in the find that feeds xargs filters what is printed (`-exec grep -l …`).
+    const narrowed = args.some((w) => isNarrowing(w.text));
+    return mk(starts[0] ?? ".", { tree: { base: starts[0] ?? ".", narrowed }, dynamic: false });
+  }
+  if (prev.name === "ls" && !prev.args.some((w) => /[*?]/.test(w.text) && !/^\*$/.test(w.text))) {
+    const dir = operands(prev)[0]?.text ?? ".";
+    return mk(`${dir}/*`, { glob: true, dynamic: false });
+  }
+  // `docker ps -aq`, `docker volume ls -q`, `kubectl get pods -o name`: every item of a listing.
+  if (/^(docker|podman|kubectl)$/.test(prev.name) && prev.args.some((w) => /^(-\w*q|--quiet|-o|name|ls|ps|images)$/.test(w.text)))
+    return mk(EVERYTHING);
+  return mk(UNKNOWN_NONEMPTY);
+}
+
+export function xargs(cmd: Cmd, a: Analysis) {
+  const valued = ["-I", "-i", "-n", "-L", "-l", "-P", "-d", "-E", "-e", "-s", "-a", "--max-args", "--max-lines", "--max-procs", "--delimiter", "--arg-file", "--replace", "--max-chars", "--process-slot-var"];
+  let i = 0;
+  let replace: string | undefined;
+  const args = cmd.args;
+  while (i < args.length && args[i]!.text.startsWith("-")) {
+    const t = args[i]!.text;
+    if (t === "--") {
+      i++;
+      break;
+    }
+    if (t === "-I") replace = args[i + 1]?.text;
+    else if (t.startsWith("-I")) replace = t.slice(2);
+    else if (t.startsWith("--replace")) replace = t.includes("=") ? t.slice(10) : "{}";
+    else if (t === "-i") replace = "{}";
+    i += valued.includes(t) ? 2 : 1;
+  }
+  const inner = args.slice(i);
+  if (inner.length === 0) return;
+  const items = xargsItems(cmd);
+  const argv = replace
+    ? inner.map((w) => (w.text.includes(replace!) ? { ...items, start: w.start, end: w.end, text: w.text === replace ? items.text : w.text.replaceAll(replace!, items.text) } : w))
+    : [...inner, { ...items, start: inner[inner.length - 1]!.start, end: inner[inner.length - 1]!.end }];
+  const sub = subCommand(cmd, argv, a);
+  if (sub) judgeCommand(sub, a);
+}
+
+// ---- moving, copying, mirroring -------------------------------------------------
+
+export function mv(cmd: Cmd, a: Analysis) {
+  const ops = operands(cmd, ["-t", "--target-directory", "-S", "--suffix"]);
+  if (ops.length < 2) return;
+  const dest = ops[ops.length - 1]!;
+  const destPath = normalizePath(dest.text, cmd.cwd);
+  for (const src of ops.slice(0, -1)) {
+    if (src.tree) {
+      // Files found by find: only a whole unfiltered tree of a home or system directory is destroyed.
+      const { cls } = classifyPath(src.tree.base, cmd.cwd);
+      if (!src.tree.narrowed && (cls === "root" || cls === "home" || cls === "system")) return a.reportWord("fs.move-destroy", cmd);
+      continue;
+    }
+    const { cls, path } = classifyPath(src.text, cmd.cwd);
+    if (cls === "root" || cls === "home" || cls === "system") return a.reportWord("fs.move-destroy", src);
+    if (destPath === "/dev/null") return a.reportWord("fs.move-system-path", cmd);
+    if (cls === "system-path" && !/^\/(var\/(log|tmp|cache)|opt|srv|usr\/local)\//.test(path)) return a.reportWord("fs.move-system-path", src);
+    if (cls === "home-path" && isSecretPath(path) && destPath !== path) continue;
+  }
+  judgeWrite(cmd, dest, "overwrite", a);
+}
+
+export function cp(cmd: Cmd, a: Analysis) {
+  const ops = operands(cmd, ["-t", "--target-directory", "-S", "--suffix"]);
+  if (ops.length < 2) return;
+  const dest = ops[ops.length - 1]!;
+  const fromNull = ops.slice(0, -1).some((w) => w.text === "/dev/null" || w.text === "/dev/zero");
+  judgeWrite(cmd, dest, fromNull ? "truncate" : "overwrite", a);
+}
+
+export function rsync(cmd: Cmd, a: Analysis) {
+  if (hasOpt(cmd, "n", "--dry-run", "--list-only")) return;
+  const ops = operands(cmd, ["-e", "--rsh", "--exclude", "--include", "--filter", "-f", "--files-from", "--chmod", "--chown", "--password-file", "--rsync-path", "--log-file", "--backup-dir", "--suffix", "--bwlimit", "--port", "--timeout", "--exclude-from", "--include-from", "-T", "--temp-dir", "--partial-dir", "--compare-dest", "--link-dest", "--copy-dest"]);
+  // `-rave "ssh -i key"`: a bundled -e takes the next word.
+  const bundledE = cmd.args.findIndex((w) => /^-[a-zA-Z]*e$/.test(w.text));
+  if (bundledE >= 0) ops.splice(0, ops.length, ...ops.filter((w) => w !== cmd.args[bundledE + 1]));
+  const remote = ops.some((w) => /^[^/]*:/.test(w.text) && !/^\w+:\/\//.test(w.text));
+  for (const w of ops.slice(0, -1)) {
+    if (remote && isSecretPath(normalizePath(w.text, cmd.cwd))) return a.reportWord("net.copy-secret", w);
+  }
+  if (ops.length < 2 || !cmd.args.some((w) => /^--(delete|del$|remove-source-files)/.test(w.text))) return;
+  const dest = ops[ops.length - 1]!;
+  const { cls } = classifyPath(dest.text, cmd.cwd);
+  a.reportWord(cls === "root" || cls === "home" || cls === "system" ? "fs.mirror-delete-critical" : "fs.mirror-delete", dest);
+}
+
+export function truncate(cmd: Cmd, a: Analysis) {
+  const size = optValue(cmd, ["-s"], ["--size"]);
+  if (!size || !/^0[KMGkmg]?B?$/.test(size.text)) {
+    if (size) for (const t of operands(cmd, ["-s", "--size", "-r", "--reference"])) judgeWrite(cmd, t, "overwrite", a);
+    return;
+  }
+  for (const t of operands(cmd, ["-s", "--size", "-r", "--reference"])) judgeWrite(cmd, t, "truncate", a);
+}
+
+export function tee(cmd: Cmd, a: Analysis) {
+  const append = hasOpt(cmd, "a", "--append");
+  for (const t of operands(cmd, ["--output-error"])) judgeWrite(cmd, t, append ? "append" : "overwrite", a);
+}
+
+export function ln(cmd: Cmd, a: Analysis) {
+  const ops = operands(cmd, ["-t", "--target-directory", "-S", "--suffix"]);
+  if (ops.length < 2 || !hasOpt(cmd, "f", "--force")) return;
+  const target = ops[0]!;
+  const link = ops[ops.length - 1]!;
+  const linkPath = normalizePath(link.text, cmd.cwd);
+  if (target.text === "/dev/null" && /hist/i.test(linkPath)) return a.reportWord("history.disable", cmd);
+  judgeWrite(cmd, link, "overwrite", a);
+}
+
+// ---- permissions -------------------------------------------------------------
+
+const SETUID_SENSITIVE = /(^|\/)(ba|da|z|k|c|tc|fi|mk)?sh$|(^|\/)(python[\d.]*|perl|ruby|node|php|lua|find|vim?|nano|less|more|awk|gawk|env|cp|mv|tar|zip|rsync|nmap|docker|tee|dd|chmod|chown|sudo|su|busybox)$/;
+
+export function chmod(cmd: Cmd, a: Analysis) {
+  const isChmod = cmd.name === "chmod";
+  const recursive = hasOpt(cmd, "R", "--recursive");
+  const ops = operands(cmd, ["--reference", "--from"]);
+  const mode = isChmod ? ops.shift() : ops.shift(); // chmod MODE files / chown OWNER files
+  if (!mode) return;
+  const modeText = mode.text;
+  // setuid (u+s, +s, 4xxx, 6xxx); setgid alone on directories is ordinary (group inheritance).
+  const setuid = isChmod && (/(^|,)[ua]*[+=][rwxXt]*s/.test(modeText) || /^[46][0-7]{3}$/.test(modeText));
+  const worldWritable = isChmod && (/^[0-7]?[0-7][0-7][2367]$/.test(modeText) || /(^|,)[ao]*\+[rwxX]*w/.test(modeText) && /(^|,)(a|o|)\+/.test(modeText));
+  let reported = false;
+  for (const t of ops) {
+    const rec = recursive || !!t.tree;
+    const base = t.tree ? t.tree.base : t.text;
+    const { cls, path } = classifyPath(base, cmd.cwd);
+    if (setuid && (SETUID_SENSITIVE.test(path) || cls === "system" || cls === "system-path")) {
+      a.reportWord("perm.setuid-shell", t);
+      reported = true;
+      continue;
+    }
+    let r: RuleId | undefined;
+    if (t.tree?.narrowed) {
+      // `find / -user bob -exec chown alice {} \;`: a filtered set of files.
+      if ((cls === "root" || cls === "system" || cls === "system-path" || cls === "home") && (worldWritable || setuid)) r = "perm.recursive-system-path";
+      else r = worldWritable ? "perm.world-writable" : "perm.recursive";
+    } else if (rec) {
+      // For a home directory, only modes that lock the owner out or open it to everyone are high.
+      const harsh = !isChmod || worldWritable || /^0?[0-5][0-7]{2}$/.test(modeText) || /(^|,)[ua]*-/.test(modeText);
+      if (cls === "root" || cls === "system") r = "perm.recursive-system";
+      else if (cls === "home") r = harsh ? "perm.recursive-home" : "perm.recursive";
+      else if (cls === "system-path") r = "perm.recursive-system-path";
+      else if (cls === "home-path" && /^~\/?$|^~\/\.ssh/.test(path)) r = "perm.recursive-home";
+      else r = worldWritable ? "perm.world-writable" : "perm.recursive";
+    } else {
+      if (cls === "root" || cls === "system" || isCriticalSystemFile(path)) r = "perm.system-file";
+      else if (cls === "system-path" && /^\/(usr\/)?(s?bin|lib\w*)\//.test(path) && (worldWritable || setuid)) r = "perm.system-file";
+      else if (cls === "system-path" && /^\/etc\//.test(path) && worldWritable) r = "perm.system-file";
+      else if (cls === "home" && (worldWritable || modeText === "000")) r = "perm.recursive-home";
+      else if (worldWritable) r = "perm.world-writable";
+      else if (setuid) r = "perm.setuid";
+    }
+    if (r) {
+      a.reportWord(r, t);
+      reported = true;
+    }
+  }
+  void reported;
+}
+
+// ---- disks --------------------------------------------------------------------
+
+export function dd(cmd: Cmd, a: Analysis) {
+  const op = (k: string) => cmd.args.find((w) => w.text.startsWith(k + "="));
+  const of = op("of");
+  const iff = op("if");
+  const ofPath = of ? normalizePath(of.text.slice(3), cmd.cwd) : undefined;
+  const ifPath = iff ? normalizePath(iff.text.slice(3), cmd.cwd) : undefined;
+  if (ofPath && isBlockDevice(ofPath)) return a.reportWord("disk.write-device", of!);
+  if (ifPath && isBlockDevice(ifPath)) a.reportWord("disk.read-device", iff!);
+  if (of && ofPath) {
+    const word = { ...of, text: of.text.slice(3) };
+    judgeWrite(cmd, word, "overwrite", a, of);
+    if (ifPath && /^\/dev\/(zero|u?random)$/.test(ifPath) && !op("count") && !/^\/dev\//.test(ofPath))
+      a.report("fs.fill-disk", cmd.start, cmd.end);
+  }
+}
+
+/** Tools that format or wipe whatever device they are given. */
+export function formatTool(cmd: Cmd, a: Analysis) {
+  if (hasOpt(cmd, "", "--help", "--version", "-V")) return;
+  // Only a device target is destroyed (`mkfs.ext4 disk.img` formats a file); a computed target may be one.
+  const dev = cmd.args.find((w) => isBlockDevice(normalizePath(w.text)) || /^\/dev\//.test(w.text) || (w.dynamic && !w.text.startsWith("-")));
+  if (dev) a.reportWord("disk.format", dev);
+}
+
+/** Partition editors: listing is safe, scripted changes wipe, interactive use is risky. */
+export function partitionTool(cmd: Cmd, a: Analysis) {
+  if (hasOpt(cmd, "lps", "--list", "--print", "--help", "--version", "--verify", "--dump", "--backup") && cmd.name !== "sgdisk")
+    return;
+  const dev = cmd.args.find((w) => isBlockDevice(normalizePath(w.text)));
+  if (cmd.name === "sgdisk" || cmd.name === "sfdisk") {
+    if (hasOpt(cmd, "ZzoGdn", "--zap-all", "--zap", "--clear", "--delete", "--new", "--mbrtogpt") || cmd.name === "sfdisk" && !hasOpt(cmd, "l", "--list", "--dump", "-d"))
+      a.reportWord("disk.format", dev ?? cmd);
+    return;
+  }
+  if (cmd.name === "parted") {
+    const words = cmd.args.map((w) => w.text);
+    if (words.some((t) => /^(mklabel|mktable|rm|mkpart|resizepart|mkfs)$/.test(t))) return a.reportWord("disk.format", dev ?? cmd);
+    if (words.some((t) => /^(print|-l|--list|unit)$/.test(t))) return;
+  }
+  if (dev) a.reportWord("disk.partition-edit", dev);
+}
+
+export function diskutil(cmd: Cmd, a: Analysis) {
+  const verb = cmd.args[0]?.text ?? "";
+  if (/^(erase|zero|randomDisk|secureErase|partitionDisk|reformat|apfs)/i.test(verb) && !/^apfs$/i.test(verb)) a.reportWord("disk.format", cmd);
+  else if (/^apfs$/i.test(verb) && /^(delete|erase)/i.test(cmd.args[1]?.text ?? "")) a.reportWord("disk.format", cmd);
+}
+
+export function cryptsetup(cmd: Cmd, a: Analysis) {
+  if (cmd.args.some((w) => /^(luksFormat|erase|luksErase|reencrypt)$/.test(w.text))) a.reportWord("disk.format", cmd);
+}
+
+// ---- shells given a directory ----------------------------------------------------
+
+export function cd(_cmd: Cmd, _a: Analysis) {
+  // Tracked by the walker (`cd DIR && …`); changing directory itself is harmless.
+}
+
+export { HOME, SHELLS };
