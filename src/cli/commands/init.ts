@@ -1,10 +1,73 @@
 import { defineCommand } from "citty";
-import { CmdaiError } from "../errors.ts";
+import { usageError } from "../errors.ts";
+import { defaultKey, initShells, parseKey, renderInit, type InitShell, type Key } from "../../shell/keys.ts";
+import runner from "../../../shell/runner.sh" with { type: "text" };
+import zsh from "../../../shell/cmdai.zsh" with { type: "text" };
+import bash from "../../../shell/cmdai.bash" with { type: "text" };
+import fish from "../../../shell/cmdai.fish" with { type: "text" };
 
-// Placeholder until its issue lands: fails clearly rather than pretending.
+// `cmdai init zsh|bash|fish` runs in every new shell: it reads no model and,
+// unless neither --key nor CMDAI_KEY is given, not even the config file.
+const scripts: Record<InitShell, string> = { zsh, bash, fish };
+
 export default defineCommand({
-  meta: { name: "init", description: "not available yet" },
-  run() {
-    throw new CmdaiError("'cmdai init' is not available in this build yet");
+  meta: { name: "init", description: "Print the shell integration (eval it in your rc file)" },
+  args: {
+    shell: { type: "positional", required: false, description: "zsh, bash or fish" },
+    key: { type: "string", description: 'Key to bind, like "ctrl-g" or "alt-g" (env CMDAI_KEY, config key)' },
+    bind: { type: "boolean", default: true, description: "Bind the key (--no-bind only defines cmdai-widget)" },
+  },
+  async run({ args }) {
+    const shell = args.shell as string | undefined;
+    if (!shell || !(initShells as readonly string[]).includes(shell))
+      throw usageError(
+        `init needs a shell: ${initShells.join(", ")}${shell ? `, got ${JSON.stringify(shell)}` : ""}` +
+          ` (e.g. eval "$(cmdai init zsh)")`,
+      );
+    const key = await effectiveKey(args.key);
+    process.stdout.write(
+      renderInit({ shell: shell as InitShell, key, bind: args.bind !== false, runner, script: scripts[shell as InitShell] }),
+    );
+    return 0;
   },
 });
+
+/**
+ * flag > CMDAI_KEY > config `key` > ctrl-g. A bad --key is a usage error; a bad
+ * key in the environment or the config file, or a config file that does not
+ * parse, only warns: the shell still starts with a working integration.
+ */
+async function effectiveKey(flag: string | undefined): Promise<Key> {
+  if (flag !== undefined) {
+    try {
+      return parseKey(flag);
+    } catch (e) {
+      throw usageError(`--key: ${(e as Error).message}`);
+    }
+  }
+  const { logger } = await import("../logger.ts");
+  const fallback = (where: string, e: unknown) => {
+    logger.warn(`${where}: ${(e as Error).message}; using ${defaultKey}`);
+    return parseKey(defaultKey);
+  };
+  const env = process.env.CMDAI_KEY;
+  if (env) {
+    try {
+      return parseKey(env);
+    } catch (e) {
+      return fallback("CMDAI_KEY", e);
+    }
+  }
+  let configured: string;
+  try {
+    const { resolveSettings } = await import("../../config/config.ts");
+    configured = resolveSettings().settings.key;
+  } catch (e) {
+    return fallback("config", e);
+  }
+  try {
+    return parseKey(configured);
+  } catch (e) {
+    return fallback("config key", e);
+  }
+}

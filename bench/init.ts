@@ -1,0 +1,146 @@
+#!/usr/bin/env bun
+// Shell integration benchmark:
+//  1. `cmdai init <shell>` cold (a new process each run, as in every new shell),
+//     against a hello-world `bun build --compile` binary: target <= 10 ms.
+//  2. The integration's own cost per key press, without a model: the widget
+//     timed inside a real interactive shell (tmux) with an instant fake helper
+//     (/bin/echo), plus the start of the cmdai process with its safety check
+//     (`cmdai check`), reported next to it. Target: <= 30 ms.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { median, ms, percentile, ratio, repeat, table, verdict } from "./lib.ts";
+import { hasShell, hasTmux, killServer, TmuxShell, type ShellName } from "../test/shell/tmux.ts";
+
+const root = resolve(import.meta.dir, "..");
+const RUNS = 21;
+const PRESSES = 20;
+
+async function helloBaseline(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "cmdai-bench-hello-"));
+  writeFileSync(join(dir, "hello.ts"), 'console.log("hello");\n');
+  const out = join(dir, "hello");
+  const r = Bun.spawnSync([process.execPath, "build", "--compile", join(dir, "hello.ts"), "--outfile", out], { stderr: "pipe" });
+  if (r.exitCode !== 0) throw new Error(`bun build --compile failed: ${r.stderr.toString()}`);
+  return out;
+}
+
+// The widget, timed from inside the shell, bound to Ctrl-T next to the real key.
+const timedWidget: Record<ShellName, string> = {
+  zsh: [
+    "zmodload zsh/datetime",
+    '__bench() { local t0=$EPOCHREALTIME; __cmdai_widget; print -r -- "$t0 $EPOCHREALTIME" >>$HOME/times; }',
+    "zle -N __bench; bindkey '^T' __bench",
+  ].join("\n"),
+  bash: [
+    '__bench() { local t0=$EPOCHREALTIME; __cmdai_widget; echo "$t0 $EPOCHREALTIME" >>"$HOME/times"; }',
+    "bind -x '\"\\C-t\": __bench'",
+  ].join("\n"),
+  // fish has no clock variable: two `date` processes (about 1 ms each) are included.
+  fish: [
+    "function __bench",
+    "  set -l t0 (date +%s.%N); cmdai-widget; echo $t0 (date +%s.%N) >>$HOME/times",
+    "end",
+    "bind \\ct __bench",
+  ].join("\n"),
+};
+
+async function keyPress(shell: ShellName): Promise<number[]> {
+  const sh = new TmuxShell(shell, { after: timedWidget[shell], env: { CMDAI_BIN: "/bin/echo" } });
+  try {
+    await sh.start();
+    const want = `--shell ${shell} --no-input -- list files`;
+    for (let i = 0; i < PRESSES + 2; i++) {
+      await sh.clear();
+      sh.type("list files");
+      await sh.untilLine("list files");
+      sh.keys("C-t");
+      await sh.untilLine(want);
+    }
+    const lines = readFileSync(join(sh.home, "times"), "utf8").trim().split("\n");
+    // The first presses warm the page cache for sh, mktemp, stty: drop them.
+    return lines.slice(2).map((l) => {
+      const [a, b] = l.split(" ").map(Number);
+      return (b! - a!) * 1000;
+    });
+  } finally {
+    sh.kill();
+  }
+}
+
+export async function runInitBench(): Promise<string> {
+  const dist = process.env.CMDAI_DIST ?? join(root, "dist/cmdai");
+  const compiled = existsSync(dist);
+  const cmdai = compiled ? [dist] : [process.execPath, join(root, "src/main.ts")];
+  const label = compiled ? "dist/cmdai" : "bun src/main.ts (dist/cmdai not built)";
+  const env = { ...process.env, CMDAI_KEY: "", XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "cmdai-bench-cfg-")) };
+
+  const hello = await helloBaseline();
+  const base = (await repeat(RUNS, [hello], env)).map((r) => r.ms);
+  const rows: string[][] = [["hello-world bun --compile (baseline)", ms(median(base)), ms(percentile(base, 90)), "1.00×", ""]];
+  for (const shell of ["zsh", "bash", "fish"] as const) {
+    const t = (await repeat(RUNS, [...cmdai, "init", shell], env)).map((r) => r.ms);
+    rows.push([
+      `${label} init ${shell}`,
+      ms(median(t)),
+      ms(percentile(t, 90)),
+      ratio(median(t) / median(base)),
+      `<= 10 ms: ${verdict(median(t) <= 10)}`,
+    ]);
+  }
+
+  // Process start plus the safety check, as on every key press (model time excluded).
+  // (Before `cmdai check` exists in the build, the process start alone: --version.)
+  const probe = Bun.spawnSync([...cmdai, "check", "ls -la"], { env });
+  const hasCheck = probe.exitCode === 0 || probe.exitCode === 1;
+  const startArgs = hasCheck ? ["check", "ls -la"] : ["--version"];
+  const startRuns = await repeat(RUNS, [...cmdai, ...startArgs], env).catch(() => []);
+  let check: number | undefined;
+  if (startRuns.length) {
+    const t = startRuns.map((r) => r.ms);
+    check = median(t);
+    const what = hasCheck ? "check 'ls -la' (start + check)" : "--version (start only: no check in this build)";
+    rows.push([`${label} ${what}`, ms(check), ms(percentile(t, 90)), ratio(check / median(base)), ""]);
+  }
+
+  const press: string[][] = [];
+  if (hasTmux) {
+    try {
+      for (const shell of ["zsh", "bash", "fish"] as const) {
+        if (!hasShell(shell)) continue;
+        const t = await keyPress(shell);
+        const total = median(t) + (check ?? 0);
+        press.push([
+          `${shell}: key press, instant fake helper`,
+          ms(median(t)),
+          ms(percentile(t, 90)),
+          check === undefined ? "n/a" : ms(total),
+          check === undefined ? "" : `<= 30 ms: ${verdict(total <= 30)}`,
+        ]);
+      }
+    } finally {
+      killServer();
+    }
+  }
+
+  return [
+    "### Shell integration (`cmdai init`, key press overhead)",
+    "",
+    `Cold start: ${RUNS} runs each, a new process every run (page cache warm), median and p90 of wall time`,
+    "measured from Bun.spawn to exit, against a hello-world `bun build --compile` binary.",
+    "",
+    table(["run", "median", "p90", "vs baseline", "target"], rows),
+    "",
+    `Key press: the widget timed inside a real interactive shell in tmux (${PRESSES} presses after 2 warm-up`,
+    "presses): from the key's function starting to the line being replaced, with CMDAI_BIN=/bin/echo as an",
+    "instant helper. This covers the shell side, the runner (sh, mktemp, the spinner process, rm), dropping",
+    "typed-ahead keys, and starting a helper process. `+ start + check` adds the median of the",
+    "`cmdai check` run above: the cmdai process start and the safety check that every answer goes through.",
+    "",
+    press.length
+      ? table(["run", "widget median", "widget p90", "+ start + check", "target"], press)
+      : "(tmux not installed: key press not measured)",
+  ].join("\n");
+}
+
+if (import.meta.main) console.log(await runInitBench());

@@ -1,0 +1,36 @@
+# bash completion for cmdai. Installed as share/bash-completion/completions/cmdai,
+# or: source completions/cmdai.bash
+# shellcheck shell=bash
+
+_cmdai() {
+  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+  local sub='' i
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    case ${COMP_WORDS[i]} in
+    --) return 0 ;; # after --, it is the request
+    -m | --model | --shell | --level | --threads | --fix | --status | --key) ((i++)) ;;
+    -*) ;;
+    *) sub=${COMP_WORDS[i]} && break ;;
+    esac
+  done
+  case $prev in
+  --shell) mapfile -t COMPREPLY < <(compgen -W 'bash zsh fish sh' -- "$cur") && return 0 ;;
+  --level) mapfile -t COMPREPLY < <(compgen -W 'strict moderate permissive' -- "$cur") && return 0 ;;
+  --key) mapfile -t COMPREPLY < <(compgen -W 'ctrl-g alt-g' -- "$cur") && return 0 ;;
+  -m | --model) mapfile -t COMPREPLY < <(compgen -f -- "$cur") && return 0 ;;
+  --threads | --fix | --status) return 0 ;;
+  esac
+  local words
+  case $sub in
+  '') words='check init model config --model --shell --level --threads --json --explain --fix --status --no-input --verbose --help --version' ;;
+  init) words='zsh bash fish --key --no-bind --help' ;;
+  check) words='--json --level --help' ;;
+  model)
+    if [[ ${COMP_WORDS[COMP_CWORD - 1]} == model ]]; then words='list pull rm verify path'; else words='--help'; fi
+    ;;
+  config) words='--help' ;;
+  *) return 0 ;;
+  esac
+  mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")
+}
+complete -F _cmdai cmdai
