@@ -98,6 +98,7 @@ const result = await Bun.build({
   entrypoints: [entry],
   compile: { target: target as never, outfile: values.outfile },
   format: "esm",
+  splitting: true,
   minify: true,
   bytecode: true,
   sourcemap: "none",

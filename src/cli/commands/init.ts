@@ -45,8 +45,8 @@ async function effectiveKey(flag: string | undefined): Promise<Key> {
       throw usageError(`--key: ${(e as Error).message}`);
     }
   }
-  const { logger } = await import("../logger.ts");
-  const fallback = (where: string, e: unknown) => {
+  const fallback = async (where: string, e: unknown) => {
+    const { logger } = await import("../logger.ts");
     logger.warn(`${where}: ${(e as Error).message}; using ${defaultKey}`);
     return parseKey(defaultKey);
   };
