@@ -27,3 +27,5 @@ for (const name of wanted.length ? wanted : Object.keys(suites)) {
   }
 }
 process.exit(failed ? 1 : 0);
+
+export {};

@@ -68,8 +68,11 @@ kill -KILL "$s" 2>/dev/null
 if [ -n "$tty" ]; then
   printf '\0337  \0338' >"$tty"
 fi
+[ "$c" = 1 ] || [ "$r" = 130 ] && r=130
 # Drop keys typed while waiting (raw, non-blocking read of what is pending).
-if [ "$drain" = 1 ] && true 2>/dev/null </dev/tty; then
+# Not after Ctrl-C: fish has already gone back to reading the terminal then,
+# and the keys typed next are the user's, not typeahead.
+if [ "$drain" = 1 ] && [ "$r" != 130 ] && true 2>/dev/null </dev/tty; then
   tty=/dev/tty
   if m=$(stty -g <"$tty" 2>/dev/null); then
     stty -icanon -echo min 0 time 0 <"$tty" 2>/dev/null && cat <"$tty" >/dev/null 2>&1
@@ -77,7 +80,6 @@ if [ "$drain" = 1 ] && true 2>/dev/null </dev/tty; then
   fi
 fi
 [ -e "$d/t" ] && r=124
-[ "$c" = 1 ] || [ "$r" = 130 ] && r=130
 
 # The message to show: the helper's first "cmdai: " line, else one of ours.
 e=

@@ -38,7 +38,11 @@ describe("dist/cmdai, alone in a folder", () => {
     const r = await runCli(["--model", model, "--shell", "bash", "list files"], { exe, env: minimalEnv(home), cwd: dir });
     expect(r.stderr).not.toContain("testBindingBinary");
     expect(r.code).toBe(0);
-    const fromSource = await runCli(["--model", model, "--shell", "bash", "list files"], { cwd: dir });
+    // Same PATH and folder, so both describe the same machine to the model.
+    const fromSource = await runCli(["--model", model, "--shell", "bash", "list files"], {
+      cwd: dir,
+      env: minimalEnv(mkdtempSync(join(tmpdir(), "cmdai-h-"))),
+    });
     expect(r.stdout).toBe(fromSource.stdout);
   });
 

@@ -37,8 +37,9 @@ export async function runPipeline(
   const generation = await backend.generate({
     prompt,
     schema: responseSchema(maxChars, input.explain),
-    // A token is at least one character; the grammar ends the string sooner.
-    maxTokens: maxChars + (input.explain ? 200 : 40),
+    // Only a backstop: the grammar ends the string. A character can take up to
+    // six tokens (UTF-8 byte tokens, or a \uXXXX escape).
+    maxTokens: 6 * maxChars + (input.explain ? 400 : 64),
     signal: input.signal,
   });
   const parsed = parseResponse(generation.text);
