@@ -53,3 +53,23 @@ describe("prompt state cache", () => {
     }
   });
 });
+
+describe("prompt state cache pruning", () => {
+  test("keeps only the newest eight states", async () => {
+    const env = sandboxHome();
+    const dir = join(env.XDG_CACHE_HOME!, "cmdai", "prompts");
+    const { mkdirSync, utimesSync } = await import("node:fs");
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < 10; i++) {
+      const f = join(dir, `old${i}.x.kv`);
+      writeFileSync(f, "stale");
+      utimesSync(f, new Date(2020, 0, 1 + i), new Date(2020, 0, 1 + i));
+    }
+    const r = await runCli(["--model", model, "--shell", "zsh", "list files"], { env });
+    expect(r.code).toBe(0);
+    const left = readdirSync(dir).filter((n) => n.endsWith(".kv")).sort();
+    expect(left.length).toBe(8);
+    expect(left).not.toContain("old0.x.kv"); // the oldest went first
+    expect(left.some((n) => !n.startsWith("old"))).toBe(true); // the new one stayed
+  });
+});

@@ -77,7 +77,17 @@ export async function savePromptState(dir: string, key: string, sequence: StateS
     await sequence.saveStateToFile(tmp);
     chmodSync(tmp, 0o600);
     renameSync(tmp, join(dir, `${key}.${await checksum(tmp)}.kv`));
+    prune(dir);
   } catch {
     rmSync(tmp, { force: true }); // a cache that cannot be written only costs speed
   }
+}
+
+/** Keeps the newest few states: one per model, shell and set of tools in use. */
+function prune(dir: string, keep = 8) {
+  const files = readdirSync(dir)
+    .filter((n) => n.endsWith(".kv"))
+    .map((n) => ({ path: join(dir, n), mtime: statSync(join(dir, n)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const f of files.slice(keep)) rmSync(f.path, { force: true });
 }
