@@ -7,7 +7,7 @@
 // --natives is the folder of an @node-llama-cpp/<platform> package (for
 // cross-builds, unpacked with `npm pack`); by default the installed linux-x64 one.
 import { createXXHash128 } from "hash-wasm";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -51,9 +51,9 @@ for (const [rel, path] of Object.entries(files).sort()) {
 }
 const nativesId = `${nlcVersion}-${binFolder}-${hasher.digest("hex").slice(0, 16)}`;
 
-const buildDir = join(root, ".build");
-rmSync(buildDir, { recursive: true, force: true });
-mkdirSync(buildDir, { recursive: true });
+// A folder of its own per run, so a release and a plain build can run at once.
+mkdirSync(join(root, ".build"), { recursive: true });
+const buildDir = mkdtempSync(join(root, ".build", "run-"));
 const entry = join(buildDir, "entry.ts");
 const entries = Object.entries(files);
 writeFileSync(
@@ -94,35 +94,40 @@ const patches: { file: RegExp; from: string; to: string }[] = [
 const commit = Bun.spawnSync(["git", "rev-parse", "--short=10", "HEAD"], { cwd: root }).stdout.toString().trim() || "unknown";
 
 const started = performance.now();
-const result = await Bun.build({
-  entrypoints: [entry],
-  compile: { target: target as never, outfile: values.outfile },
-  format: "esm",
-  splitting: true,
-  minify: true,
-  bytecode: true,
-  sourcemap: "none",
-  external: ["@node-llama-cpp/*"],
-  define: {
-    CMDAI_COMMIT: JSON.stringify(commit),
-    CMDAI_TARGET: JSON.stringify(platform),
-  },
-  plugins: [
-    {
-      name: "node-llama-cpp-runtime-root",
-      setup(build) {
-        for (const patch of patches) {
-          build.onLoad({ filter: patch.file }, async ({ path }) => {
-            const text = await Bun.file(path).text();
-            if (!text.includes(patch.from))
-              throw new Error(`build: ${path} no longer contains the line to patch; node-llama-cpp's layout changed`);
-            return { contents: text.replace(patch.from, patch.to), loader: "js" };
-          });
-        }
-      },
+let result: Awaited<ReturnType<typeof Bun.build>>;
+try {
+  result = await Bun.build({
+    entrypoints: [entry],
+    compile: { target: target as never, outfile: values.outfile },
+    format: "esm",
+    splitting: true,
+    minify: true,
+    bytecode: true,
+    sourcemap: "none",
+    external: ["@node-llama-cpp/*"],
+    define: {
+      CMDAI_COMMIT: JSON.stringify(commit),
+      CMDAI_TARGET: JSON.stringify(platform),
     },
-  ],
-});
+    plugins: [
+      {
+        name: "node-llama-cpp-runtime-root",
+        setup(build) {
+          for (const patch of patches) {
+            build.onLoad({ filter: patch.file }, async ({ path }) => {
+              const text = await Bun.file(path).text();
+              if (!text.includes(patch.from))
+                throw new Error(`build: ${path} no longer contains the line to patch; node-llama-cpp's layout changed`);
+              return { contents: text.replace(patch.from, patch.to), loader: "js" };
+            });
+          }
+        },
+      },
+    ],
+  });
+} finally {
+  rmSync(buildDir, { recursive: true, force: true });
+}
 if (!result.success) {
   for (const log of result.logs) console.error(log);
   process.exit(1);
@@ -131,4 +136,3 @@ const size = statSync(values.outfile).size;
 console.error(
   `built ${relative(process.cwd(), values.outfile)} (${target}, ${(size / 1e6).toFixed(1)} MB, natives ${nativesId}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );
-rmSync(buildDir, { recursive: true, force: true });

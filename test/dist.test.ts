@@ -69,3 +69,17 @@ describe("dist/cmdai, alone in a folder", () => {
     expectOneLineError(r, /x\.gguf/);
   });
 });
+
+describe("dist/cmdai upgrades", () => {
+  test("a new version's first run removes the old version's unpacked libraries", async () => {
+    const home = mkdtempSync(join(tmpdir(), "cmdai-h-"));
+    const runtime = join(home, ".cache", "cmdai", "runtime");
+    const old = join(runtime, "3.0.0-linux-x64-0000000000000000");
+    mkdirSync(old, { recursive: true });
+    writeFileSync(join(old, ".complete"), "old");
+    const r = await runCli(["--model", model, "--max-chars", "16", "list files"], { exe, env: minimalEnv(home), cwd: dir });
+    expect(r.code).toBe(0);
+    expect(existsSync(old)).toBe(false);
+    expect(readdirSync(runtime).length).toBe(1);
+  });
+});

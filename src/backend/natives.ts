@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { cacheDir } from "../config/paths.ts";
 
@@ -45,6 +45,7 @@ export async function prepareNatives(root = join(cacheDir(), "runtime")): Promis
       writeFileSync(join(tmp, marker), natives.id);
       try {
         renameSync(tmp, dest);
+        removeOtherVersions(root, natives.id);
       } catch (e) {
         // Another process won the race (ENOTEMPTY/EEXIST): use its copy if complete.
         if (!existsSync(join(dest, marker))) {
@@ -59,4 +60,15 @@ export async function prepareNatives(root = join(cacheDir(), "runtime")): Promis
   }
   globalThis.__cmdaiLlamaRoot = dest;
   return dest;
+}
+
+/**
+ * After an upgrade, the previous version's libraries (~30 MB) are dead weight.
+ * Deleting them is safe even while an old process still runs: Linux and macOS
+ * keep a loaded library's file alive until it is unmapped.
+ */
+function removeOtherVersions(root: string, keep: string) {
+  for (const name of readdirSync(root)) {
+    if (name !== keep && !name.startsWith(".")) rmSync(join(root, name), { recursive: true, force: true });
+  }
 }
