@@ -205,7 +205,7 @@ export class LlamaBackend implements Backend {
     const dir = this.options.promptCacheDir;
     if (!dir) return;
     const { loadPromptState, promptCacheKey, savePromptState } = await import("./prompt-cache.ts");
-    const key = await promptCacheKey({
+    const key = promptCacheKey({
       modelPath: this.options.modelPath,
       system,
       runtime: `node-llama-cpp ${await (await importLlamaCpp()).getModuleVersion()} ${this.llama.gpu || "cpu"}`,

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 // The system prompt is the same on every run, so its evaluated KV state is
@@ -6,39 +6,26 @@ import { join } from "node:path";
 // milliseconds of prompt evaluation.
 //
 // llama.cpp aborts the process on a truncated state file and may crash on one
-// made by another model, so: the file name holds a fingerprint of the model
-// file, the prompt and the runtime (the key) and a checksum of the file's own
-// bytes, checked before llama.cpp sees them; files are written whole
-// (temporary name, then rename) and private to the user.
+// made by another model, so: the file name holds a key for the model file,
+// the prompt and the runtime, and a checksum of the file's own bytes, checked
+// before llama.cpp sees them; files are written whole (temporary name, then
+// rename) and private to the user.
 
-async function xxh128() {
-  const { createXXHash128 } = await import("hash-wasm");
-  return createXXHash128();
+/**
+ * What identifies the exact model file, prompt and runtime. The file is
+ * named by device, inode, size and change time (any rewrite or replacement
+ * changes ctime), so no byte of a 1 GB model is read on this hot path.
+ */
+export function promptCacheKey(parts: { modelPath: string; system: string; runtime: string; contextSize: number }): string {
+  const st = statSync(parts.modelPath);
+  const id = [st.dev, st.ino, st.size, st.mtimeMs, st.ctimeMs, parts.runtime, parts.contextSize, parts.system].join("\0");
+  // Two independent 64-bit hashes: a 128-bit name, native speed, no WASM to start.
+  return Bun.hash.wyhash(id, 1n).toString(16).padStart(16, "0") + Bun.hash.wyhash(id, 2n).toString(16).padStart(16, "0");
 }
 
-/** xxh128 over what identifies the exact model file, prompt and runtime. */
-export async function promptCacheKey(parts: { modelPath: string; system: string; runtime: string; contextSize: number }): Promise<string> {
-  const hasher = await xxh128();
-  const { size, mtimeMs } = statSync(parts.modelPath);
-  hasher.update(`${size}\0${mtimeMs}\0${parts.runtime}\0${parts.contextSize}\0${parts.system}\0`);
-  // The head (metadata and first tensors) and the tail of the file.
-  const fd = openSync(parts.modelPath, "r");
-  try {
-    const chunk = Buffer.alloc(Math.min(size, 1 << 20));
-    readSync(fd, chunk, 0, chunk.length, 0);
-    hasher.update(chunk);
-    readSync(fd, chunk, 0, chunk.length, Math.max(0, size - chunk.length));
-    hasher.update(chunk);
-  } finally {
-    closeSync(fd);
-  }
-  return hasher.digest("hex");
-}
-
-async function checksum(file: string): Promise<string> {
-  const hasher = await xxh128();
-  hasher.update(readFileSync(file));
-  return hasher.digest("hex");
+/** A checksum of the state file's bytes, checked before llama.cpp reads them. */
+function checksum(file: string): string {
+  return Bun.hash.wyhash(readFileSync(file)).toString(16).padStart(16, "0");
 }
 
 export interface StateSequence {
@@ -58,7 +45,7 @@ export async function loadPromptState(dir: string, key: string, sequence: StateS
     const file = join(dir, name);
     const want = name.slice(key.length + 1, -".kv".length);
     try {
-      if ((await checksum(file)) === want) {
+      if (checksum(file) === want) {
         await sequence.loadStateFromFile(file, { acceptRisk: true });
         return true;
       }
@@ -76,7 +63,7 @@ export async function savePromptState(dir: string, key: string, sequence: StateS
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     await sequence.saveStateToFile(tmp);
     chmodSync(tmp, 0o600);
-    renameSync(tmp, join(dir, `${key}.${await checksum(tmp)}.kv`));
+    renameSync(tmp, join(dir, `${key}.${checksum(tmp)}.kv`));
     prune(dir);
   } catch {
     rmSync(tmp, { force: true }); // a cache that cannot be written only costs speed
