@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { makeTestModel } from "../scripts/gguf/make.ts";
 import { LlamaBackend } from "../src/backend/llama.ts";
-import { probeMachine } from "../src/context/probe.ts";
+import { machineContext, probeMachine } from "../src/context/probe.ts";
 import { runPipeline } from "../src/generate/pipeline.ts";
 import { buildPrompt, responseSchema } from "../src/prompt/prompt.ts";
 import { mb, median, ms, ratio, repeat, table, timed, verdict } from "./lib.ts";
@@ -136,7 +136,23 @@ export async function runHelperBench(): Promise<string> {
   const warmMs = median(warm);
   const overhead = firstMs / rawMs - 1;
 
+  // Machine facts from a warm cache, as on every request (target < 5 ms), vs probing afresh.
+  const ctxDir = join(work, "home", ".cache", "cmdai");
+  machineContext(ctxDir);
+  const warmCtx: number[] = [];
+  const coldCtx: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    let t = performance.now();
+    machineContext(ctxDir);
+    warmCtx.push(performance.now() - t);
+    t = performance.now();
+    probeMachine();
+    coldCtx.push(performance.now() - t);
+  }
+  const ctxMs = median(warmCtx);
+
   const rows = [
+    ["machine context, warm cache (median of 200)", ms(ctxMs), `probing afresh ${ms(median(coldCtx))}`, ratio(ctxMs / median(coldCtx)), "< 5 ms", verdict(ctxMs < 5)],
     ["`dist/cmdai --help`, cold (median of 25)", ms(helpMs), `hello-world bun binary ${ms(helloMs)}`, ratio(helpMs / helloMs), "≤ 15 ms", verdict(helpMs <= 15)],
     [`cold end-to-end, 0.5B-shape Q4_0 (median of 7)`, ms(e2eMs), `load ${ms(inner.load!)}, prompt ${ms(inner.prompt!)}, generate ${ms(inner.generate!)}`, "", "≤ 2.5 s", verdict(e2eMs <= 2500)],
     [`warm request, same process (median of ${warm.length})`, ms(warmMs), `system prompt reused from KV cache`, "", "≤ 0.6 s", verdict(warmMs <= 600)],
