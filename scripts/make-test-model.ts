@@ -1,19 +1,24 @@
 // Writes a random-weight GGUF model for tests and benchmarks.
-// Usage: bun run scripts/make-test-model.ts --shape tiny|qwen0.5b|qwen1.5b --quant q4_0|q8_0|f16|f32 [--seed N] OUT.gguf
+// Usage: bun run scripts/make-test-model.ts --shape tiny|qwen0.5b|qwen1.5b --quant q4_0|q8_0|f16|f32 [--seed N] [--steer] OUT.gguf
+// --steer: greedy decoding always picks " the" or " and" (valid JSON-string text; see gguf/make.ts).
 
-import { DEFAULT_SEED, makeTestModel } from "./gguf/make.ts";
+import { DEFAULT_SEED, DEFAULT_STEER, makeTestModel } from "./gguf/make.ts";
 import { QUANT_NAMES, SHAPE_NAMES, isQuantName, isShapeName, type QuantName, type ShapeName } from "./gguf/shapes.ts";
 
-const USAGE = `usage: bun run scripts/make-test-model.ts --shape ${SHAPE_NAMES.join("|")} --quant ${QUANT_NAMES.join("|")} [--seed N] OUT.gguf`;
+const USAGE = `usage: bun run scripts/make-test-model.ts --shape ${SHAPE_NAMES.join("|")} --quant ${QUANT_NAMES.join("|")} [--seed N] [--steer] OUT.gguf`;
 
 class UsageError extends Error {}
 
-function parseArgs(argv: string[]): { shape: ShapeName; quant: QuantName; seed: number; out: string } {
+function parseArgs(argv: string[]): { shape: ShapeName; quant: QuantName; seed: number; out: string; steer?: [string, string] } {
   const flags = new Map<string, string>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith("--")) { positional.push(arg); continue; }
+    if (arg === "--steer") {
+      flags.set("steer", "1");
+      continue;
+    }
     const eq = arg.indexOf("=");
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     if (!["shape", "quant", "seed"].includes(name)) throw new UsageError(`unknown option --${name}`);
@@ -30,7 +35,7 @@ function parseArgs(argv: string[]): { shape: ShapeName; quant: QuantName; seed: 
   if (!isQuantName(quant)) throw new UsageError(`unknown quant "${quant}" (expected ${QUANT_NAMES.join(", ")})`);
   if (!/^\d+$/.test(seedText) || Number(seedText) > 0xffffffff) throw new UsageError(`--seed must be an integer from 0 to 4294967295, got "${seedText}"`);
   if (positional.length !== 1) throw new UsageError(positional.length ? `expected one output path, got ${positional.length}` : "missing output path");
-  return { shape, quant, seed: Number(seedText), out: positional[0]! };
+  return { shape, quant, seed: Number(seedText), out: positional[0]!, ...(flags.has("steer") ? { steer: DEFAULT_STEER } : {}) };
 }
 
 async function main(): Promise<number> {

@@ -230,3 +230,31 @@ describe("make-test-model CLI", () => {
     expect(Bun.file(out).size).toBe(planTestModel({ shape: "tiny", quant: "q4_0", seed: 5 }).totalBytes);
   });
 });
+
+describe("steered test model", () => {
+  test("greedy decoding picks only the two steering tokens, so the answer is valid JSON-string text", async () => {
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { DEFAULT_STEER, makeTestModel } = await import("../scripts/gguf/make.ts");
+    const { LlamaBackend } = await import("../src/backend/llama.ts");
+    const { buildPrompt, responseSchema } = await import("../src/prompt/prompt.ts");
+    const out = join(mkdtempSync(join(tmpdir(), "cmdai-steer-")), "steer.gguf");
+    await makeTestModel({ shape: "tiny", quant: "q8_0", out, steer: DEFAULT_STEER });
+    const backend = await LlamaBackend.load({ modelPath: out });
+    try {
+      const machine = { os: "Linux" as const, arch: "x64", userland: "GNU" as const, tools: [] };
+      for (const request of ["list files", "show disk usage"]) {
+        const g = await backend.generate({ prompt: buildPrompt({ request, shell: "bash", cwd: "/", machine }), schema: responseSchema(40), maxTokens: 200 });
+        // The first and last tokens of the string are chosen by the grammar (the
+        // quote may carry a character; the length bound cuts the last word);
+        // every token between them is the model's own choice.
+        const words = (JSON.parse(g.text).cmd as string).trim().split(" ").slice(1, -1);
+        expect(words.length).toBeGreaterThan(3);
+        for (const w of words) expect(["the", "and"]).toContain(w);
+      }
+    } finally {
+      await backend.dispose();
+    }
+  });
+});

@@ -140,7 +140,7 @@ export const BYTE_TO_CHAR: readonly string[] = (() => {
 })();
 
 const utf8 = new TextEncoder();
-const byteLevel = (s: string) => Array.from(utf8.encode(s), (b) => BYTE_TO_CHAR[b]!).join("");
+export const byteLevel = (s: string) => Array.from(utf8.encode(s), (b) => BYTE_TO_CHAR[b]!).join("");
 
 // Qwen2's pre-tokenizer split (llama.cpp's LLAMA_VOCAB_PRE_TYPE_QWEN2), used to train merges.
 const PRE_SPLIT = /'s|'t|'re|'ve|'m|'ll|'d|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/giu;
