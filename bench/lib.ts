@@ -18,7 +18,8 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
 }
 
-export const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 1 : 0)} ms`);
+export const ms = (x: number) =>
+  x >= 1000 ? `${(x / 1000).toFixed(2)} s` : x < 1 ? `${(x * 1000).toFixed(0)} µs` : `${x.toFixed(x < 10 ? 1 : 0)} ms`;
 export const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 export const ratio = (x: number) => `${x.toFixed(2)}×`;
 export const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
