@@ -210,13 +210,16 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
       const server = await startServer(src, work, rate);
       servers.push(server);
       const url = `${server.base}/files/model.gguf`;
-      const results: Record<string, Measure[]> = { curl: [], curlSha: [], cmdai: [] };
+      const results: Record<string, Measure[]> = { curl: [], curlSha: [], curlSync: [], cmdai: [] };
       for (let i = 0; i < n; i++) {
         if (curl) {
           clean();
           results.curl!.push(await timed("curl", `curl -sS -o ${out}/f ${url}`));
           clean();
           results.curlSha!.push(await timed("curl+sha256sum", `curl -sS -o ${out}/f ${url} && ${sha256sum ?? "sha256sum"} ${out}/f`));
+          // cmdai makes the file durable (fsync) before renaming it into place; curl alone does not.
+          clean();
+          results.curlSync!.push(await timed("curl+sync", `curl -sS -o ${out}/f ${url} && sync ${out}/f`));
         }
         clean();
         results.cmdai!.push(await timed("cmdai", `${cmdai} model pull ${url} --sha256 ${sha}`, env));
@@ -266,7 +269,7 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
       const base = mbps(r.curl!);
       const baseSha = mbps(r.curlSha!);
       const errs = Object.values(r).flat().filter((m) => m.error);
-      for (const [key, label] of [["curl", "curl -o F URL"], ["curlSha", "curl -o F URL && sha256sum F"], ["cmdai", "cmdai model pull URL --sha256"]] as const) {
+      for (const [key, label] of [["curl", "curl -o F URL"], ["curlSha", "curl -o F URL && sha256sum F"], ["curlSync", "curl -o F URL && sync F (durable, as cmdai)"], ["cmdai", "cmdai model pull URL --sha256"]] as const) {
         const m = r[key]!;
         if (!m.length) {
           lines.push(`| ${name} | ${label} | missing | | | |`);
@@ -286,6 +289,10 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
         ? `Resume: killed at ${(kept / 1e6).toFixed(0)} MB of ${(bytes / 1e6).toFixed(0)} MB (${((kept / bytes) * 100).toFixed(0)}%); the rerun asked for bytes=${rangeStart}- and fetched ${(resumed.downloaded / 1e6).toFixed(0)} MB; re-downloaded bytes already on disk: ${Math.max(0, kept - rangeStart)}; verified sha256 ${resumed.sha256 === sha ? "matches" : "DOES NOT MATCH"}`
         : `Resume: the rerun FAILED (exit ${againCode})`,
     );
+    lines.push("");
+    lines.push("cmdai hashes while it streams and fsyncs the file before renaming it into place, so a power cut never leaves");
+    lines.push("a corrupt model under the final name; on loopback the unthrottled figure is bounded by the disk, which");
+    lines.push("`curl -o F` alone does not wait for (its data may still be in the page cache when it exits).");
     const table = lines.join("\n");
     return table;
   } finally {
