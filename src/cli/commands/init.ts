@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { existsSync } from "node:fs";
 import { usageError } from "../errors.ts";
 import { defaultKey, initShells, parseKey, renderInit, type InitShell, type Key } from "../../shell/keys.ts";
 import runner from "../../../shell/runner.sh" with { type: "text" };
@@ -58,6 +59,9 @@ async function effectiveKey(flag: string | undefined): Promise<Key> {
       return fallback("CMDAI_KEY", e);
     }
   }
+  // Most users have no config file: then skip loading the TOML parser.
+  const { configFile } = await import("../../config/paths.ts");
+  if (!existsSync(configFile())) return parseKey(defaultKey);
   let configured: string;
   try {
     const { resolveSettings } = await import("../../config/config.ts");
