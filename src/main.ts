@@ -1,4 +1,5 @@
 #!/usr/bin/env bun
+import { interruptTakenOver } from "./cli/interrupt.ts";
 import { main } from "./cli/main.ts";
 
 // A closed pipe (`cmdai ... | head -c0`) is not an error worth a message.
@@ -8,9 +9,9 @@ process.stdout.on?.("error", (e: NodeJS.ErrnoException) => {
 
 // Ctrl-C: stop at once with the conventional status; nothing half-written
 // reaches stdout (the command is printed in one write at the very end).
-// A download installs its own handler, to keep its part file resumable.
+// A download takes the signal over, to keep its part file resumable.
 process.on("SIGINT", () => {
-  if (process.listenerCount("SIGINT") === 1) process.exit(130);
+  if (!interruptTakenOver()) process.exit(130);
 });
 
 const code = await main(process.argv.slice(2));

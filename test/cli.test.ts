@@ -194,16 +194,20 @@ describe("cmdai: fix and cancel", () => {
     expectOneLineError(r, /--status must be a whole number/);
   });
 
-  test("Ctrl-C while working exits 130 with nothing on stdout", async () => {
-    const proc = Bun.spawn([process.execPath, join(import.meta.dir, "..", "src", "main.ts"), "--model", model, "list files"], {
-      env: sandboxHome(),
-      stdout: "pipe",
-      stderr: "pipe",
+  for (const delay of [40, 200, 350]) {
+    test(`Ctrl-C while working (after ${delay} ms) exits 130 with nothing on stdout`, async () => {
+      // A long answer keeps the model busy; the interrupt lands during startup,
+      // model load or generation depending on the delay.
+      const proc = Bun.spawn([process.execPath, join(import.meta.dir, "..", "src", "main.ts"), "--model", model, "--max-chars", "4000", "list files"], {
+        env: sandboxHome(),
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      await Bun.sleep(delay);
+      proc.kill("SIGINT");
+      const [stdout, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+      expect(stdout).toBe("");
+      expect(code === 130 || proc.signalCode === "SIGINT").toBe(true);
     });
-    await Bun.sleep(40);
-    proc.kill("SIGINT");
-    const [stdout, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
-    expect(stdout).toBe("");
-    expect(code === 130 || proc.signalCode === "SIGINT").toBe(true);
-  });
+  }
 });

@@ -170,16 +170,31 @@ export class LlamaBackend implements Backend {
       const before = sequence.tokenMeter.getState();
       const started = performance.now();
       let firstToken = 0;
-      const text = await session.prompt(request.prompt.user, {
-        grammar,
-        temperature: 0,
-        maxTokens: request.maxTokens,
-        signal: request.signal,
-        stopOnAbortSignal: false,
-        onTextChunk: () => {
-          firstToken ||= performance.now();
-        },
-      });
+      // node-llama-cpp's JSON-schema grammar lets the model add newlines after
+      // the closing brace before it may stop; those tokens are wasted time
+      // (each one forced through the grammar), so stop once the object is whole.
+      const finished = new AbortController();
+      const cancel = () => finished.abort(request.signal?.reason);
+      request.signal?.addEventListener("abort", cancel, { once: true });
+      let sofar = "";
+      let text: string;
+      try {
+        text = await session.prompt(request.prompt.user, {
+          grammar,
+          temperature: 0,
+          maxTokens: request.maxTokens,
+          signal: finished.signal,
+          stopOnAbortSignal: true,
+          onTextChunk: (chunk) => {
+            firstToken ||= performance.now();
+            sofar += chunk;
+            if (isWholeJson(sofar)) finished.abort();
+          },
+        });
+      } finally {
+        request.signal?.removeEventListener("abort", cancel);
+      }
+      if (request.signal?.aborted) throw request.signal.reason ?? new Error("cancelled");
       const done = performance.now();
       const after = sequence.tokenMeter.getState();
       firstToken ||= done;
@@ -235,5 +250,17 @@ export class LlamaBackend implements Backend {
   async dispose() {
     await this.context.dispose();
     await this.loaded.dispose();
+  }
+}
+
+/** True once `text` is one complete JSON object (and so the answer is done). */
+export function isWholeJson(text: string): boolean {
+  const t = text.trim();
+  if (!t.startsWith("{") || !t.endsWith("}")) return false;
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    return false;
   }
 }
