@@ -17,7 +17,7 @@ const work = join(root, ".bench");
 const dist = join(root, "dist", "cmdai");
 
 // About 25 generated tokens with the Qwen-shaped vocabulary (measured below).
-const maxChars = 60;
+const maxChars = 72;
 const requests = ["list files by size", "find pdf files over 10MB in Downloads", "show disk usage of this folder", "count lines of code in src", "which process listens on port 8080"];
 
 /** The 0.5B-shaped Q4_0 model, generated once and kept under .bench/ (ignored by git). */
