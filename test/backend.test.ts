@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { LlamaBackend, autoThreads } from "../src/backend/llama.ts";
+import { LlamaBackend, answerConstraint, autoThreads } from "../src/backend/llama.ts";
 import { probeMachine } from "../src/context/probe.ts";
 import { runPipeline } from "../src/generate/pipeline.ts";
 import { buildPrompt, responseSchema } from "../src/prompt/prompt.ts";
@@ -86,5 +86,28 @@ describe("automatic thread count", () => {
   });
   test("tiny models use one thread", () => {
     expect(autoThreads(8, 1e6, 0)).toBe(1);
+  });
+});
+
+describe("answer constraint (pre-filled prefix + grammar for the rest)", () => {
+  test("a command schema pre-fills {\"cmd\": \" and bounds the string as the schema does", () => {
+    const c = answerConstraint(responseSchema(72))!;
+    expect(c.prefix).toBe('{"cmd": "');
+    expect(c.gbnf).toContain("root ::= char{1,72}");
+    const withExplanation = answerConstraint(responseSchema(72, true))!;
+    expect(withExplanation.gbnf).toContain(String.raw`"\", \"explanation\": \"" char{0,160}`);
+  });
+
+  test("schemas it cannot express exactly fall back to the JSON-schema grammar", () => {
+    expect(answerConstraint({ type: "object", properties: { n: { type: "number" } }, required: ["n"] })).toBeUndefined();
+    expect(answerConstraint({ type: "object", properties: { cmd: { type: "string" } }, required: [] })).toBeUndefined();
+    expect(answerConstraint({ type: "array" })).toBeUndefined();
+  });
+
+  test("with --explain the answer is one JSON object with both strings", async () => {
+    const g = await backend.generate({ prompt: promptFor("list files"), schema: responseSchema(30, true), maxTokens: 600 });
+    const parsed = JSON.parse(g.text);
+    expect(Object.keys(parsed)).toEqual(["cmd", "explanation"]);
+    expect(typeof parsed.explanation).toBe("string");
   });
 });

@@ -1,4 +1,4 @@
-import type { Llama, LlamaChatSession, LlamaContext, LlamaGrammar, LlamaModel } from "node-llama-cpp";
+import type { ChatHistoryItem, Llama, LlamaChat, LlamaContext, LlamaGrammar, LlamaModel } from "node-llama-cpp";
 import { basename } from "node:path";
 import { statSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -67,7 +67,7 @@ async function knownArchitectures(): Promise<Set<string>> {
 }
 
 interface Slot {
-  session: LlamaChatSession;
+  chat: LlamaChat;
   sequence: ReturnType<LlamaContext["getSequence"]>;
   /** The system prompt whose tokens the sequence already holds. */
   primed?: string;
@@ -77,7 +77,7 @@ export class LlamaBackend implements Backend {
   readonly model: string;
   private free: Slot[];
   private waiting: ((slot: Slot) => void)[] = [];
-  private grammars = new Map<string, Promise<LlamaGrammar>>();
+  private constraints = new Map<string, Promise<{ grammar: LlamaGrammar; prefix: string }>>();
 
   private constructor(
     private llama: Llama,
@@ -127,11 +127,11 @@ export class LlamaBackend implements Backend {
       await model.dispose();
       throw new CmdaiError(`cannot create a context for ${options.modelPath}: ${(e as Error).message}`, ExitCode.modelLoad, e);
     }
-    const { LlamaChatSession } = await importLlamaCpp();
+    const { LlamaChat } = await importLlamaCpp();
     const slots: Slot[] = [];
     for (let i = 0; i < sequences; i++) {
       const sequence = context.getSequence();
-      slots.push({ sequence, session: new LlamaChatSession({ contextSequence: sequence }) });
+      slots.push({ sequence, chat: new LlamaChat({ contextSequence: sequence }) });
     }
     return new LlamaBackend(llama, model, context, slots, performance.now() - started, threads, options);
   }
@@ -148,38 +148,46 @@ export class LlamaBackend implements Backend {
     else this.free.push(slot);
   }
 
-  private grammar(schema: object): Promise<LlamaGrammar> {
+  /** The grammar for a schema, and the text that pre-fills the answer (see answerConstraint). */
+  private constraint(schema: object): Promise<{ grammar: LlamaGrammar; prefix: string }> {
     const key = JSON.stringify(schema);
-    let g = this.grammars.get(key);
-    if (!g) {
-      g = this.llama.createGrammarForJsonSchema(schema as never);
-      this.grammars.set(key, g);
+    let c = this.constraints.get(key);
+    if (!c) {
+      const tail = answerConstraint(schema);
+      c = tail
+        ? this.llama.createGrammar({ grammar: tail.gbnf }).then((grammar) => ({ grammar, prefix: tail.prefix }))
+        : this.llama.createGrammarForJsonSchema(schema as never).then((grammar) => ({ grammar, prefix: "" }));
+      this.constraints.set(key, c);
     }
-    return g;
+    return c;
   }
 
   async generate(request: GenerateRequest): Promise<Generation> {
-    const grammar = await this.grammar(request.schema);
+    const { grammar, prefix } = await this.constraint(request.schema);
     const slot = await this.acquire();
     try {
-      const { session, sequence } = slot;
+      const { chat, sequence } = slot;
+      if (slot.primed !== request.prompt.system) await this.prime(slot, request.prompt.system);
+      // The answer starts pre-filled with `{"cmd": "`, evaluated with the prompt
+      // in one batch; the model only writes the command and the closing `"}`.
       // Same system prompt every time: the library keeps the matching token
       // prefix in the KV cache, so only the new user message is evaluated.
-      session.setChatHistory([{ type: "system", text: request.prompt.system }]);
-      if (slot.primed !== request.prompt.system) await this.prime(slot, request.prompt.system);
+      const history: ChatHistoryItem[] = [
+        { type: "system", text: request.prompt.system },
+        { type: "user", text: request.prompt.user },
+        { type: "model", response: prefix ? [prefix] : [] },
+      ];
       const before = sequence.tokenMeter.getState();
       const started = performance.now();
       let firstToken = 0;
-      // node-llama-cpp's JSON-schema grammar lets the model add newlines after
-      // the closing brace before it may stop; those tokens are wasted time
-      // (each one forced through the grammar), so stop once the object is whole.
+      // Stop once the object is whole: grammars may allow trailing whitespace,
+      // and every such token is wasted time.
       const finished = new AbortController();
       const cancel = () => finished.abort(request.signal?.reason);
       request.signal?.addEventListener("abort", cancel, { once: true });
-      let sofar = "";
-      let text: string;
+      let text = prefix;
       try {
-        text = await session.prompt(request.prompt.user, {
+        const res = await chat.generateResponse(history, {
           grammar,
           temperature: 0,
           maxTokens: request.maxTokens,
@@ -187,10 +195,11 @@ export class LlamaBackend implements Backend {
           stopOnAbortSignal: true,
           onTextChunk: (chunk) => {
             firstToken ||= performance.now();
-            sofar += chunk;
-            if (isWholeJson(sofar)) finished.abort();
+            text += chunk;
+            if (isWholeJson(text)) finished.abort();
           },
         });
+        text = prefix + res.response;
       } finally {
         request.signal?.removeEventListener("abort", cancel);
       }
@@ -227,7 +236,7 @@ export class LlamaBackend implements Backend {
       contextSize: this.context.contextSize,
     });
     if (slot.sequence.contextTokens.length === 0 && (await loadPromptState(dir, key, slot.sequence))) return;
-    await slot.session.preloadPrompt("");
+    await slot.chat.loadChatAndCompleteUserMessage([{ type: "system", text: system }, { type: "user", text: "" }], { maxTokens: 0 });
     await savePromptState(dir, key, slot.sequence);
   }
 
@@ -263,4 +272,30 @@ export function isWholeJson(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * For a schema of string properties (`{"cmd": string ≤ N, ...}`), the answer
+ * is pre-filled up to the first string's opening quote, and a GBNF grammar
+ * constrains the rest: exactly the same JSON the schema allows, without the
+ * structural tokens (`{`, `"cmd"`, `:`, ` "`) that the model would otherwise
+ * generate one by one, each forced through the grammar over the whole
+ * vocabulary (measured: generation 280-390 ms instead of 510-740 ms for the
+ * same 72-character answer). Other schemas get node-llama-cpp's own grammar.
+ */
+export function answerConstraint(schema: object): { prefix: string; gbnf: string } | undefined {
+  type Prop = { type?: string; minLength?: number; maxLength?: number };
+  const s = schema as { type?: string; properties?: Record<string, Prop>; required?: string[] };
+  const props = s.properties ?? {};
+  const keys = Object.keys(props);
+  if (s.type !== "object" || keys.length === 0) return undefined;
+  if (keys.some((k) => !/^[a-z_]+$/.test(k) || props[k]!.type !== "string" || !s.required?.includes(k))) return undefined;
+  const chars = (k: string) => `char{${props[k]!.minLength ?? 0},${props[k]!.maxLength ?? 1000}}`;
+  // Between values: `", "next": "`; at the end: `"}`.
+  const rest = keys.slice(1).map((k) => String.raw`"\", \"${k}\": \"" ${chars(k)}`);
+  const gbnf = [
+    [`root ::=`, chars(keys[0]!), ...rest, String.raw`"\"" "}"`].join(" "),
+    String.raw`char ::= [^"\\\x7F\x00-\x1F] | "\\" ["\\/bfnrt] | "\\u" [0-9a-fA-F]{4}`,
+  ].join("\n");
+  return { prefix: `{"${keys[0]}": "`, gbnf };
 }
