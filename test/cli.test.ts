@@ -211,3 +211,15 @@ describe("cmdai: fix and cancel", () => {
     });
   }
 });
+
+describe("cmdai: --explain", () => {
+  test("the explanation goes to stderr; stdout stays the command alone", async () => {
+    const env = sandboxHome();
+    const r = await runCli(["--model", model, "--explain", "--max-chars", "40", "list files"], { env });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n").length).toBe(2);
+    const json = JSON.parse((await runCli(["--model", model, "--explain", "--max-chars", "40", "--json", "list files"], { env })).stdout);
+    expect(r.stdout.trim()).toBe(json.cmd.trim());
+    if (json.explanation) expect(r.stderr).toContain(`cmdai: ${json.explanation.trim()}`);
+  });
+});

@@ -103,6 +103,8 @@ export default defineCommand({
       return ExitCode.blocked;
     }
     if (outcome.risk !== "safe") logger.warn(`${outcome.risk} risk: ${reason}`);
+    // stdout stays the command alone; the explanation is a message.
+    if (!args.json && outcome.explanation) logger.info(outcome.explanation);
     if (!args.json) process.stdout.write(outcome.cmd + "\n");
     return ExitCode.ok;
   },
