@@ -60,8 +60,13 @@ __cmdai_widget() {
     "${CMDAI_BIN:-cmdai}" --shell zsh --no-input "${args[@]}" 2>/dev/null)
   trap - INT
   # Drop keys typed while waiting: an impatient Enter must not run the new line.
-  local junk
-  while read -t 0 -k 1 -s junk </dev/tty 2>/dev/null; do :; done
+  # zselect asks the terminal without changing its mode: `read -t 0 -k` did,
+  # and that alone cost ~10 ms a key press with nothing typed ahead.
+  local junk fd
+  if zmodload -s zsh/zselect && { exec {fd}</dev/tty } 2>/dev/null; then
+    while zselect -t 0 -r $fd && read -k 1 -s -u $fd junk; do :; done
+    exec {fd}<&-
+  fi
 
   local -a res=("${(@f)out}")
   local st=${res[1]:-70} msg=${res[2]-} cmd=${(F)res[3,-1]}
