@@ -9,7 +9,7 @@ import { DEFAULT_STEER, makeTestModel } from "../scripts/gguf/make.ts";
 import { LlamaBackend, answerConstraint } from "../src/backend/llama.ts";
 import { machineContext, probeMachine } from "../src/context/probe.ts";
 import { runPipeline } from "../src/generate/pipeline.ts";
-import { buildPrompt, responseSchema } from "../src/prompt/prompt.ts";
+import { responseSchema } from "../src/prompt/prompt.ts";
 import { mb, median, ms, ratio, repeat, table, timed, verdict } from "./lib.ts";
 
 const root = resolve(import.meta.dir, "..");

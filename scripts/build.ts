@@ -8,7 +8,7 @@
 // cross-builds, unpacked with `npm pack`); by default the installed linux-x64 one.
 import { createXXHash128 } from "hash-wasm";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 const root = resolve(import.meta.dir, "..");

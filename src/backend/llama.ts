@@ -1,6 +1,5 @@
 import type { ChatHistoryItem, Llama, LlamaChat, LlamaContext, LlamaGrammar, LlamaModel } from "node-llama-cpp";
 import { basename } from "node:path";
-import { statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { CmdaiError, ExitCode } from "../cli/errors.ts";
 import { checkGguf } from "./gguf-check.ts";
@@ -103,10 +102,9 @@ export class LlamaBackend implements Backend {
     // Start the runtime (native library load) while the file is checked.
     const runtime = loadRuntime(collect);
     runtime.catch(() => {}); // awaited below; not an unhandled rejection if the check fails first
-    checkGguf(options.modelPath, await knownArchitectures());
+    const { fileSize } = checkGguf(options.modelPath, await knownArchitectures());
     const llama = await runtime;
-    const size = statSync(options.modelPath).size;
-    const threads = options.threads || autoThreads(llama.cpuMathCores, size);
+    const threads = options.threads || autoThreads(llama.cpuMathCores, fileSize);
     let model: LlamaModel;
     try {
       model = await llama.loadModel({ modelPath: options.modelPath });

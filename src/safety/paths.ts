@@ -44,7 +44,6 @@ const TMP_DIRS = ["/tmp", "/var/tmp", "/private/tmp", "/dev/shm"];
 
 /** A path segment that only matches "everything": `*`, `.*`, `*.*`, `?*`, `{*,.*}`. */
 export const isPureGlob = (seg: string) => /^[.*?{},\[\]!]*$/.test(seg) && /[*?]/.test(seg);
-const hasGlob = (s: string) => /[*?[]/.test(s);
 
 /** Collapses `//`, `/./`, `a/..`, a trailing `/`; keeps globs. `~` marks home. */
 export function normalizePath(text: string, cwd?: string): string {

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { join } from "node:path";
 import { jsonArg, oneOf, shellFromEnv, shells, verboseArg } from "../args.ts";
-import { CmdaiError, ExitCode, usageError } from "../errors.ts";
+import { ExitCode, usageError } from "../errors.ts";
 import { logger, setVerbose } from "../logger.ts";
 
 export const generateArgs = {
