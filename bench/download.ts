@@ -18,7 +18,7 @@ const root = join(import.meta.dir, "..");
 export interface DownloadBenchOptions {
   /** File size in MB (default 1024). */
   sizeMb?: number;
-  /** Runs per unthrottled measurement; the median is reported (default 3). */
+  /** Runs per unthrottled measurement; the median is reported (default 5). */
   runs?: number;
   /** Throttled server rate in bytes/s (default 100 MB/s); 0 skips it. */
   throttle?: number;
@@ -182,7 +182,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise<string> {
   const sizeMb = opts.sizeMb ?? 1024;
-  const runs = opts.runs ?? 3;
+  const runs = opts.runs ?? 5;
   const throttle = opts.throttle ?? 100_000_000;
   const log = opts.log ?? ((l: string) => process.stderr.write(l + "\n"));
   const bytes = sizeMb << 20;
@@ -260,14 +260,20 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
     const mbps = (m: Measure[]) => (m.length ? bytes / 1e6 / median(m.map((x) => x.seconds)) : NaN);
     const rss = (m: Measure[]) => (m.length && m.every((x) => x.rssKb) ? `${Math.round(Math.max(...m.map((x) => x.rssKb!)) / 1024)} MB` : "n/a");
     const lines: string[] = [];
-    lines.push(`Download benchmark: ${sizeMb} MB file, local server (separate process) on 127.0.0.1, median of ${runs} unthrottled run(s)`);
+    lines.push(`Download benchmark: ${sizeMb} MB file, local server (separate process) on 127.0.0.1, median of ${runs} unthrottled run(s); ratios are per run, median (min–max)`);
     if (!curl) lines.push("curl: NOT FOUND on PATH, ratios against curl are unavailable");
     lines.push("");
     lines.push("| server | tool | MB/s | vs curl | vs curl + sha256sum | max RSS |");
     lines.push("|---|---|---:|---:|---:|---:|");
+    // Run i of each tool ran back to back, so the ratio is taken per run (the
+    // machine's speed drifts between runs) and the median of those is shown.
+    const paired = (m: Measure[], base: Measure[]) => {
+      const rs = m.flatMap((x, i) => (base[i] && !x.error && !base[i]!.error ? [base[i]!.seconds / x.seconds] : []));
+      if (!rs.length) return "n/a";
+      const f = (x: number) => x.toFixed(2);
+      return rs.length > 1 ? `${f(median(rs))}x (${f(Math.min(...rs))}–${f(Math.max(...rs))})` : `${f(rs[0]!)}x`;
+    };
     const rows = (name: string, r: Record<string, Measure[]>) => {
-      const base = mbps(r.curl!);
-      const baseSha = mbps(r.curlSha!);
       const errs = Object.values(r).flat().filter((m) => m.error);
       for (const [key, label] of [["curl", "curl -o F URL"], ["curlSha", "curl -o F URL && sha256sum F"], ["curlSync", "curl -o F URL && sync F (durable, as cmdai)"], ["cmdai", "cmdai model pull URL --sha256"]] as const) {
         const m = r[key]!;
@@ -276,8 +282,7 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
           continue;
         }
         const v = mbps(m);
-        const ratio = (b: number) => (Number.isFinite(b) ? `${(v / b).toFixed(2)}x` : "n/a");
-        lines.push(`| ${name} | ${label} | ${v.toFixed(0)} | ${ratio(base)} | ${ratio(baseSha)} | ${rss(m)} |`);
+        lines.push(`| ${name} | ${label} | ${v.toFixed(0)} | ${paired(m, r.curl!)} | ${paired(m, r.curlSha!)} | ${rss(m)} |`);
       }
       for (const e of errs) lines.push(`| ${name} | ${e.label} FAILED: ${e.error} | | | | |`);
     };
@@ -290,9 +295,9 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
         : `Resume: the rerun FAILED (exit ${againCode})`,
     );
     lines.push("");
-    lines.push("cmdai hashes while it streams and fsyncs the file before renaming it into place, so a power cut never leaves");
-    lines.push("a corrupt model under the final name; on loopback the unthrottled figure is bounded by the disk, which");
-    lines.push("`curl -o F` alone does not wait for (its data may still be in the page cache when it exits).");
+    lines.push("cmdai hashes while it streams (on a worker thread) and fsyncs the file before renaming it into place, so a");
+    lines.push("power cut never leaves a corrupt model under the final name; `curl -o F` alone does not wait for the disk");
+    lines.push("(its data may still be in the page cache when it exits), hence the `&& sync F` row.");
     const table = lines.join("\n");
     return table;
   } finally {

@@ -15,7 +15,7 @@ import { ofetch } from "ofetch";
 import { CmdaiError, ExitCode } from "../cli/errors.ts";
 import { version } from "../cli/build-info.ts";
 import { formatBytes } from "./format.ts";
-import { hashFileInto, isSha256, newSha256, sha256File, type Sha256 } from "./hash.ts";
+import { isSha256, sha256File, StreamSha256 } from "./hash.ts";
 import { acquireLock } from "./lock.ts";
 import { proxyFor } from "./proxy.ts";
 import {
@@ -285,7 +285,7 @@ function alreadyPresent(opts: DownloadOptions): DownloadResult | undefined {
 
 class Transfer {
   private readonly part: string;
-  private hasher: Sha256 = newSha256();
+  private hasher = new StreamSha256();
   /** Bytes in the part file, all of them fed to `hasher`. */
   private have = 0;
   private meta: PartMeta | undefined;
@@ -311,7 +311,8 @@ class Transfer {
     if (usable) {
       this.meta = meta;
       this.o.onEvent?.({ type: "rehash", bytes: size });
-      this.have = hashFileInto(this.hasher, this.part, size);
+      this.hasher.updateFromFile(this.part, size);
+      this.have = size;
     } else {
       removeQuietly(this.part);
       removeQuietly(metaPath(o.dest));
@@ -326,7 +327,8 @@ class Transfer {
   /** Drops the part file and the hash state: the next bytes start at 0. */
   private reset(reason: string) {
     if (this.have > 0) this.emit({ type: "restart", reason });
-    this.hasher = newSha256();
+    this.hasher.close();
+    this.hasher = new StreamSha256();
     this.have = 0;
     removeQuietly(this.part);
     this.meta = undefined;
@@ -338,6 +340,14 @@ class Transfer {
   }
 
   async run(): Promise<DownloadResult> {
+    try {
+      return await this.transfer();
+    } finally {
+      this.hasher.close();
+    }
+  }
+
+  private async transfer(): Promise<DownloadResult> {
     const o = this.o;
     const retries = o.retries ?? 6;
     const base = o.backoffBaseMs ?? 1000;
@@ -351,7 +361,7 @@ class Transfer {
       const before = this.downloaded;
       try {
         await this.attempt(attempt);
-        return this.finish();
+        return await this.finish();
       } catch (e) {
         if (e instanceof DownloadError) throw e;
         if (o.signal?.aborted) throw e;
@@ -601,9 +611,10 @@ class Transfer {
               : `cannot write ${this.part}: ${(e as Error).message}`,
           );
         }
-        this.hasher.update(chunk);
-        this.have += chunk.length;
-        this.downloaded += chunk.length;
+        const n = chunk.length;
+        this.hasher.update(chunk); // hands the chunk over: not used after this line
+        this.have += n;
+        this.downloaded += n;
         if (!flushing && this.have - flushedAt >= flushEvery) {
           flushedAt = this.have;
           flushing = new Promise<void>((resolve) => fdatasync(file, () => resolve())).finally(() => {
@@ -611,6 +622,8 @@ class Transfer {
           });
         }
         if (lastActivity - this.lastProgress >= interval) this.progress(lastActivity, expectedSize);
+        const backlog = this.hasher.drain();
+        if (backlog) await backlog;
       }
       if (expectedSize !== undefined && this.have < expectedSize) {
         throw new RetryableError(
@@ -644,10 +657,15 @@ class Transfer {
     this.emit({ type: "progress", received: this.have, total, bytesPerSec, etaSec });
   }
 
-  private finish(): DownloadResult {
+  private async finish(): Promise<DownloadResult> {
     const o = this.o;
     this.emit({ type: "verifying", bytes: this.have });
-    const digest = this.hasher.digest("hex") as string;
+    let digest: string;
+    try {
+      digest = await this.hasher.digest();
+    } catch (e) {
+      throw new DownloadError("disk", `cannot read ${this.part}: ${(e as Error).message}`);
+    }
     const expected = this.expectedSha();
     // The hash covers what this process streamed; the file must hold exactly that.
     if (fileSize(this.part) !== this.have) {
