@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { hasShell, hasTmux, killServer, repo, shellNames, TmuxShell } from "./tmux.ts";
+import { hasShell, hasTmux, killServer, repo, testShells, TmuxShell, type ShellName } from "./tmux.ts";
 
 const dist = process.env.CMDAI_DIST ?? join(repo, "dist/cmdai");
 const built = existsSync(dist);
@@ -21,8 +21,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(killServer);
 
-for (const shell of shellNames)
-  describe.skipIf(!built || !hasTmux || !hasShell(shell))(`${shell} with dist/cmdai`, () => {
+for (const target of testShells) {
+  const shell = target.kind;
+  describe.skipIf(!built || !hasTmux || !hasShell(target))(`${target.label} with dist/cmdai`, () => {
     test("the line becomes exactly what cmdai prints for the request, and nothing runs", async () => {
       // cmdai runs through a recorder that keeps what this very invocation printed:
       // a random-weight model's answer can change from run to run under load.
@@ -44,12 +45,12 @@ for (const shell of shellNames)
       const env = { CMDAI_MODEL: model, CMDAI_THREADS: "1", CMDAI_TIMEOUT: "60", CMDAI_BIN: recorder };
       const path = `${dirname(dist)}:/usr/local/bin:/usr/bin:/bin`;
       // Ctrl-T writes the line to a file: exact bytes, whatever the terminal shows.
-      const dump: Record<typeof shell, string> = {
+      const dump: Record<ShellName, string> = {
         zsh: `__dump() { print -rn -- "$BUFFER" >'${rec}/line'; }; zle -N __dump; bindkey '^T' __dump`,
         bash: `bind -x '"\\C-t": printf %s "$READLINE_LINE" >${rec}/line'`,
         fish: `bind \\ct 'printf %s (commandline -b | string collect) >${rec}/line'`,
       };
-      const sh = new TmuxShell(shell, { initBin: dist, path, env, after: dump[shell] });
+      const sh = new TmuxShell(target, { initBin: dist, path, env, after: dump[shell] });
       const lineIs = async (want: string) => {
         const since = Date.now();
         let got = "";
@@ -86,6 +87,7 @@ for (const shell of shellNames)
       }
     }, 120_000);
   });
+}
 
 test("end-to-end prerequisites are reported", () => {
   expect(typeof built).toBe("boolean");

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keyLabel, keySequence, parseKey, quote, type InitShell } from "../../src/shell/keys.ts";
-import { hasShell, repo, shellNames } from "./tmux.ts";
+import { hasShell, repo, shellNames, testShells } from "./tmux.ts";
 
 const cli = (args: string[], env: Record<string, string> = {}) => {
   const r = Bun.spawnSync([process.execPath, join(repo, "src/main.ts"), ...args], {
@@ -89,25 +89,27 @@ describe("cmdai init", () => {
 
 describe("the printed scripts", () => {
   const combos = [[], ["--key", "alt-g"], ["--no-bind"], ["--key", "ctrl-t", "--no-bind"]];
-  for (const shell of shellNames)
-    describe.skipIf(!hasShell(shell))(shell, () => {
+  for (const target of testShells) {
+    const { kind: shell, bin } = target;
+    describe.skipIf(!hasShell(target))(target.label, () => {
       for (const args of combos)
         test(`init ${[shell, ...args].join(" ")}: parses, and sourcing it twice without a terminal prints nothing`, () => {
           const text = cli(["init", shell, ...args]).out;
           const dir = mkdtempSync(join(tmpdir(), "cmdai-src-"));
           const file = join(dir, `init.${shell}`);
           writeFileSync(file, text);
-          const syntax = Bun.spawnSync([shell, "-n", file]);
+          const syntax = Bun.spawnSync([bin, "-n", file]);
           expect(syntax.stderr.toString()).toBe("");
           expect(syntax.exitCode).toBe(0);
           const strict = shell === "fish" ? "" : shell === "zsh" ? "setopt err_exit no_unset; " : "set -eu; ";
-          const r = Bun.spawnSync([shell, "-c", `${strict}source ${file}; source ${file}; echo done`], {
+          const r = Bun.spawnSync([bin, "-c", `${strict}source ${file}; source ${file}; echo done`], {
             env: { PATH: process.env.PATH!, HOME: dir },
           });
           expect(r.stderr.toString()).toBe("");
           expect(r.stdout.toString()).toBe("done\n");
         });
     });
+  }
 
   test.skipIf(!Bun.which("shellcheck"))("shellcheck: the bash script, the runner (dash), the bash completion", () => {
     const out = cli(["init", "bash"]).out;

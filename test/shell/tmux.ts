@@ -1,9 +1,9 @@
 // Drives real interactive shells in tmux for the shell-integration tests: start a
 // shell with a throwaway HOME and rc file, type, press keys, and poll the screen
 // until it shows what we expect (never fixed sleeps for the result).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 
 export type ShellName = "zsh" | "bash" | "fish";
 export const shellNames: ShellName[] = ["zsh", "bash", "fish"];
@@ -12,7 +12,45 @@ export const repo = resolve(import.meta.dir, "../..");
 export const fixtures = join(import.meta.dir, "fixtures");
 
 export const hasTmux = Bun.which("tmux") !== null;
-export const hasShell = (shell: ShellName) => Bun.which(shell) !== null;
+export const hasShell = (shell: ShellName | TestShell) => Bun.which(asTestShell(shell).bin) !== null;
+
+/** A shell program to test: its kind, its name in test titles, and its path. */
+export interface TestShell {
+  kind: ShellName;
+  label: string;
+  bin: string;
+}
+
+/** The shells on PATH, then other versions: the programs listed in CMDAI_TEST_SHELLS
+ * (colon-separated paths; empty for none), or else the launchers that
+ * scripts/test-shells.sh leaves in .shells/bin-*. Those are titled with the version
+ * they report, e.g. "zsh 5.8". */
+export const testShells: TestShell[] = [...shellNames.map(asTestShell), ...otherShells()];
+
+function asTestShell(shell: ShellName | TestShell): TestShell {
+  return typeof shell === "string" ? { kind: shell, label: shell, bin: shell } : shell;
+}
+
+function otherShells(): TestShell[] {
+  const dir = join(repo, ".shells");
+  const listed = process.env.CMDAI_TEST_SHELLS;
+  const bins =
+    listed !== undefined
+      ? listed.split(":").filter(Boolean)
+      : existsSync(dir)
+        ? readdirSync(dir)
+            .filter((d) => d.startsWith("bin-"))
+            .sort()
+            .flatMap((d) => shellNames.map((s) => join(dir, d, s)))
+            .filter((f) => existsSync(f))
+        : [];
+  return bins.map((bin) => {
+    const kind = basename(bin) as ShellName;
+    if (!shellNames.includes(kind)) throw new Error(`CMDAI_TEST_SHELLS: ${bin} is not named zsh, bash or fish`);
+    const out = Bun.spawnSync([bin, "--version"], { stderr: "ignore" }).stdout.toString();
+    return { kind, label: `${kind} ${/\d+\.\d+(\.\d+)?/.exec(out)?.[0] ?? bin}`, bin };
+  });
+}
 
 /** The prompt every test shell uses, so the line is whatever follows it. */
 export const PS = "$ ";
@@ -56,17 +94,24 @@ let counter = 0;
 const socket = `cmdai-test-${process.pid}`;
 
 export class TmuxShell {
+  readonly shell: ShellName;
+  readonly label: string;
+  readonly bin: string;
   readonly home: string;
   readonly log: string;
   readonly name: string;
 
   constructor(
-    readonly shell: ShellName,
+    shell: ShellName | TestShell,
     readonly options: ShellOptions = {},
   ) {
-    this.home = mkdtempSync(join(tmpdir(), `cmdai-${shell}-`));
+    const t = asTestShell(shell);
+    this.shell = t.kind;
+    this.label = t.label;
+    this.bin = t.bin;
+    this.home = mkdtempSync(join(tmpdir(), `cmdai-${this.shell}-`));
     this.log = join(this.home, "calls.log");
-    this.name = `${shell}${++counter}`;
+    this.name = `${this.shell}${++counter}`;
   }
 
   /** Starts the shell and waits for its first prompt. */
@@ -104,14 +149,14 @@ export class TmuxShell {
           ].join("\n"),
         );
         env.ZDOTDIR = h;
-        argv = ["zsh", "-i"];
+        argv = [this.bin, "-i"];
         break;
       case "bash":
         writeFileSync(
           join(h, ".bashrc"),
           [`PS1='${PS}'`, `HISTFILE=${h}/.bash_history`, before, sources(`source ${init}`), after].join("\n"),
         );
-        argv = ["bash", "--noprofile", "--rcfile", join(h, ".bashrc"), "-i"];
+        argv = [this.bin, "--noprofile", "--rcfile", join(h, ".bashrc"), "-i"];
         break;
       case "fish":
         mkdirSync(join(h, ".config/fish"), { recursive: true });
@@ -130,7 +175,7 @@ export class TmuxShell {
         );
         env.XDG_CONFIG_HOME = join(h, ".config");
         env.XDG_DATA_HOME = join(h, ".local/share");
-        argv = ["fish", "-i"];
+        argv = [this.bin, "-i"];
         break;
     }
     const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
@@ -173,7 +218,7 @@ export class TmuxShell {
       lines = this.screen();
       if (pred(lines)) return lines;
       if (Date.now() - since > timeout)
-        throw new Error(`${this.shell}: timed out waiting for ${what}; screen:\n${lines.join("\n")}`);
+        throw new Error(`${this.label}: timed out waiting for ${what}; screen:\n${lines.join("\n")}`);
       await Bun.sleep(25);
     }
   }
@@ -241,7 +286,7 @@ export function killServer() {
 
 /** A shell, started, for one test; always killed afterwards. */
 export async function withShell(
-  shell: ShellName,
+  shell: ShellName | TestShell,
   options: ShellOptions,
   body: (sh: TmuxShell) => Promise<void>,
 ): Promise<void> {

@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { hasShell, hasTmux, killServer, shellNames, withShell, type ShellName, type TmuxShell } from "./tmux.ts";
+import { hasShell, hasTmux, killServer, testShells, withShell, type ShellName, type TmuxShell } from "./tmux.ts";
 
 afterAll(killServer);
 
@@ -37,10 +37,21 @@ async function askFails(sh: TmuxShell, request: string, message: string) {
   return lines;
 }
 
-for (const shell of shellNames) {
-  describe.skipIf(!hasTmux || !hasShell(shell))(`${shell}`, () => {
+for (const target of testShells) {
+  const shell = target.kind;
+  describe.skipIf(!hasTmux || !hasShell(target))(target.label, () => {
+    // Another version than the one on PATH: check that it is what runs.
+    if (target.bin !== shell)
+      test("the terminal runs the version in the title", () =>
+        withShell(target, {}, async (sh) => {
+          const version: Record<ShellName, string> = { zsh: "$ZSH_VERSION", bash: "$BASH_VERSION", fish: "$version" };
+          sh.type(`echo "${shell} ${version[shell]}"`);
+          sh.keys("Enter");
+          await sh.untilScreen(target.label);
+        }), T);
+
     test("the key replaces the request with the command, cursor at the end, and runs nothing", () =>
-      withShell(shell, {}, async (sh) => {
+      withShell(target, {}, async (sh) => {
         const req = `touch ${sh.home}/req.mark`;
         const cmd = `touch ${sh.home}/cmd.mark`;
         const lines = await ask(sh, req, cmd);
@@ -52,7 +63,7 @@ for (const shell of shellNames) {
       }), T);
 
     test("undo brings the request back in one step", () =>
-      withShell(shell, {}, async (sh) => {
+      withShell(target, {}, async (sh) => {
         const req = `touch ${sh.home}/req.mark`;
         await ask(sh, req, `touch ${sh.home}/cmd.mark`);
         sh.keys("C-_");
@@ -61,7 +72,7 @@ for (const shell of shellNames) {
       }), T);
 
     test.skipIf(shell === "fish")("the request is kept in history", () =>
-      withShell(shell, {}, async (sh) => {
+      withShell(target, {}, async (sh) => {
         // Ask, run the command, then go back through history: command, request.
         const req = "list the req files";
         await ask(sh, req, "list the cmd files");
@@ -75,12 +86,12 @@ for (const shell of shellNames) {
       }), T);
 
     test("the command is put on the line literally, never evaluated", () =>
-      withShell(shell, {}, async (sh) => {
+      withShell(target, {}, async (sh) => {
         await ask(sh, "quote me", `echo 'a  b' "$HOME" \\$(id) *`);
       }), T);
 
     test("a warning is shown above the prompt and the command is still offered", () =>
-      withShell(shell, {}, async (sh) => {
+      withShell(target, {}, async (sh) => {
         const lines = await ask(sh, "please warn me", "rm -r ./build");
         const at = lines.findIndex((l) => l.includes("cmdai: warning: high risk: deletes files"));
         expect(at).toBeGreaterThanOrEqual(0);
@@ -88,13 +99,13 @@ for (const shell of shellNames) {
       }), T);
 
     test("a blocked command leaves the line as typed and says why", () =>
-      withShell(shell, {}, async (sh) => {
+      withShell(target, {}, async (sh) => {
         await askFails(sh, "please block this", "cmdai: blocked (critical): it would erase the disk");
         expect(markers(sh)).toEqual([]);
       }), T);
 
     test("failures leave the line exactly as typed, with one short message", () =>
-      withShell(shell, {}, async (sh) => {
+      withShell(target, {}, async (sh) => {
         await askFails(sh, "nomodel here", "cmdai: error: no model; get one with: cmdai model pull");
         await askFails(sh, "crash now", "cmdai: failed (exit status 139)");
         await askFails(sh, "empty answer", "cmdai: no usable command for that request");
@@ -102,17 +113,17 @@ for (const shell of shellNames) {
       }), T);
 
     test("a missing helper leaves the line alone", () =>
-      withShell(shell, { env: { CMDAI_BIN: "/nonexistent/cmdai" } }, async (sh) => {
+      withShell(target, { env: { CMDAI_BIN: "/nonexistent/cmdai" } }, async (sh) => {
         await askFails(sh, "list files", "cmdai: cannot run /nonexistent/cmdai (install cmdai, or set CMDAI_BIN)");
       }), T);
 
     test("a helper that does not answer in time is given up", () =>
-      withShell(shell, { env: { CMDAI_TIMEOUT: "1" } }, async (sh) => {
+      withShell(target, { env: { CMDAI_TIMEOUT: "1" } }, async (sh) => {
         await askFails(sh, "hang forever", "cmdai: no answer after 1s, gave up");
       }), T);
 
     test("a spinner shows on the terminal while waiting, never in the line", () =>
-      withShell(shell, { env: { CMDAI_STUB_DELAY: "0.8" } }, async (sh) => {
+      withShell(target, { env: { CMDAI_STUB_DELAY: "0.8" } }, async (sh) => {
         const req = `touch ${sh.home}/req.mark slow`;
         sh.type(req);
         await sh.untilLine(req);
@@ -123,7 +134,7 @@ for (const shell of shellNames) {
       }), T);
 
     test("Ctrl-C while waiting cancels and leaves the line untouched", () =>
-      withShell(shell, {}, async (sh) => {
+      withShell(target, {}, async (sh) => {
         const req = "hang on req";
         sh.type(req);
         await sh.untilLine(req);
@@ -139,7 +150,7 @@ for (const shell of shellNames) {
       }), T);
 
     test("keys typed while waiting run neither the request nor the command", () =>
-      withShell(shell, { env: { CMDAI_STUB_DELAY: "1" } }, async (sh) => {
+      withShell(target, { env: { CMDAI_STUB_DELAY: "1" } }, async (sh) => {
         const req = `touch ${sh.home}/req.mark slow`;
         sh.type(req);
         await sh.untilLine(req);
@@ -155,7 +166,7 @@ for (const shell of shellNames) {
       }), T);
 
     test("an empty line shows a hint, or offers a fix for the last failure", () =>
-      withShell(shell, {}, async (sh) => {
+      withShell(target, {}, async (sh) => {
         sh.keys("C-g");
         await sh.untilScreen("cmdai: type a request");
         expect(sh.calls()).toEqual([]);
@@ -170,7 +181,7 @@ for (const shell of shellNames) {
       }), T);
 
     test("sourcing the script twice binds once and still works", () =>
-      withShell(shell, { sourceTimes: 2 }, async (sh) => {
+      withShell(target, { sourceTimes: 2 }, async (sh) => {
         await ask(sh, "show req", "show cmd");
         expect(sh.calls().length).toBe(1);
         const probe: Record<ShellName, string> = {
@@ -185,7 +196,7 @@ for (const shell of shellNames) {
       }), T);
 
     test("a custom key from --key is bound instead of Ctrl-G", () =>
-      withShell(shell, { initArgs: ["--key", "alt-g"] }, async (sh) => {
+      withShell(target, { initArgs: ["--key", "alt-g"] }, async (sh) => {
         await ask(sh, "show req", "show cmd", "M-g");
         await sh.clear();
         sh.type("show req");
@@ -200,7 +211,7 @@ for (const shell of shellNames) {
       fish: "fish_vi_key_bindings",
     };
     test("vi insert and command modes both have the key", () =>
-      withShell(shell, { before: vi[shell] }, async (sh) => {
+      withShell(target, { before: vi[shell] }, async (sh) => {
         await ask(sh, "show req", "show cmd");
         await sh.clear();
         sh.type("show req two");
@@ -213,7 +224,7 @@ for (const shell of shellNames) {
 
     if (shell === "fish")
       test("switching to vi key bindings after init keeps the key", () =>
-        withShell(shell, { after: "fish_vi_key_bindings" }, async (sh) => {
+        withShell(target, { after: "fish_vi_key_bindings" }, async (sh) => {
           await ask(sh, "show req", "show cmd");
         }), T);
 
@@ -222,7 +233,7 @@ for (const shell of shellNames) {
         // Emulates zsh-vi-mode: at the first prompt it replaces the vi keymaps
         // (dropping our binding) and then runs zvm_after_init_commands.
         withShell(
-          shell,
+          target,
           {
             after: [
               "__zvm_init() {",
