@@ -74,9 +74,19 @@ fi
 # and the keys typed next are the user's, not typeahead.
 if [ "$drain" = 1 ] && [ "$r" != 130 ] && true 2>/dev/null </dev/tty; then
   tty=/dev/tty
-  if m=$(stty -g <"$tty" 2>/dev/null); then
-    stty -icanon -echo min 0 time 0 <"$tty" 2>/dev/null && cat <"$tty" >/dev/null 2>&1
-    stty "$m" <"$tty" 2>/dev/null
+  # fish runs key bindings with the terminal already non-canonical, so one
+  # non-blocking read takes everything pending: a single process. It ends on
+  # "Resource temporarily unavailable" once the input is empty. Where dd has
+  # no iflag=nonblock (BSD, busybox), switch the mode with stty and read.
+  if ! LC_ALL=C dd if="$tty" iflag=nonblock of=/dev/null 2>"$d/dd"; then
+    empty=0
+    while IFS= read -r l; do
+      case $l in *"temporarily unavailable"*) empty=1 ;; esac
+    done <"$d/dd"
+    if [ "$empty" = 0 ] && m=$(stty -g <"$tty" 2>/dev/null); then
+      stty -icanon -echo min 0 time 0 <"$tty" 2>/dev/null && cat <"$tty" >/dev/null 2>&1
+      stty "$m" <"$tty" 2>/dev/null
+    fi
   fi
 fi
 [ -e "$d/t" ] && r=124
