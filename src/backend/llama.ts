@@ -86,6 +86,7 @@ export class LlamaBackend implements Backend {
     readonly loadMs: number,
     readonly threads: number,
     private options: LlamaOptions,
+    private runtimeVersion: Promise<string>,
   ) {
     this.free = slots;
     this.model = basename(options.modelPath).replace(/\.gguf$/i, "");
@@ -102,6 +103,9 @@ export class LlamaBackend implements Backend {
     // Start the runtime (native library load) while the file is checked.
     const runtime = loadRuntime(collect);
     runtime.catch(() => {}); // awaited below; not an unhandled rejection if the check fails first
+    // Read now, while the model loads: the prompt cache's key needs it (~3 ms later).
+    const version = importLlamaCpp().then((m) => m.getModuleVersion());
+    version.catch(() => {});
     const { fileSize } = checkGguf(options.modelPath, await knownArchitectures());
     const llama = await runtime;
     const threads = options.threads || autoThreads(llama.cpuMathCores, fileSize);
@@ -131,7 +135,7 @@ export class LlamaBackend implements Backend {
       const sequence = context.getSequence();
       slots.push({ sequence, chat: new LlamaChat({ contextSequence: sequence }) });
     }
-    return new LlamaBackend(llama, model, context, slots, performance.now() - started, threads, options);
+    return new LlamaBackend(llama, model, context, slots, performance.now() - started, threads, options, version);
   }
 
   private acquire(): Promise<Slot> {
@@ -230,7 +234,7 @@ export class LlamaBackend implements Backend {
     const key = promptCacheKey({
       modelPath: this.options.modelPath,
       system,
-      runtime: `node-llama-cpp ${await (await importLlamaCpp()).getModuleVersion()} ${this.llama.gpu || "cpu"}`,
+      runtime: `node-llama-cpp ${await this.runtimeVersion} ${this.llama.gpu || "cpu"}`,
       contextSize: this.context.contextSize,
     });
     if (slot.sequence.contextTokens.length === 0 && (await loadPromptState(dir, key, slot.sequence))) return;
