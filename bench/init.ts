@@ -105,7 +105,10 @@ export async function runInitBench(): Promise<string> {
     const askRuns = await repeat(runs, ask, env).catch(() => []);
     const timings = askRuns.map((r) => JSON.parse(r.stdout).timings_ms as Record<string, number>);
     const own = askRuns.map((r, i) => r.ms - timings[i]!.load! - timings[i]!.prompt! - timings[i]!.generate!);
-    return { own, checks: timings.map((t) => t.check!) };
+    // From the answer on stdout to the process's end: mostly the kernel freeing
+    // the model's memory, which grows with the model (the shell waits for it).
+    const exit = askRuns.map((r) => r.ms - r.firstLineMs);
+    return { own, exit, checks: timings.map((t) => t.check!) };
   };
   // Readings of "process start + check, excluding model time":
   //  narrow, as the issue words it: the process start (a cold `cmdai --version`)
@@ -123,12 +126,14 @@ export async function runInitBench(): Promise<string> {
     rows.push([`${label} --version (process start)`, ms(median(startRuns)), ms(percentile(startRuns, 90)), ratio(median(startRuns) / median(base)), ""]);
     rows.push([`${label} request, tiny model: the check, as timed inside it`, ms(median(tiny.checks)), ms(percentile(tiny.checks, 90)), "", ""]);
     rows.push([`${label} request, tiny model, minus model load, prompt, generation`, ms(broadTiny), ms(percentile(tiny.own, 90)), ratio(broadTiny / median(base)), ""]);
+    rows.push([`${label} request, tiny model: of which exit after the answer`, ms(median(tiny.exit)), ms(percentile(tiny.exit, 90)), "", ""]);
   }
   const real = await ownCost(await benchModel("qwen0.5b", true), REAL_RUNS);
   if (real.own.length) {
     broadReal = median(real.own);
     rows.push([`${label} request, 0.5B-shape model: the check, as timed inside it`, ms(median(real.checks)), ms(percentile(real.checks, 90)), "", ""]);
     rows.push([`${label} request, 0.5B-shape model, minus model load, prompt, generation`, ms(broadReal), ms(percentile(real.own, 90)), ratio(broadReal / median(base)), ""]);
+    rows.push([`${label} request, 0.5B-shape model: of which exit after the answer`, ms(median(real.exit)), ms(percentile(real.exit, 90)), "", ""]);
   }
   const checkRuns = await repeat(RUNS, [...cmdai, "check", "ls -la"], env).catch(() => []);
   if (checkRuns.length) {

@@ -26,6 +26,8 @@ export const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
 
 export interface Timed {
   ms: number;
+  /** When the first line of stdout arrived (before the process had exited). */
+  firstLineMs: number;
   maxRss: number;
   code: number;
   stdout: string;
@@ -36,10 +38,20 @@ export interface Timed {
 export async function timed(cmd: string[], env: Record<string, string | undefined> = process.env): Promise<Timed> {
   const started = performance.now();
   const proc = Bun.spawn(cmd, { env, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  let firstLineMs = NaN;
+  const readOut = async () => {
+    let text = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of proc.stdout) {
+      text += decoder.decode(chunk, { stream: true });
+      if (Number.isNaN(firstLineMs) && text.includes("\n")) firstLineMs = performance.now() - started;
+    }
+    return text + decoder.decode();
+  };
+  const [stdout, stderr, code] = await Promise.all([readOut(), new Response(proc.stderr).text(), proc.exited]);
   const elapsed = performance.now() - started;
   // resourceUsage().maxRSS is in bytes on Bun.
-  return { ms: elapsed, maxRss: proc.resourceUsage()?.maxRSS ?? 0, code, stdout, stderr };
+  return { ms: elapsed, firstLineMs, maxRss: proc.resourceUsage()?.maxRSS ?? 0, code, stdout, stderr };
 }
 
 export async function repeat(n: number, cmd: string[], env?: Record<string, string | undefined>) {

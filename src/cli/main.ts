@@ -74,6 +74,10 @@ export async function main(argv: string[]): Promise<number> {
         return ExitCode.ok;
       }
     }
+    // `cmdai init <shell>` runs in every new shell: its usual form skips the
+    // argument parser (citty) altogether.
+    if (sub === "init" && args.length === 1 && !args[0]!.startsWith("-"))
+      return await (await import("./commands/init.ts")).printInit(args[0]);
     const { runCommand, renderUsage } = await import("citty");
     const { rejectUnknownFlags } = await import("./args.ts");
     const command = sub ? (await subCommands[sub]!()).default : (await import("./commands/generate.ts")).default;

@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import type { CommandDef } from "citty";
 import { existsSync } from "node:fs";
 import { usageError } from "../errors.ts";
 import { defaultKey, initShells, parseKey, renderInit, type InitShell, type Key } from "../../shell/keys.ts";
@@ -11,27 +11,28 @@ import fish from "../../../shell/cmdai.fish" with { type: "text" };
 // unless neither --key nor CMDAI_KEY is given, not even the config file.
 const scripts: Record<InitShell, string> = { zsh, bash, fish };
 
-export default defineCommand({
+// A plain object, not defineCommand(): importing citty costs the bare form its fast path.
+export default {
   meta: { name: "init", description: "Print the shell integration (eval it in your rc file)" },
   args: {
     shell: { type: "positional", required: false, description: "zsh, bash or fish" },
     key: { type: "string", description: 'Key to bind, like "ctrl-g" or "alt-g" (env CMDAI_KEY, config key)' },
     bind: { type: "boolean", default: true, description: "Bind the key (--no-bind only defines cmdai-widget)" },
   },
-  async run({ args }) {
-    const shell = args.shell as string | undefined;
-    if (!shell || !(initShells as readonly string[]).includes(shell))
-      throw usageError(
-        `init needs a shell: ${initShells.join(", ")}${shell ? `, got ${JSON.stringify(shell)}` : ""}` +
-          ` (e.g. eval "$(cmdai init zsh)")`,
-      );
-    const key = await effectiveKey(args.key);
-    process.stdout.write(
-      renderInit({ shell: shell as InitShell, key, bind: args.bind !== false, runner, script: scripts[shell as InitShell] }),
+  run: ({ args }) => printInit(args.shell as string | undefined, args.key as string | undefined, args.bind !== false),
+} satisfies CommandDef<any>;
+
+/** Prints the integration; also called directly for a bare `cmdai init <shell>` (see main.ts). */
+export async function printInit(shell: string | undefined, keyFlag?: string, bind = true): Promise<number> {
+  if (!shell || !(initShells as readonly string[]).includes(shell))
+    throw usageError(
+      `init needs a shell: ${initShells.join(", ")}${shell ? `, got ${JSON.stringify(shell)}` : ""}` +
+        ` (e.g. eval "$(cmdai init zsh)")`,
     );
-    return 0;
-  },
-});
+  const key = await effectiveKey(keyFlag);
+  process.stdout.write(renderInit({ shell: shell as InitShell, key, bind, runner, script: scripts[shell as InitShell] }));
+  return 0;
+}
 
 /**
  * flag > CMDAI_KEY > config `key` > ctrl-g. A bad --key is a usage error; a bad
