@@ -60,6 +60,11 @@ function cmdai-widget -d 'cmdai: turn the request on the line into a command'
         return 1
     end
     test -n "$msg"; and __cmdai_say $msg
+    # Keep the request in history, so the user can recall what was asked
+    # (fish >= 4.0; 3.x has no way to add an entry).
+    if test -n "$line"; and test (string split -f1 . -- $version) -ge 4 2>/dev/null
+        builtin history append -- $line
+    end
     # One replacement, which fish's undo reverts in one step; cursor at the end.
     commandline -r -- $cmd
     commandline -C (string length -- $cmd)

@@ -78,13 +78,14 @@ for (const target of testShells) {
         expect(markers(sh)).toEqual([]);
       }), T);
 
-    test.skipIf(shell === "fish")("the request is kept in history", () =>
+    // fish can add to its history only from 4.0 on.
+    test.skipIf(shell === "fish" && !/^fish [4-9]/.test(target.label))("the request is kept in history", () =>
       withShell(target, {}, async (sh) => {
         // Ask, run the command, then go back through history: command, request.
         const req = "list the req files";
         await ask(sh, req, "list the cmd files");
         sh.keys("Enter");
-        await sh.untilScreen("not found");
+        await sh.until((s) => /not found|Unknown command/.test(s.join("\n")), 5000, "the command to fail");
         await sh.untilLine("");
         sh.keys("C-p");
         await sh.untilLine("list the cmd files");
