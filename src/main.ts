@@ -2,11 +2,6 @@
 import { interruptTakenOver } from "./cli/interrupt.ts";
 import { main } from "./cli/main.ts";
 
-// A closed pipe (`cmdai ... | head -c0`) is not an error worth a message.
-process.stdout.on?.("error", (e: NodeJS.ErrnoException) => {
-  if (e.code === "EPIPE") process.exit(0);
-});
-
 // Ctrl-C: stop at once with the conventional status; nothing half-written
 // reaches stdout (the command is printed in one write at the very end).
 // A download takes the signal over, to keep its part file resumable.
@@ -16,5 +11,5 @@ process.on("SIGINT", () => {
 
 const code = await main(process.argv.slice(2));
 // Exit now rather than wait for llama.cpp's threads and handles to wind down
-// (~15 ms on every key press), once stdout has been handed to the OS.
-process.stdout.write("", () => process.exit(code));
+// (~15 ms on every key press): all output was written synchronously (cli/io.ts).
+process.exit(code);

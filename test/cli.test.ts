@@ -39,6 +39,24 @@ describe("cmdai: usage and help", () => {
     expectOneLineError(r, /unknown option --modle/);
   });
 
+  test("a reader that goes away is not an error; a large output reaches a slow reader whole", async () => {
+    // stdout is written with plain synchronous writes (cli/io.ts): EPIPE ends quietly.
+    const closed = Bun.spawnSync(["sh", "-c", `"$0" "$1" init zsh | head -c0; echo "status $?"`, process.execPath, `${import.meta.dir}/../src/main.ts`]);
+    const gone = Bun.spawnSync(["sh", "-c", `"$0" "$1" init zsh | (exec 0<&-; sleep 0.2); exit 0`, process.execPath, `${import.meta.dir}/../src/main.ts`], { stderr: "pipe" });
+    expect(closed.stdout.toString()).toBe("status 0\n");
+    expect(gone.stderr.toString()).toBe("");
+    // 3,000 verdicts (~300 KB, several times a pipe's buffer) to a reader that starts late.
+    const input = Array.from({ length: 3000 }, (_, i) => JSON.stringify(`ls -la /tmp/${i}`)).join("\n") + "\n";
+    const slow = Bun.spawnSync(
+      ["sh", "-c", `"$0" "$1" check --jsonl | (sleep 0.3; cat)`, process.execPath, `${import.meta.dir}/../src/main.ts`],
+      { stdin: new Blob([input]) },
+    );
+    const lines = slow.stdout.toString().trim().split("\n");
+    expect(slow.stdout.length).toBeGreaterThan(200_000);
+    expect(lines.length).toBe(3000);
+    expect(lines.map((l) => JSON.parse(l).risk)).toEqual(Array(3000).fill("safe"));
+  });
+
   test("`--` makes a subcommand name part of the request", async () => {
     const r = await runCli(["--model", "/nonexistent/m.gguf", "--", "check", "disk", "space"]);
     expect(r.code).toBe(3); // it went to generation, not to `cmdai check`

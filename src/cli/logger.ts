@@ -1,17 +1,23 @@
 import { createConsola, type ConsolaReporter, type LogObject } from "consola/core";
+import { isTerminal, writeErr } from "./io.ts";
 
 // Every message goes to stderr as one short "cmdai: ..." line: stdout carries
 // only the product (a command, or JSON), and the shell scripts show the first
 // stderr line verbatim.
-const useColor = () =>
-  !process.env.NO_COLOR && process.env.TERM !== "dumb" && (process.stderr.isTTY ?? false);
+// Decided at the first message, not at load: most runs print none.
+let color: boolean | undefined;
+const useColor = () => (color ??= !process.env.NO_COLOR && process.env.TERM !== "dumb" && isTerminal(2));
 
 const paint = (code: string, text: string) => (useColor() ? `\x1b[${code}m${text}\x1b[0m` : text);
 
-const prefix: Record<string, string> = {
-  error: paint("31", "error: "),
-  fatal: paint("31", "error: "),
-  warn: paint("33", "warning: "),
+const prefixes: Record<string, [string, string]> = {
+  error: ["31", "error: "],
+  fatal: ["31", "error: "],
+  warn: ["33", "warning: "],
+};
+const prefix = (type: string) => {
+  const p = prefixes[type];
+  return p ? paint(...p) : "";
 };
 
 export const stderrReporter: ConsolaReporter = {
@@ -19,7 +25,7 @@ export const stderrReporter: ConsolaReporter = {
     const text = obj.args
       .map((a) => (a instanceof Error ? a.message : typeof a === "string" ? a : JSON.stringify(a)))
       .join(" ");
-    process.stderr.write(`cmdai: ${prefix[obj.type] ?? ""}${text}\n`);
+    writeErr(`cmdai: ${prefix(obj.type)}${text}\n`);
   },
 };
 

@@ -1,6 +1,7 @@
 import type { CommandDef } from "citty";
 import { CmdaiError, ExitCode } from "./errors.ts";
 import { versionLine } from "./build-info.ts";
+import { isTerminal, writeErr, writeOut } from "./io.ts";
 
 // Subcommands load lazily: `cmdai --help` and the shell key binding must not
 // pay for modules they do not use.
@@ -66,11 +67,11 @@ export async function main(argv: string[]): Promise<number> {
     if (!sub) {
       const before = args.indexOf("--") === -1 ? args : args.slice(0, args.indexOf("--"));
       if (before.includes("--version") || before.includes("-V")) {
-        process.stdout.write(versionLine() + "\n");
+        writeOut(versionLine() + "\n");
         return ExitCode.ok;
       }
       if (before.includes("--help") || before.includes("-h")) {
-        process.stdout.write(rootHelp);
+        writeOut(rootHelp);
         return ExitCode.ok;
       }
     }
@@ -87,9 +88,9 @@ export async function main(argv: string[]): Promise<number> {
       // `cmdai model pull --help` shows pull's usage, not model's.
       const nested = await resolveNested(command, args);
       let usage = await (nested ? renderUsage(nested, command) : renderUsage(command));
-      const plain = !process.stdout.isTTY || Boolean(process.env.NO_COLOR) || process.env.TERM === "dumb";
+      const plain = !isTerminal(1) || Boolean(process.env.NO_COLOR) || process.env.TERM === "dumb";
       if (plain) usage = usage.replace(/\x1b\[[0-9;]*m/g, "");
-      process.stdout.write(usage.replace(/(USAGE(?:\x1b\[[0-9;]*m)* (?:\x1b\[[0-9;]*m)*)/, "$1cmdai ") + "\n");
+      writeOut(usage.replace(/(USAGE(?:\x1b\[[0-9;]*m)* (?:\x1b\[[0-9;]*m)*)/, "$1cmdai ") + "\n");
       return ExitCode.ok;
     }
     const { result } = await runCommand(command, { rawArgs: args });
@@ -127,6 +128,6 @@ export async function report(error: unknown, verbose: boolean): Promise<number> 
     return ExitCode.usage;
   }
   logger.error(`internal error: ${e?.message ?? String(error)}${verbose ? "" : " (run with --verbose for details)"}`);
-  if (verbose && e?.stack) process.stderr.write(e.stack + "\n");
+  if (verbose && e?.stack) writeErr(e.stack + "\n");
   return 70;
 }

@@ -1,5 +1,6 @@
 import type { DownloadEvent } from "./download.ts";
 import { formatBytes, formatDuration, formatRate } from "./format.ts";
+import { stderrSink } from "../cli/io.ts";
 
 // Download progress on stderr: one redrawn line on a terminal, a quiet line
 // every few seconds otherwise, or one JSON object per event for scripts.
@@ -9,7 +10,7 @@ export type ProgressMode = "tty" | "lines" | "json" | "none";
 export interface ProgressOptions {
   label: string;
   mode?: ProgressMode;
-  stream?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stream?: { isTTY?: boolean; columns?: number; write(text: string): unknown };
   /** Redraw interval on a terminal. */
   ttyIntervalMs?: number;
   /** Line interval off a terminal. */
@@ -18,7 +19,7 @@ export interface ProgressOptions {
   jsonIntervalMs?: number;
 }
 
-export function progressMode(json: boolean, stream: { isTTY?: boolean } = process.stderr): ProgressMode {
+export function progressMode(json: boolean, stream: { isTTY?: boolean } = stderrSink): ProgressMode {
   if (json) return "json";
   return stream.isTTY && process.env.TERM !== "dumb" ? "tty" : "lines";
 }
@@ -37,7 +38,7 @@ const bar = (fraction: number, width: number) => {
 };
 
 export function createProgress(opts: ProgressOptions): Progress {
-  const out = opts.stream ?? process.stderr;
+  const out = opts.stream ?? stderrSink;
   const mode = opts.mode ?? progressMode(false, out);
   const label = opts.label;
   let drawn = false;

@@ -4,6 +4,7 @@ import { ExitCode, usageError } from "../errors.ts";
 import { logger, setVerbose } from "../logger.ts";
 import type { Level } from "../../config/config.ts";
 import type { CheckResult, Checker } from "../../safety/index.ts";
+import { writeOut } from "../io.ts";
 
 // `cmdai check` grades a command without running it. Its report is the
 // product, so it goes to stdout: one line with the risk, then one short line
@@ -33,7 +34,7 @@ export default defineCommand({
     if (cmd.trim() === "") throw usageError("nothing to check: give a command, e.g. cmdai check -- 'rm -rf ./build'");
     const { loadChecker } = await import("../../safety/index.ts");
     const result = (await loadChecker()).check(cmd, { shell, level });
-    process.stdout.write(args.json ? JSON.stringify(toJson(result)) + "\n" : formatText(result, level));
+    writeOut(args.json ? JSON.stringify(toJson(result)) + "\n" : formatText(result, level));
     return result.blocked ? ExitCode.blocked : ExitCode.ok;
   },
 });
@@ -74,7 +75,7 @@ async function checkLines(shell: Shell, level: Level): Promise<number> {
   let lineNo = 0;
   const out: string[] = [];
   const flush = () => {
-    if (out.length) process.stdout.write(out.splice(0).join(""));
+    if (out.length) writeOut(out.splice(0).join(""));
   };
   const decoder = new TextDecoder("utf-8", { fatal: false });
   let pending = "";

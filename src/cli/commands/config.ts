@@ -2,6 +2,7 @@ import { defineCommand } from "citty";
 import { jsonArg } from "../args.ts";
 import { logger } from "../logger.ts";
 import { envName, modelPath, resolveSettings, settingNames } from "../../config/config.ts";
+import { writeOut } from "../io.ts";
 
 export default defineCommand({
   meta: { name: "config", description: "Show the effective settings and where each came from" },
@@ -16,7 +17,7 @@ export default defineCommand({
         model_path: model.path,
         settings: Object.fromEntries(settingNames.map((n) => [n, { value: settings[n], source: source[n] }])),
       };
-      process.stdout.write(JSON.stringify(out) + "\n");
+      writeOut(JSON.stringify(out) + "\n");
       return 0;
     }
     const width = Math.max(...settingNames.map((n) => n.length));
@@ -27,7 +28,7 @@ export default defineCommand({
     });
     lines.push(`${"file".padEnd(width)}  ${file}${fileExists ? "" : "  (not present; defaults apply)"}`);
     lines.push(`${"model path".padEnd(width)}  ${model.path}`);
-    process.stdout.write(lines.join("\n") + "\n");
+    writeOut(lines.join("\n") + "\n");
     return 0;
   },
 });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { jsonArg, oneOf, shellFromEnv, shells, verboseArg } from "../args.ts";
 import { ExitCode, usageError } from "../errors.ts";
 import { logger, setVerbose } from "../logger.ts";
+import { writeOut } from "../io.ts";
 
 export const generateArgs = {
   model: { type: "string", alias: "m", description: "GGUF file or catalogue name", valueHint: "PATH|NAME" },
@@ -86,7 +87,7 @@ export default defineCommand({
     const reason = worst ? `${worst.message}${worst.alternative ? ` (safer: ${worst.alternative})` : ""}` : "";
     if (args.json) {
       const total = performance.now();
-      process.stdout.write(
+      writeOut(
         JSON.stringify({
           cmd: outcome.blocked ? null : outcome.cmd,
           risk: outcome.risk,
@@ -111,7 +112,7 @@ export default defineCommand({
     if (outcome.risk !== "safe") logger.warn(`${outcome.risk} risk: ${reason}`);
     // stdout stays the command alone; the explanation is a message.
     if (!args.json && outcome.explanation) logger.info(outcome.explanation);
-    if (!args.json) process.stdout.write(outcome.cmd + "\n");
+    if (!args.json) writeOut(outcome.cmd + "\n");
     return ExitCode.ok;
   },
 });

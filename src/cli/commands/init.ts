@@ -6,6 +6,7 @@ import runner from "../../../shell/runner.sh" with { type: "text" };
 import zsh from "../../../shell/cmdai.zsh" with { type: "text" };
 import bash from "../../../shell/cmdai.bash" with { type: "text" };
 import fish from "../../../shell/cmdai.fish" with { type: "text" };
+import { writeOut } from "../io.ts";
 
 // `cmdai init zsh|bash|fish` runs in every new shell: it reads no model and,
 // unless neither --key nor CMDAI_KEY is given, not even the config file.
@@ -30,7 +31,7 @@ export async function printInit(shell: string | undefined, keyFlag?: string, bin
         ` (e.g. eval "$(cmdai init zsh)")`,
     );
   const key = await effectiveKey(keyFlag);
-  process.stdout.write(renderInit({ shell: shell as InitShell, key, bind, runner, script: scripts[shell as InitShell] }));
+  writeOut(renderInit({ shell: shell as InitShell, key, bind, runner, script: scripts[shell as InitShell] }));
   return 0;
 }
 

@@ -2,6 +2,7 @@ import { defineCommand, type ArgsDef, type CommandDef } from "citty";
 import { jsonArg, rejectUnknownFlags, verboseArg } from "../../args.ts";
 import { logger, setVerbose } from "../../logger.ts";
 import { resolveSettings, type Settings } from "../../../config/config.ts";
+import { writeOut } from "../../io.ts";
 
 // citty drops a nested command's return value, so each leaf records its exit
 // code here and `model` (the parent, whose run follows the leaf's) returns it.
@@ -39,5 +40,5 @@ export function leaf<const A extends ArgsDef>(def: {
   });
 }
 
-export const out = (text: string) => process.stdout.write(text.endsWith("\n") ? text : text + "\n");
-export const outJson = (value: unknown) => process.stdout.write(JSON.stringify(value) + "\n");
+export const out = (text: string) => writeOut(text.endsWith("\n") ? text : text + "\n");
+export const outJson = (value: unknown) => writeOut(JSON.stringify(value) + "\n");

@@ -1,6 +1,7 @@
 import { defineCommand, renderUsage } from "citty";
 import { takeLeafExit } from "./_shared.ts";
 import { ExitCode } from "../../errors.ts";
+import { writeErr } from "../../io.ts";
 
 // `cmdai model`: only lazy subcommands; each one loads when named.
 const rm = () => import("./rm.ts").then((m) => m.default);
@@ -23,7 +24,7 @@ const model = defineCommand({
   async run() {
     const code = takeLeafExit();
     if (code !== undefined) return code;
-    process.stderr.write((await renderUsage(model)) + "\n");
+    writeErr((await renderUsage(model)) + "\n");
     return ExitCode.usage;
   },
 });
