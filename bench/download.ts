@@ -200,7 +200,9 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
     mkdirSync(out);
     const modelDir = join(work, "models");
     const env = { ...process.env, CMDAI_MODEL_DIR: modelDir, XDG_CONFIG_HOME: join(work, "config"), NO_COLOR: "1" };
-    const cmdai = `bun ${join(root, "src/main.ts")}`;
+    // The compiled binary, as users run it (`bun run bench` builds it first).
+    const dist = join(root, "dist/cmdai");
+    const cmdai = existsSync(dist) ? dist : `bun ${join(root, "src/main.ts")}`;
     const clean = () => {
       rmSync(modelDir, { recursive: true, force: true });
       rmSync(join(out, "f"), { force: true });
@@ -260,7 +262,7 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
     const mbps = (m: Measure[]) => (m.length ? bytes / 1e6 / median(m.map((x) => x.seconds)) : NaN);
     const rss = (m: Measure[]) => (m.length && m.every((x) => x.rssKb) ? `${Math.round(Math.max(...m.map((x) => x.rssKb!)) / 1024)} MB` : "n/a");
     const lines: string[] = [];
-    lines.push(`Download benchmark: ${sizeMb} MB file, local server (separate process) on 127.0.0.1, median of ${runs} unthrottled run(s); ratios are per run, median (min–max)`);
+    lines.push(`Download benchmark: ${sizeMb} MB file, local server (separate process) on 127.0.0.1, median of ${runs} unthrottled run(s); ratios are per run, median (min–max); cmdai is \`${cmdai.replace(root + "/", "")}\``);
     if (!curl) lines.push("curl: NOT FOUND on PATH, ratios against curl are unavailable");
     lines.push("");
     lines.push("| server | tool | MB/s | vs curl | vs curl + sha256sum | max RSS |");
