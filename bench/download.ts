@@ -212,7 +212,7 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
       const server = await startServer(src, work, rate);
       servers.push(server);
       const url = `${server.base}/files/model.gguf`;
-      const results: Record<string, Measure[]> = { curl: [], curlSha: [], curlSync: [], cmdai: [] };
+      const results: Record<string, Measure[]> = { curl: [], curlSha: [], curlSync: [], cmdai: [], cmdaiNoSync: [] };
       for (let i = 0; i < n; i++) {
         if (curl) {
           clean();
@@ -225,6 +225,8 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
         }
         clean();
         results.cmdai!.push(await timed("cmdai", `${cmdai} model pull ${url} --sha256 ${sha}`, env));
+        clean();
+        results.cmdaiNoSync!.push(await timed("cmdai --no-sync", `${cmdai} model pull ${url} --sha256 ${sha} --no-sync`, env));
         log(`  ${rate ? `${rate / 1e6} MB/s` : "unthrottled"} run ${i + 1}/${n} done`);
       }
       server.proc.kill();
@@ -277,7 +279,7 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
     };
     const rows = (name: string, r: Record<string, Measure[]>) => {
       const errs = Object.values(r).flat().filter((m) => m.error);
-      for (const [key, label] of [["curl", "curl -o F URL"], ["curlSha", "curl -o F URL && sha256sum F"], ["curlSync", "curl -o F URL && sync F (durable, as cmdai)"], ["cmdai", "cmdai model pull URL --sha256"]] as const) {
+      for (const [key, label] of [["curl", "curl -o F URL"], ["curlSha", "curl -o F URL && sha256sum F"], ["curlSync", "curl -o F URL && sync F (durable, as cmdai)"], ["cmdai", "cmdai model pull URL --sha256 (durable: fsync, then rename)"], ["cmdaiNoSync", "cmdai model pull URL --sha256 --no-sync (as curl: no fsync)"]] as const) {
         const m = r[key]!;
         if (!m.length) {
           lines.push(`| ${name} | ${label} | missing | | | |`);
@@ -299,7 +301,7 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
     lines.push("");
     lines.push("cmdai hashes while it streams (on a worker thread) and fsyncs the file before renaming it into place, so a");
     lines.push("power cut never leaves a corrupt model under the final name; `curl -o F` alone does not wait for the disk");
-    lines.push("(its data may still be in the page cache when it exits), hence the `&& sync F` row.");
+    lines.push("(its data may still be in the page cache when it exits), hence the `&& sync F` row; `--no-sync` is cmdai without that step.");
     const table = lines.join("\n");
     return table;
   } finally {

@@ -66,7 +66,7 @@ export class StreamSha256 {
   private failed: Error | undefined;
 
   constructor(
-    private readonly backlog = 64 << 20,
+    private readonly backlog = 32 << 20,
     useWorker = true,
   ) {
     if (!useWorker) {

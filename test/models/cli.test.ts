@@ -55,9 +55,9 @@ async function cmdai(args: string[], extra?: Record<string, string>) {
 }
 
 describe("cmdai model", () => {
-  test("pull URL --sha256: path on stdout, progress lines on stderr, verified file", async () => {
+  test.each([[[]], [["--no-sync"]]])("pull URL --sha256 %p: path on stdout, progress lines on stderr, verified file", async (more: string[]) => {
     server = startFaultServer({ content: { data } });
-    const r = await cmdai(["model", "pull", server.url("/mirror/custom.gguf"), "--sha256", sha.toUpperCase()]);
+    const r = await cmdai(["model", "pull", server.url("/mirror/custom.gguf"), "--sha256", sha.toUpperCase(), ...more]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(join(models(), "custom.gguf") + "\n");
     expect(r.stderr).toContain("cmdai: downloaded custom.gguf (3.1 MB), sha256 verified");

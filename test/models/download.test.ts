@@ -101,6 +101,14 @@ describe("download", () => {
     expect(server.requests[0]!.range).toBeUndefined();
   });
 
+  test("sync: false (--no-sync) skips only the flush: still verified before it is put in place", async () => {
+    server = startFaultServer({ content: { data } });
+    await run({ url: server.url(), sync: false });
+    expectVerified();
+    await expect(run({ url: server.url(), sync: false, sha256: otherSha, force: true })).rejects.toThrow(/checksum mismatch/);
+    expectVerified(); // the verified copy is left alone; the bad download never took its place
+  });
+
   test("connection dropped at random offsets: resumes each time from the bytes on disk", async () => {
     const rand = seeded(42);
     const drops = [1, 2, 3, 4].map(() => ({ kind: "drop" as const, after: 1 + Math.floor(rand() * 600_000) }));

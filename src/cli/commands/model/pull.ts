@@ -8,6 +8,11 @@ export default leaf({
     name: { type: "positional", required: false, description: "Catalogue name or URL (default: the configured model)" },
     sha256: { type: "string", description: "Expected SHA-256 (required for a URL unless the server sends X-Linked-Etag)" },
     force: { type: "boolean", description: "Download again even if a verified copy is present" },
+    sync: {
+      type: "boolean",
+      default: true,
+      description: "Flush the file to disk before putting it in place (--no-sync: sooner on a fast link, but a power cut just after may leave it damaged)",
+    },
     ...commonArgs,
   },
   async run({ args, settings }) {
@@ -20,7 +25,7 @@ export default leaf({
     const target = resolvePullTarget(what, settings.model_dir, { sha256: args.sha256 });
     const progress = createProgress({ label: target.name, mode: progressMode(Boolean(args.json)) });
     try {
-      const r = await withCancel((signal) => pull(target, { signal, onEvent: progress, force: Boolean(args.force) }));
+      const r = await withCancel((signal) => pull(target, { signal, onEvent: progress, force: Boolean(args.force), sync: args.sync !== false }));
       if (args.json)
         outJson({
           name: target.name,
