@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeData, sha256Hex, startFaultServer, type FaultServer } from "./server.ts";
+import { scratchDirs } from "./scratch.ts";
 
-// `cmdai model ...` as a user runs it: a real process, a temp models dir, a
+// `cmdai model ...` as a user runs it: a real process, a temp models scratch.dir, a
 // local server standing in for the hub (HF_ENDPOINT) or a private mirror.
 
 const root = join(import.meta.dir, "..", "..");
@@ -13,23 +13,15 @@ const data = makeData(SIZE, 3);
 const sha = sha256Hex(data);
 const file05 = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf";
 
-let dir: string;
+const scratch = scratchDirs("cmdai-cli-");
 let server: FaultServer | undefined;
-const dirs: string[] = [];
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "cmdai-cli-"));
-  dirs.push(dir);
-});
 afterEach(() => {
   server?.stop();
   server = undefined;
 });
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
-const models = () => join(dir, "models");
+const models = () => join(scratch.dir, "models");
 
 function env(extra: Record<string, string> = {}) {
   const e: Record<string, string> = {};
@@ -37,8 +29,8 @@ function env(extra: Record<string, string> = {}) {
   return {
     ...e,
     CMDAI_MODEL_DIR: models(),
-    XDG_CONFIG_HOME: join(dir, "config"),
-    XDG_CACHE_HOME: join(dir, "cache"),
+    XDG_CONFIG_HOME: join(scratch.dir, "config"),
+    XDG_CACHE_HOME: join(scratch.dir, "cache"),
     HF_ENDPOINT: server ? `http://127.0.0.1:${server.port}` : "http://127.0.0.1:9",
     NO_COLOR: "1",
     ...extra,

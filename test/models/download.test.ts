@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { download, DownloadError, type DownloadEvent, type DownloadOptions } from "../../src/models/download.ts";
 import { lockPath, metaPath, partPath, shaPath } from "../../src/models/store.ts";
 import { makeData, seeded, sha256Hex, startFaultServer, type FaultServer } from "./server.ts";
+import { scratchDirs } from "./scratch.ts";
 
 // The fault matrix: every case ends with a verified file at the final path, or
 // a clear error with (where bytes arrived) a resumable part file. Never a
@@ -16,23 +16,15 @@ const sha = sha256Hex(data);
 const other = makeData(SIZE, 99);
 const otherSha = sha256Hex(other);
 
-let dir: string;
+const scratch = scratchDirs("cmdai-dl-");
 let server: FaultServer | undefined;
-const dirs: string[] = [];
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "cmdai-dl-"));
-  dirs.push(dir);
-});
 afterEach(() => {
   server?.stop();
   server = undefined;
 });
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
-const dest = () => join(dir, "models", "model.gguf");
+const dest = () => join(scratch.dir, "models", "model.gguf");
 
 function run(extra: Partial<DownloadOptions> & { url: string }, events: DownloadEvent[] = []) {
   return download({
@@ -96,7 +88,7 @@ describe("download", () => {
     expectVerified();
     expect(r).toMatchObject({ sha256: sha, size: SIZE, verifiedBy: "pinned", downloaded: SIZE, resumedFrom: 0 });
     expect(statSync(dest()).mode & 0o777).toBe(0o600);
-    expect(statSync(join(dir, "models")).mode & 0o777).toBe(0o700);
+    expect(statSync(join(scratch.dir, "models")).mode & 0o777).toBe(0o700);
     expect(server.bodyRequests()).toHaveLength(1);
     expect(server.requests[0]!.range).toBeUndefined();
   });

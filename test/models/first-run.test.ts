@@ -1,39 +1,32 @@
-import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { CmdaiError } from "../../src/cli/errors.ts";
 import type { Settings } from "../../src/config/config.ts";
 import { ensureModel } from "../../src/models/first-run.ts";
 import { makeData, sha256Hex, startFaultServer, type FaultServer } from "./server.ts";
+import { scratchDirs } from "./scratch.ts";
 
 const data = makeData(1_500_000, 11);
 const file15 = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf";
 
-let dir: string;
+const scratch = scratchDirs("cmdai-first-");
 let server: FaultServer | undefined;
 const savedEndpoint = process.env.HF_ENDPOINT;
-const dirs: string[] = [];
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "cmdai-first-"));
-  dirs.push(dir);
-});
 afterEach(() => {
   server?.stop();
   server = undefined;
   if (savedEndpoint === undefined) delete process.env.HF_ENDPOINT;
   else process.env.HF_ENDPOINT = savedEndpoint;
 });
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
 const settings = (model = "qwen2.5-coder-1.5b"): Settings => ({
   model,
   level: "moderate",
   key: "ctrl-g",
-  model_dir: join(dir, "models"),
+  model_dir: join(scratch.dir, "models"),
   threads: 0,
 });
 
@@ -52,7 +45,7 @@ describe("ensureModel (first run)", () => {
     const e = await error(ensureModel({ settings: settings(), interactive: false, ask: async () => { throw new Error("asked"); } }));
     expect(e.exitCode).toBe(3);
     expect(e.message).toBe(
-      `no model found at ${join(dir, "models", file15)}; run: cmdai model pull qwen2.5-coder-1.5b (~1.1 GB), or pass --model FILE`,
+      `no model found at ${join(scratch.dir, "models", file15)}; run: cmdai model pull qwen2.5-coder-1.5b (~1.1 GB), or pass --model FILE`,
     );
   });
 
@@ -73,7 +66,7 @@ describe("ensureModel (first run)", () => {
       download: { env: {}, stallMs: 1000, backoffBaseMs: 5 },
     });
     expect(questions).toEqual(["Download qwen2.5-coder-1.5b (~1.1 GB) now? [Y/n] "]);
-    expect(path).toBe(join(dir, "models", file15));
+    expect(path).toBe(join(scratch.dir, "models", file15));
     expect(sha256Hex(new Uint8Array(readFileSync(path)))).toBe(sha256Hex(data));
     expect(server.requests[0]!.path).toBe(`/Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF/resolve/main/${file15}`);
     // Second run: the file is there, no question, no network.
@@ -86,25 +79,25 @@ describe("ensureModel (first run)", () => {
     const e = await error(ensureModel({ settings: settings(), interactive: true, ask: async () => false }));
     expect(e.exitCode).toBe(3);
     expect(e.message).toContain("run: cmdai model pull qwen2.5-coder-1.5b");
-    expect(existsSync(join(dir, "models", file15))).toBe(false);
+    expect(existsSync(join(scratch.dir, "models", file15))).toBe(false);
   });
 
   test("--model PATH that does not exist: exit 3 naming the path, no offer to download", async () => {
-    const missing = join(dir, "nope.gguf");
+    const missing = join(scratch.dir, "nope.gguf");
     const e = await error(ensureModel({ settings: settings(missing), interactive: true, ask: async () => { throw new Error("asked"); } }));
     expect(e.exitCode).toBe(3);
     expect(e.message).toStartWith(`model file not found: ${missing}`);
   });
 
   test("--model PATH that exists is used as is", async () => {
-    const file = join(dir, "mine.gguf");
+    const file = join(scratch.dir, "mine.gguf");
     writeFileSync(file, "GGUF");
     expect(await ensureModel({ settings: settings(file), interactive: false })).toBe(file);
   });
 
   test("while another shell downloads it, the message says so", async () => {
-    mkdirSync(join(dir, "models"), { recursive: true });
-    const lock = join(dir, "models", `${file15}.lock`);
+    mkdirSync(join(scratch.dir, "models"), { recursive: true });
+    const lock = join(scratch.dir, "models", `${file15}.lock`);
     writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), token: "t", started: Date.now() }));
     const e = await error(ensureModel({ settings: settings(), interactive: false }));
     expect(e.exitCode).toBe(3);
