@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { makeData, sha256Hex, startFaultServer, type FaultServer } from "./server.ts";
 import { scratchDirs } from "./scratch.ts";
 
-// `cmdai model ...` as a user runs it: a real process, a temp models scratch.dir, a
+// `cmdai model ...` as a user runs it: a real process, a temp models dir, a
 // local server standing in for the hub (HF_ENDPOINT) or a private mirror.
 
 const root = join(import.meta.dir, "..", "..");
