@@ -6,8 +6,10 @@
 //   bun bench/download.ts [--size-mb N] [--runs N]
 //
 // Reports MB/s, the ratio against `curl -o F URL` and against
-// `curl -o F URL && sha256sum F`, max RSS; the same with the server throttled
-// to ~100 MB/s; and a resume figure (kill at ~50 %, run again, bytes fetched).
+// `curl -o F URL && sha256sum F` (per run, median and range), max RSS, for
+// curl, curl + sync (durable, as cmdai), cmdai, and cmdai --no-sync; the same
+// with the server throttled to ~100 MB/s; and a resume figure (kill at ~50 %,
+// run again, bytes fetched).
 
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
