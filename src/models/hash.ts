@@ -117,7 +117,7 @@ export class StreamSha256 {
   /** Resolves when the backlog is under its bound; undefined (nothing to await) when it is. */
   drain(): Promise<void> | undefined {
     if (this.failed || this.posted - this.hashed <= this.backlog) return undefined;
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return this.held(new Promise((resolve) => this.waiting.push(resolve)));
   }
 
   /** The hex digest of everything fed so far. */
@@ -126,7 +126,17 @@ export class StreamSha256 {
     if (this.failed) throw this.failed;
     const reply = new Promise<string>((resolve, reject) => this.replies.push({ resolve, reject }));
     this.worker!.postMessage("digest");
-    return reply;
+    return this.held(reply);
+  }
+
+  /** Keeps the process alive while we wait on the (otherwise unref'd) worker. */
+  private async held<T>(wait: Promise<T>): Promise<T> {
+    this.worker?.ref();
+    try {
+      return await wait;
+    } finally {
+      this.worker?.unref();
+    }
   }
 
   close() {
