@@ -57,6 +57,27 @@ describe("cmdai: usage and help", () => {
     expect(lines.map((l) => JSON.parse(l).risk)).toEqual(Array(3000).fill("safe"));
   });
 
+  // A parent may hand over a non-blocking pipe: writes then fail with EAGAIN
+  // when it is full, and must wait and go on, not drop output or crash.
+  test.skipIf(!Bun.which("python3"))("a full non-blocking stdout pipe loses nothing", () => {
+    const script = `
+import json, os, subprocess, sys, time
+r, w = os.pipe()
+os.set_blocking(w, False)
+p = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE, stdout=w, stderr=subprocess.PIPE)
+os.close(w)
+p.stdin.write("".join(json.dumps(f"ls /tmp/{i}") + "\\n" for i in range(3000)).encode())
+p.stdin.close()
+time.sleep(0.5)
+data = b""
+while chunk := os.read(r, 65536):
+    data += chunk
+print(p.wait(), len(data.splitlines()), len(p.stderr.read()))
+`;
+    const r = Bun.spawnSync(["python3", "-c", script, process.execPath, `${import.meta.dir}/../src/main.ts`, "check", "--jsonl"]);
+    expect(r.stdout.toString()).toBe("0 3000 0\n"); // exit 0, every verdict, no message
+  });
+
   test("`--` makes a subcommand name part of the request", async () => {
     const r = await runCli(["--model", "/nonexistent/m.gguf", "--", "check", "disk", "space"]);
     expect(r.code).toBe(3); // it went to generation, not to `cmdai check`
