@@ -18,6 +18,7 @@ function bsdDd(): string {
   writeFileSync(join(dir, "dd"), '#!/bin/sh\necho "dd: unknown iflag nonblock" >&2\nexit 1\n', { mode: 0o755 });
   return dir;
 }
+const scratchLeft = (sh: TmuxShell) => readdirSync(sh.home).filter((f) => f.startsWith("cmdai."));
 const markers = (sh: TmuxShell) => readdirSync(sh.home).filter((f) => f.endsWith(".mark"));
 
 /** Type a request, press the key, wait for the line to become `want`. */
@@ -67,6 +68,9 @@ for (const target of testShells) {
         sh.type(" X");
         await sh.untilLine(`${cmd} X`);
         expect(markers(sh)).toEqual([]);
+        // The runner's scratch folder (in TMPDIR, the test's home) is removed.
+        for (let i = 0; i < 100 && scratchLeft(sh).length; i++) await Bun.sleep(20);
+        expect(scratchLeft(sh)).toEqual([]);
       }), T);
 
     test("undo brings the request back in one step", () =>
