@@ -37,14 +37,28 @@ const timedWidget: Record<ShellName, string> = {
     '__bench() { local t0=$EPOCHREALTIME; __cmdai_widget; echo "$t0 $EPOCHREALTIME" >>"$HOME/times"; }',
     "bind -x '\"\\C-t\": __bench'",
   ].join("\n"),
-  // fish has no clock variable: two `date` processes (about 1 ms each) are included.
+  // fish has no clock variable: the time is read with `date`, and the same
+  // bracket around nothing (Ctrl-Y) measures what that adds, to subtract it.
   fish: [
     "function __bench",
     "  set -l t0 (date +%s.%N); cmdai-widget; echo $t0 (date +%s.%N) >>$HOME/times",
     "end",
+    "function __clock",
+    "  set -l t0 (date +%s.%N); echo $t0 (date +%s.%N) >>$HOME/clock",
+    "end",
     "bind \\ct __bench",
+    "bind \\cy __clock",
   ].join("\n"),
 };
+
+const spans = (file: string) =>
+  readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => {
+      const [a, b] = l.split(" ").map(Number);
+      return (b! - a!) * 1000;
+    });
 
 async function keyPress(shell: ShellName): Promise<number[]> {
   const sh = new TmuxShell(shell, { after: timedWidget[shell], env: { CMDAI_BIN: "/bin/echo" } });
@@ -58,12 +72,13 @@ async function keyPress(shell: ShellName): Promise<number[]> {
       sh.keys("C-t");
       await sh.untilLine(want);
     }
-    const lines = readFileSync(join(sh.home, "times"), "utf8").trim().split("\n");
     // The first presses warm the page cache for sh, mktemp, stty: drop them.
-    return lines.slice(2).map((l) => {
-      const [a, b] = l.split(" ").map(Number);
-      return (b! - a!) * 1000;
-    });
+    const times = spans(join(sh.home, "times")).slice(2);
+    if (shell !== "fish") return times;
+    for (let i = 0; i < PRESSES; i++) sh.keys("C-y");
+    await sh.until(() => existsSync(join(sh.home, "clock")) && spans(join(sh.home, "clock")).length >= PRESSES, 10_000, "clock readings");
+    const clock = median(spans(join(sh.home, "clock")));
+    return times.map((t) => t - clock);
   } finally {
     sh.kill();
   }
