@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tinyModel } from "./helpers/model.ts";
 import { expectOneLineError, runCli, sandboxHome } from "./helpers/run.ts";
@@ -55,6 +55,12 @@ describe("cmdai: usage and help", () => {
     expect(slow.stdout.length).toBeGreaterThan(200_000);
     expect(lines.length).toBe(3000);
     expect(lines.map((l) => JSON.parse(l).risk)).toEqual(Array(3000).fill("safe"));
+  });
+
+  test.skipIf(!existsSync("/dev/full"))("output that cannot be written (a full disk) is exit 74 with one line", () => {
+    const r = Bun.spawnSync(["sh", "-c", `"$0" "$1" init zsh > /dev/full`, process.execPath, `${import.meta.dir}/../src/main.ts`]);
+    expect(r.exitCode).toBe(74);
+    expect(r.stderr.toString()).toBe("cmdai: error: cannot write the output: no space left on device\n");
   });
 
   // A parent may hand over a non-blocking pipe: writes then fail with EAGAIN

@@ -1,4 +1,5 @@
 import { writeSync } from "node:fs";
+import { CmdaiError, ExitCode } from "./errors.ts";
 
 // Output goes straight to file descriptors 1 and 2, synchronously. Node's
 // process.stdout/stderr streams take ~8 ms to set up in a compiled binary,
@@ -18,7 +19,12 @@ function writeAll(fd: 1 | 2, text: string) {
       if (code === "EAGAIN") Atomics.wait(pause, 0, 0, 1);
       // The reader went away (`cmdai ... | head -c0`): not worth a message.
       else if (code === "EPIPE") return fd === 1 ? process.exit(0) : undefined;
-      else throw e;
+      // A message that cannot be shown has nowhere else to go.
+      else if (fd === 2) return;
+      else {
+        const why = /^[A-Z]+: ([^,]+)/.exec((e as Error).message)?.[1] ?? (e as Error).message;
+        throw new CmdaiError(`cannot write the output: ${why}`, ExitCode.io, e);
+      }
     }
   }
 }
