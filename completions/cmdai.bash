@@ -8,7 +8,7 @@ _cmdai() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
     --) return 0 ;; # after --, it is the request
-    -m | --model | --shell | --level | --threads | --fix | --status | --key) ((i++)) ;;
+    -m | --model | --shell | --level | --threads | --fix | --status | --key | --sha256) ((i++)) ;;
     -*) ;;
     *) sub=${COMP_WORDS[i]} && break ;;
     esac
@@ -18,7 +18,7 @@ _cmdai() {
   --level) mapfile -t COMPREPLY < <(compgen -W 'strict moderate permissive' -- "$cur") && return 0 ;;
   --key) mapfile -t COMPREPLY < <(compgen -W 'ctrl-g alt-g' -- "$cur") && return 0 ;;
   -m | --model) mapfile -t COMPREPLY < <(compgen -f -- "$cur") && return 0 ;;
-  --threads | --fix | --status) return 0 ;;
+  --threads | --fix | --status | --sha256) return 0 ;;
   esac
   local words
   case $sub in
@@ -26,7 +26,16 @@ _cmdai() {
   init) words='zsh bash fish --key --no-bind --help' ;;
   check) words='--json --level --help' ;;
   model)
-    if [[ ${COMP_WORDS[COMP_CWORD - 1]} == model ]]; then words='list pull rm verify path'; else words='--help'; fi
+    local action='' names='qwen2.5-coder-1.5b qwen2.5-coder-0.5b'
+    for ((i = i + 1; i < COMP_CWORD; i++)); do
+      case ${COMP_WORDS[i]} in -*) ;; *) action=${COMP_WORDS[i]} && break ;; esac
+    done
+    case $action in
+    '') words='list pull rm verify path --help' ;;
+    pull) words="$names --sha256 --force --no-sync --json --help" ;;
+    rm | verify | path) words="$names --json --help" ;;
+    *) words='--json --help' ;;
+    esac
     ;;
   config) words='--help' ;;
   *) return 0 ;;

@@ -22,3 +22,8 @@ complete -c cmdai -n "__fish_seen_subcommand_from init; and not __fish_seen_subc
 complete -c cmdai -n "__fish_seen_subcommand_from init" -l key -x -a 'ctrl-g alt-g' -d 'Key to bind'
 complete -c cmdai -n "__fish_seen_subcommand_from init" -l no-bind -d 'Only define the widget'
 complete -c cmdai -n "__fish_seen_subcommand_from model; and not __fish_seen_subcommand_from list pull rm verify path" -a 'list pull rm verify path'
+complete -c cmdai -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from pull rm verify path" -a 'qwen2.5-coder-1.5b qwen2.5-coder-0.5b' -d 'Catalogue model'
+complete -c cmdai -n "__fish_seen_subcommand_from model" -l json -d 'Print JSON'
+complete -c cmdai -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from pull" -l sha256 -x -d 'Expected SHA-256 (for a URL)'
+complete -c cmdai -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from pull" -l force -d 'Download again'
+complete -c cmdai -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from pull" -l no-sync -d 'Skip the flush to disk before the rename'

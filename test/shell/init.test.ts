@@ -161,6 +161,29 @@ describe("completions", () => {
     expect(words).toEqual(expect.arrayContaining(["zsh", "bash", "fish"]));
   });
 
+  test.skipIf(!hasShell("bash"))("bash completes model actions, their flags and the catalogue names", () => {
+    const r = Bun.spawnSync([
+      "bash",
+      "-c",
+      `source ${repo}/completions/cmdai.bash
+       COMP_WORDS=(cmdai model ""); COMP_CWORD=2; _cmdai; echo "\${COMPREPLY[*]}"
+       COMP_WORDS=(cmdai model pull --n); COMP_CWORD=3; _cmdai; echo "\${COMPREPLY[*]}"
+       COMP_WORDS=(cmdai model pull --sha256 ab q); COMP_CWORD=5; _cmdai; echo "\${COMPREPLY[*]}"`,
+    ]);
+    expect(r.stdout.toString()).toBe(
+      "list pull rm verify path --help\n--no-sync\nqwen2.5-coder-1.5b qwen2.5-coder-0.5b\n",
+    );
+  });
+
+  test.skipIf(!hasShell("fish"))("fish completes model pull's flags and the catalogue names", () => {
+    const r = Bun.spawnSync(["fish", "-c", `source ${repo}/completions/cmdai.fish; complete -C 'cmdai model pull -'; complete -C 'cmdai model rm q'`]);
+    const words = r.stdout
+      .toString()
+      .split("\n")
+      .map((l) => l.split("\t")[0]);
+    expect(words).toEqual(expect.arrayContaining(["--sha256", "--force", "--no-sync", "--json", "qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"]));
+  });
+
   test.skipIf(!hasShell("zsh"))("zsh loads _cmdai through compinit", () => {
     const dir = mkdtempSync(join(tmpdir(), "cmdai-zc-"));
     const r = Bun.spawnSync([
