@@ -195,6 +195,16 @@ function sleep(ms: number, signal?: AbortSignal) {
   });
 }
 
+/** Flushes a file's (or a folder's) data and metadata to disk. */
+function fsyncPath(path: string) {
+  const fd = openSync(path, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function defaultFreeSpace(dir: string): Promise<number> {
   const s = await statfs(dir);
   return Number(s.bavail) * Number(s.bsize);
@@ -686,26 +696,15 @@ class Transfer {
         `checksum mismatch for ${basename(o.dest)}: expected sha256 ${expected}, got ${digest}; the partial download was deleted, run the same command to download it again`,
       );
     }
-    // Durable before it becomes visible under its final name.
-    if (o.sync !== false) {
-      const fd = openSync(this.part, "r");
-      try {
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-    }
+    // Durable before it becomes visible under its final name (then the rename too).
+    const durable = o.sync !== false;
+    if (durable) fsyncPath(this.part);
     chmodQuietly(this.part, 0o600);
     writeRecordedSha(o.dest, digest);
     renameSync(this.part, o.dest);
-    if (o.sync !== false) {
+    if (durable) {
       try {
-        const dfd = openSync(dirname(o.dest), "r");
-        try {
-          fsyncSync(dfd);
-        } finally {
-          closeSync(dfd);
-        }
+        fsyncPath(dirname(o.dest));
       } catch {}
     }
     removeQuietly(metaPath(o.dest));
