@@ -1,5 +1,5 @@
 #!/usr/bin/env bun
-import { interruptTakenOver } from "./cli/interrupt.ts";
+import { interruptTakenOver } from "./core/interrupt.ts";
 import { main } from "./cli/main.ts";
 
 // Ctrl-C: stop at once with the conventional status; nothing half-written

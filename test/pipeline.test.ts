@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { Backend, GenerateRequest } from "../src/backend/types.ts";
-import { CmdaiError } from "../src/cli/errors.ts";
+import { CmdaiError } from "../src/core/errors.ts";
 import { runPipeline } from "../src/generate/pipeline.ts";
 import type { MachineContext } from "../src/context/probe.ts";
 

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { CmdaiError, ExitCode } from "../cli/errors.ts";
+import { CmdaiError, ExitCode } from "../core/errors.ts";
 
 // llama.cpp can abort the whole process on some malformed files, so a model
 // is checked here first: magic, version, and that every tensor's data lies

@@ -1,7 +1,7 @@
 import type { ChatHistoryItem, Llama, LlamaChat, LlamaContext, LlamaGrammar, LlamaModel } from "node-llama-cpp";
 import { basename } from "node:path";
 import { loadavg } from "node:os";
-import { CmdaiError, ExitCode } from "../cli/errors.ts";
+import { CmdaiError, ExitCode } from "../core/errors.ts";
 import { checkGguf } from "./gguf-check.ts";
 import { prepareNatives } from "./natives.ts";
 import type { Backend, GenerateRequest, Generation } from "./types.ts";

@@ -1,5 +1,5 @@
 import type { ArgsDef } from "citty";
-import { usageError } from "./errors.ts";
+import { usageError } from "../core/errors.ts";
 
 // Flags shared by several commands.
 export const jsonArg = {

@@ -1,5 +1,5 @@
 import { writeSync } from "node:fs";
-import { CmdaiError, ExitCode } from "./errors.ts";
+import { CmdaiError, ExitCode } from "../core/errors.ts";
 
 // Output goes straight to file descriptors 1 and 2, synchronously. Node's
 // process.stdout/stderr streams take ~8 ms to set up in a compiled binary,

@@ -1,6 +1,6 @@
 import type { CommandDef } from "citty";
-import { CmdaiError, ExitCode } from "./errors.ts";
-import { versionLine } from "./build-info.ts";
+import { CmdaiError, ExitCode } from "../core/errors.ts";
+import { versionLine } from "../core/build-info.ts";
 import { isTerminal, writeErr, writeOut } from "./io.ts";
 
 // Subcommands load lazily: `cmdai --help` and the shell key binding must not

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { CmdaiError, ExitCode } from "../cli/errors.ts";
+import { CmdaiError, ExitCode } from "../core/errors.ts";
 import { defaultModelName, findModel } from "../models/catalogue.ts";
 import { cacheDir, configFile } from "./paths.ts";
 

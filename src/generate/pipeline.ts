@@ -3,7 +3,7 @@ import type { MachineContext } from "../context/probe.ts";
 import { buildPrompt, responseSchema, type PromptInput } from "../prompt/prompt.ts";
 import { parseResponse } from "../response/parse.ts";
 import type { CheckResult } from "../safety/index.ts";
-import { CmdaiError, ExitCode } from "../cli/errors.ts";
+import { CmdaiError, ExitCode } from "../core/errors.ts";
 
 export interface PipelineInput {
   request: string;

@@ -1,4 +1,4 @@
-import { usageError } from "../cli/errors.ts";
+import { usageError } from "../core/errors.ts";
 
 // The longest request worth sending: the model's context is small, and a
 // pasted file is more likely a mistake than a request.

@@ -1,4 +1,4 @@
-import { takeOverInterrupt } from "../cli/interrupt.ts";
+import { takeOverInterrupt } from "../core/interrupt.ts";
 
 // Ctrl-C (or SIGTERM) during a download aborts it cleanly: the part file and
 // its sidecar stay for a resume, the lock is released, and the command exits 130.

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { CmdaiError, ExitCode } from "../cli/errors.ts";
+import { CmdaiError, ExitCode } from "../core/errors.ts";
 import { catalogue, catalogueUrl, findModel, hubEndpoint, type CatalogueEntry } from "./catalogue.ts";
 import { download, type DownloadOptions, type DownloadResult } from "./download.ts";
 import { normaliseSha256 } from "./hash.ts";

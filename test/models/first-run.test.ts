@@ -2,9 +2,9 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { CmdaiError } from "../../src/cli/errors.ts";
+import { CmdaiError } from "../../src/core/errors.ts";
 import type { Settings } from "../../src/config/config.ts";
-import { ensureModel } from "../../src/models/first-run.ts";
+import { ensureModel } from "../../src/cli/first-run.ts";
 import { makeData, sha256Hex, startFaultServer, type FaultServer } from "./server.ts";
 import { scratchDirs } from "./scratch.ts";
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { acquireLock, lockHolder } from "../../src/models/lock.ts";
-import { createProgress } from "../../src/models/progress.ts";
+import { createProgress } from "../../src/cli/progress.ts";
 import { formatBytes, formatDuration } from "../../src/models/format.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cmdai-lock-"));

@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { jsonArg, oneOf, shells, verboseArg, type Shell } from "../args.ts";
-import { ExitCode, usageError } from "../errors.ts";
+import { ExitCode, usageError } from "../../core/errors.ts";
 import { logger, setVerbose } from "../logger.ts";
 import type { Level } from "../../config/config.ts";
 import type { CheckResult, Checker } from "../../safety/index.ts";

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { join } from "node:path";
 import { jsonArg, oneOf, shellFromEnv, shells, verboseArg } from "../args.ts";
-import { ExitCode, usageError } from "../errors.ts";
+import { ExitCode, usageError } from "../../core/errors.ts";
 import { logger, setVerbose } from "../logger.ts";
 import { writeOut } from "../io.ts";
 
@@ -43,7 +43,7 @@ export default defineCommand({
       (m) => logger.warn(m),
     );
     // A missing default model is offered for download on a terminal (first run).
-    const { ensureModel } = await import("../../models/first-run.ts");
+    const { ensureModel } = await import("../first-run.ts");
     const modelFile = await ensureModel({ settings, interactive: args.input !== false, json: Boolean(args.json) });
 
     const { machineContext } = await import("../../context/probe.ts");

@@ -1,6 +1,6 @@
 import type { CommandDef } from "citty";
 import { existsSync } from "node:fs";
-import { usageError } from "../errors.ts";
+import { usageError } from "../../core/errors.ts";
 import { defaultKey, initShells, parseKey, renderInit, type InitShell, type Key } from "../../shell/keys.ts";
 import runner from "../../../shell/runner.sh" with { type: "text" };
 import zsh from "../../../shell/cmdai.zsh" with { type: "text" };

@@ -1,6 +1,6 @@
 import { defineCommand, renderUsage } from "citty";
 import { takeLeafExit } from "./_shared.ts";
-import { ExitCode } from "../../errors.ts";
+import { ExitCode } from "../../../core/errors.ts";
 import { writeErr } from "../../io.ts";
 
 // `cmdai model`: only lazy subcommands; each one loads when named.

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { CmdaiError, ExitCode } from "../../errors.ts";
+import { CmdaiError, ExitCode } from "../../../core/errors.ts";
 import { commonArgs, leaf, out, outJson } from "./_shared.ts";
 
 export default leaf({
@@ -12,7 +12,7 @@ export default leaf({
   async run({ args, settings }) {
     const { findInstalled, fileSize } = await import("../../../models/store.ts");
     const { findModel } = await import("../../../models/catalogue.ts");
-    const { sizeText } = await import("../../../models/first-run.ts");
+    const { sizeText } = await import("../../first-run.ts");
     const name: string = args.name ?? settings.model;
     let path: string | undefined;
     const entry = findModel(name);

@@ -1,4 +1,4 @@
-import { CmdaiError, ExitCode } from "../../errors.ts";
+import { CmdaiError, ExitCode } from "../../../core/errors.ts";
 import { commonArgs, leaf, out, outJson } from "./_shared.ts";
 
 export default leaf({
@@ -17,7 +17,7 @@ export default leaf({
   },
   async run({ args, settings }) {
     const { resolvePullTarget, pull } = await import("../../../models/pull.ts");
-    const { createProgress, progressMode } = await import("../../../models/progress.ts");
+    const { createProgress, progressMode } = await import("../../progress.ts");
     const { withCancel } = await import("../../../models/cancel.ts");
     const what: string = args.name ?? settings.model;
     if (!args.name && settings.model.includes("/"))

@@ -1,4 +1,4 @@
-import { CmdaiError, ExitCode } from "../../errors.ts";
+import { CmdaiError, ExitCode } from "../../../core/errors.ts";
 import { logger } from "../../logger.ts";
 import { commonArgs, leaf, out, outJson } from "./_shared.ts";
 

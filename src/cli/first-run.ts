@@ -1,11 +1,11 @@
 import { statSync } from "node:fs";
-import { CmdaiError, ExitCode } from "../cli/errors.ts";
+import { CmdaiError, ExitCode } from "../core/errors.ts";
 import { modelPath, type Settings } from "../config/config.ts";
-import { catalogue, findModel, type CatalogueEntry } from "./catalogue.ts";
-import { formatBytes } from "./format.ts";
-import { lockHolder } from "./lock.ts";
-import type { PullOptions } from "./pull.ts";
-import { lockPath } from "./store.ts";
+import { catalogue, findModel, type CatalogueEntry } from "../models/catalogue.ts";
+import { formatBytes } from "../models/format.ts";
+import { lockHolder } from "../models/lock.ts";
+import type { PullOptions } from "../models/pull.ts";
+import { lockPath } from "../models/store.ts";
 
 // First run: the configured model is a catalogue name whose file is missing.
 // On a terminal, ask once and download it with progress; otherwise fail with
@@ -60,9 +60,9 @@ export async function ensureModel(opts: EnsureModelOptions): Promise<string> {
 
   // The downloader (ofetch and friends) loads only when there is something to fetch.
   const [{ pull, resolvePullTarget }, { createProgress, progressMode }, { withCancel }] = await Promise.all([
-    import("./pull.ts"),
+    import("../models/pull.ts"),
     import("./progress.ts"),
-    import("./cancel.ts"),
+    import("../models/cancel.ts"),
   ]);
   const target = resolvePullTarget(entry.name, opts.settings.model_dir);
   const progress = createProgress({ label: entry.name, mode: progressMode(opts.json ?? false) });

@@ -1,6 +1,6 @@
-import type { DownloadEvent } from "./download.ts";
-import { formatBytes, formatDuration, formatRate } from "./format.ts";
-import { stderrSink } from "../cli/io.ts";
+import type { DownloadEvent } from "../models/download.ts";
+import { formatBytes, formatDuration, formatRate } from "../models/format.ts";
+import { stderrSink } from "./io.ts";
 
 // Download progress on stderr: one redrawn line on a terminal, a quiet line
 // every few seconds otherwise, or one JSON object per event for scripts.
