@@ -10,7 +10,9 @@ import { distBinary, expectOneLineError, runCli } from "./helpers/run.ts";
 let dir = "";
 let exe: string[] = [];
 let model = "";
-const minimalEnv = (home: string) => ({ HOME: home, PATH: "/usr/bin:/bin" });
+// Generation goes through the resident server, as on a user's machine; each
+// home has its own socket (under TMPDIR), and the server leaves soon after.
+const minimalEnv = (home: string) => ({ HOME: home, PATH: "/usr/bin:/bin", TMPDIR: home, CMDAI_KEEP_ALIVE: "5s" });
 
 beforeAll(async () => {
   if (!existsSync(distBinary)) throw new Error("dist/cmdai is missing: run `bun run build` (bun run test does)");

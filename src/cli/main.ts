@@ -10,6 +10,8 @@ const subCommands: Record<string, () => Promise<{ default: CommandDef<any> }>> =
   config: () => import("./commands/config.ts"),
   init: () => import("./commands/init.ts"),
   model: () => import("./commands/model/index.ts"),
+  serve: () => import("./commands/serve.ts"),
+  server: () => import("./commands/server/index.ts"),
 };
 
 // Flags of the generate command that take a value, so that in
@@ -25,6 +27,8 @@ Usage:
   cmdai init zsh|bash|fish [--key KEY] print the shell integration
   cmdai model list|pull|rm|verify|path  manage local models
   cmdai config                          show settings and where each came from
+  cmdai server status|stop              the resident server that keeps the model loaded
+  cmdai serve [--keep-alive D]          run that server in the foreground
 
 Options:
   -m, --model PATH|NAME  GGUF file or catalogue name (env CMDAI_MODEL)
@@ -38,6 +42,9 @@ Options:
       --verbose          more detail on errors
   -h, --help             show this help
   -V, --version          show version
+
+Environment: CMDAI_SERVER=0 generates in this process (no resident server);
+CMDAI_KEEP_ALIVE=10m keeps the model loaded that long after a request.
 
 Exit codes: 0 ok, 1 blocked by the safety level, 2 usage, 3 no model,
 4 model failed to load, 5 no usable command, 130 cancelled.

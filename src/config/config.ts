@@ -16,6 +16,10 @@ export interface Settings {
   model_dir: string;
   /** 0 = choose automatically (physical cores, fewer for tiny models). */
   threads: number;
+  /** Generate through the resident server (`cmdai serve`), started on demand. */
+  server: boolean;
+  /** How long the server keeps a model loaded after a request, in ms; -1 = forever. */
+  keep_alive: number;
 }
 export type SettingName = keyof Settings;
 export type Source = "default" | "config" | "env" | "flag";
@@ -33,6 +37,8 @@ const envNames: Record<SettingName, string> = {
   key: "CMDAI_KEY",
   model_dir: "CMDAI_MODEL_DIR",
   threads: "CMDAI_THREADS",
+  server: "CMDAI_SERVER",
+  keep_alive: "CMDAI_KEEP_ALIVE",
 };
 export const settingNames = Object.keys(envNames) as SettingName[];
 export const envName = (name: SettingName) => envNames[name];
@@ -44,7 +50,37 @@ function defaults(): Settings {
     key: "ctrl-g",
     model_dir: join(cacheDir(), "models"),
     threads: 0,
+    server: true,
+    keep_alive: defaultKeepAliveMs,
   };
+}
+
+// Ollama's default: a model stays loaded five minutes after its last request.
+export const defaultKeepAliveMs = 5 * 60_000;
+
+/**
+ * A keep-alive duration as Ollama takes it: `30s`, `10m`, `1h`, `1h30m`, a
+ * bare number of seconds, `0` (unload right after answering) or any negative
+ * value (never). Returns milliseconds, -1 for never, undefined when invalid.
+ */
+export function parseDuration(raw: unknown): number | undefined {
+  if (typeof raw === "number") return Number.isFinite(raw) ? (raw < 0 ? -1 : Math.round(raw * 1000)) : undefined;
+  if (typeof raw !== "string") return undefined;
+  const text = raw.trim().toLowerCase();
+  if (/^-\d+(\.\d+)?[smh]?$/.test(text)) return -1;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const parts = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/.exec(text);
+  if (!parts || text === "") return undefined;
+  const [, h = "0", m = "0", sec = "0", ms = "0"] = parts;
+  return ((Number(h) * 60 + Number(m)) * 60 + Number(sec)) * 1000 + Number(ms);
+}
+
+/** A duration for messages: 300000 → "5m", -1 → "forever". */
+export function formatDuration(ms: number): string {
+  if (ms < 0) return "forever";
+  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 /** Checks one value from any source; the message names where it came from. */
@@ -60,6 +96,18 @@ function validate(name: SettingName, raw: unknown, where: string): Settings[Sett
       const n = typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
       if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 512) throw bad("a whole number from 0 to 512");
       return n;
+    }
+    case "server": {
+      if (typeof raw === "boolean") return raw;
+      const text = typeof raw === "string" ? raw.trim().toLowerCase() : "";
+      if (["1", "true", "yes", "on"].includes(text)) return true;
+      if (["0", "false", "no", "off"].includes(text)) return false;
+      throw bad("true or false (1 or 0)");
+    }
+    case "keep_alive": {
+      const ms = parseDuration(raw);
+      if (ms === undefined) throw bad('a duration like "30s", "10m", "0" or "-1"');
+      return ms;
     }
     case "key":
       if (typeof raw !== "string" || !/^(ctrl|alt)-[a-z]$/i.test(raw)) throw bad('a key like "ctrl-g" or "alt-g"');

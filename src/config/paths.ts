@@ -10,3 +10,4 @@ function xdg(name: string, fallback: string): string {
 export const configDir = () => join(xdg("XDG_CONFIG_HOME", ".config"), "cmdai");
 export const configFile = () => join(configDir(), "config.toml");
 export const cacheDir = () => join(xdg("XDG_CACHE_HOME", ".cache"), "cmdai");
+export const stateDir = () => join(xdg("XDG_STATE_HOME", ".local/state"), "cmdai");

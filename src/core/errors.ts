@@ -7,6 +7,8 @@ export const ExitCode = {
   noModel: 3,
   modelLoad: 4,
   noCommand: 5,
+  /** The server's socket or folder cannot be made private (sysexits' EX_CANTCREAT). */
+  cantCreate: 73,
   /** The output could not be written (a full disk, say): sysexits' EX_IOERR. */
   io: 74,
   cancelled: 130,

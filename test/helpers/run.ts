@@ -11,14 +11,22 @@ export interface RunResult {
   stderr: string;
 }
 
-/** A private HOME with XDG folders, so tests never read the developer's config. */
+/**
+ * A private HOME with XDG folders, so tests never read the developer's config
+ * nor meet another test's server. Generation runs in process (CMDAI_SERVER=0)
+ * unless a test turns the resident server on.
+ */
 export function sandboxHome(): Record<string, string> {
   const home = mkdtempSync(join(tmpdir(), "cmdai-home-"));
-  for (const d of [".config", ".cache"]) mkdirSync(join(home, d));
+  for (const d of [".config", ".cache", ".local/state"]) mkdirSync(join(home, d), { recursive: true });
+  mkdirSync(join(home, "run"), { mode: 0o700 });
   return {
     HOME: home,
     XDG_CONFIG_HOME: join(home, ".config"),
     XDG_CACHE_HOME: join(home, ".cache"),
+    XDG_STATE_HOME: join(home, ".local/state"),
+    XDG_RUNTIME_DIR: join(home, "run"),
+    CMDAI_SERVER: "0",
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     SHELL: "/bin/bash",
   };

@@ -28,6 +28,8 @@ const settings = (model = "qwen2.5-coder-1.5b"): Settings => ({
   key: "ctrl-g",
   model_dir: join(scratch.dir, "models"),
   threads: 0,
+  server: false,
+  keep_alive: 0,
 });
 
 async function error(p: Promise<unknown>): Promise<CmdaiError> {

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { jsonArg } from "../args.ts";
 import { logger } from "../logger.ts";
-import { envName, modelPath, resolveSettings, settingNames } from "../../config/config.ts";
+import { envName, formatDuration, modelPath, resolveSettings, settingNames } from "../../config/config.ts";
 import { writeOut } from "../io.ts";
 
 export default defineCommand({
@@ -23,7 +23,12 @@ export default defineCommand({
     const width = Math.max(...settingNames.map((n) => n.length));
     const lines = settingNames.map((n) => {
       const from = source[n] === "env" ? `env ${envName(n)}` : source[n] === "config" ? "config file" : source[n];
-      const value = n === "threads" && settings.threads === 0 ? "0 (auto)" : String(settings[n]);
+      const value =
+        n === "threads" && settings.threads === 0
+          ? "0 (auto)"
+          : n === "keep_alive"
+            ? formatDuration(settings.keep_alive)
+            : String(settings[n]);
       return `${n.padEnd(width)}  ${value}  (${from})`;
     });
     lines.push(`${"file".padEnd(width)}  ${file}${fileExists ? "" : "  (not present; defaults apply)"}`);

@@ -1,5 +1,4 @@
 import { defineCommand } from "citty";
-import { join } from "node:path";
 import { jsonArg, oneOf, shellFromEnv, shells, verboseArg } from "../args.ts";
 import { ExitCode, usageError } from "../../core/errors.ts";
 import { logger, setVerbose } from "../logger.ts";
@@ -46,42 +45,30 @@ export default defineCommand({
     const { ensureModel } = await import("../first-run.ts");
     const modelFile = await ensureModel({ settings, interactive: args.input !== false, json: Boolean(args.json) });
 
-    const { machineContext } = await import("../../context/probe.ts");
-    const { loadChecker } = await import("../../safety/index.ts");
-    const { LlamaBackend } = await import("../../backend/llama.ts");
-    const { runPipeline } = await import("../../generate/pipeline.ts");
-    const { toJson } = await import("./check.ts"); // same findings shape as `cmdai check --json`
-
-    const backend = await LlamaBackend.load({
-      modelPath: modelFile,
-      threads: settings.threads,
+    const [{ machineContext }, { openBackend }, { generate }, { toJson }] = await Promise.all([
+      import("../../context/probe.ts"),
+      import("../../generate/backend.ts"),
+      import("../../generate/generate.ts"),
+      import("./check.ts"), // same findings shape as `cmdai check --json`
+    ]);
+    const backend = await openBackend({
+      settings,
+      modelFile,
       log: (line) => logger.debug(`llama.cpp: ${line}`),
-      promptCacheDir: join(cacheDir(), "prompts"),
+      note: (message) => logger.warn(message),
     });
-    // The parser's WASM compiles while the model generates (the JS thread is
-    // idle then). Loaded before the model instead, it raised peak RSS by ~130 MB.
-    // One throwaway check, also while the model generates: the first check in a
-    // process pays for compiling the rules' patterns and the parser's first run
-    // (3-8 ms); the real one then takes well under a millisecond.
-    const checkerReady = loadChecker().then((checker) => {
-      try {
-        checker.check("ls -la ~ | grep -v x > /dev/null", { shell, level: settings.level });
-      } catch {} // only a warm-up: the real check reports its own errors
-      return checker;
-    });
-    const machine = machineContext(cacheDir());
-    const outcome = await runPipeline(
+    const outcome = await generate(
       {
         request,
         shell,
         cwd: process.cwd(),
-        machine,
+        level: settings.level,
+        machine: machineContext(cacheDir()),
         explain: Boolean(args.explain),
         ...(args.fix ? { fix: { command: args.fix, ...(status !== undefined ? { status } : {}) } } : {}),
         ...(maxChars ? { maxChars } : {}),
       },
       backend,
-      async (cmd) => (await checkerReady).check(cmd, { shell, level: settings.level }),
     );
     logger.debug(`model said: ${outcome.raw}`);
 
@@ -96,9 +83,9 @@ export default defineCommand({
           blocked: outcome.blocked,
           findings: toJson(outcome).findings,
           explanation: outcome.explanation ?? null,
-          model: backend.model,
+          model: outcome.model,
           timings_ms: {
-            load: round(backend.loadMs),
+            load: round(outcome.timings.load),
             prompt: round(outcome.timings.prompt),
             generate: round(outcome.timings.generate),
             check: round(outcome.timings.check),

@@ -1,0 +1,18 @@
+import { commonArgs, leaf, out, outJson } from "../model/_shared.ts";
+
+export default leaf({
+  name: "stop",
+  description: "Stop the server (it finishes requests under way); returns once it is gone",
+  args: { ...commonArgs },
+  async run({ args }) {
+    const [{ stopServer }, { socketPath }] = await Promise.all([
+      import("../../../server/client.ts"),
+      import("../../../server/paths.ts"),
+    ]);
+    const socket = socketPath();
+    const stopped = await stopServer(socket);
+    if (args.json) outJson({ stopped: Boolean(stopped), pid: stopped?.pid ?? null, socket });
+    else out(stopped ? `stopped (pid ${stopped.pid})` : "not running");
+    return 0;
+  },
+});
