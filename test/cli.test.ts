@@ -243,7 +243,7 @@ describe("cmdai: fix and cancel", () => {
     test(`Ctrl-C while working (after ${delay} ms) exits 130 with nothing on stdout`, async () => {
       // A long answer keeps the model busy; the interrupt lands during startup,
       // model load or generation depending on the delay.
-      const proc = Bun.spawn([process.execPath, join(import.meta.dir, "..", "src", "main.ts"), "--model", model, "--max-chars", "4000", "list files"], {
+      const proc = Bun.spawn([process.execPath, join(import.meta.dir, "..", "src", "main.ts"), "--model", model, "--max-chars", "1000", "list files"], {
         env: sandboxHome(),
         stdout: "pipe",
         stderr: "pipe",
@@ -266,5 +266,21 @@ describe("cmdai: --explain", () => {
     const json = JSON.parse((await runCli(["--model", model, "--explain", "--max-chars", "40", "--json", "list files"], { env })).stdout);
     expect(r.stdout.trim()).toBe(json.cmd.trim());
     if (json.explanation) expect(r.stderr).toContain(`cmdai: ${json.explanation.trim()}`);
+  });
+});
+
+describe("cmdai: --max-chars", () => {
+  test("the largest accepted bound still gives a command (llama.cpp accepts its grammar)", async () => {
+    const { steeredModel } = await import("./helpers/model.ts");
+    const r = await runCli(["--model", await steeredModel(), "--max-chars", "1000", "list files"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().length).toBeGreaterThan(0);
+    expect(r.stdout.trim().length).toBeLessThanOrEqual(1000);
+  }, 60_000);
+
+  test("a larger bound is a usage error, not an internal one", async () => {
+    const r = await runCli(["--model", "/nonexistent.gguf", "--max-chars", "4000", "list files"]);
+    expect(r.code).toBe(2);
+    expectOneLineError(r, /--max-chars must be a whole number from 8 to 1000/);
   });
 });

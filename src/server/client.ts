@@ -45,7 +45,8 @@ export async function probeSocket(socket: string, timeoutMs = 1000): Promise<Pro
     res = await fetch(url("/v1/status"), { unix: socket, signal: AbortSignal.timeout(timeoutMs) });
   } catch (e) {
     const code = errorCode(e);
-    if (code === "ENOENT" || code === "ECONNREFUSED" || code === "ENOTSOCK") return { kind: "none", code };
+    // A reset: the listener died with this connection in its queue (kill -9).
+    if (["ENOENT", "ECONNREFUSED", "ENOTSOCK", "ECONNRESET"].includes(code)) return { kind: "none", code };
     return { kind: "busy", why: code === "TimeoutError" ? "no answer in time" : code };
   }
   try {

@@ -13,3 +13,16 @@ export function tinyModel(): Promise<string> {
   })();
   return tiny;
 }
+
+// The same tiny model steered to answer in plain words (" the", " and"): its
+// commands are valid text, so no test sees a warning about broken UTF-8.
+let steered: Promise<string> | undefined;
+export function steeredModel(): Promise<string> {
+  steered ??= (async () => {
+    const { DEFAULT_STEER } = await import("../../scripts/gguf/make.ts");
+    const out = join(mkdtempSync(join(tmpdir(), "cmdai-model-")), "tiny.gguf");
+    await makeTestModel({ shape: "tiny", quant: "q8_0", out, steer: DEFAULT_STEER });
+    return out;
+  })();
+  return steered;
+}

@@ -1,7 +1,10 @@
 // End to end: the real dist/cmdai with a generated random-weight model, in each
 // shell. The line after the key must equal what `cmdai` prints for the same
 // request (or, if cmdai refuses, stay as typed with cmdai's message shown), and
-// nothing may run. Skipped, with the reason, when dist/cmdai is not built.
+// nothing may run. The request goes through the resident server, started on
+// demand as on a user's machine (its socket under the shell's TMPDIR), and the
+// widget must not wait for that server. Skipped, with the reason, when
+// dist/cmdai is not built.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +16,8 @@ const built = existsSync(dist);
 if (!built) console.warn(`skipping the end-to-end shell tests: ${dist} is missing (run: bun run build)`);
 
 let model = "";
+// What the shell gives cmdai: the same socket folder (TMPDIR is the shell's home).
+const serverEnv = (home: string) => ({ HOME: home, TMPDIR: home, PATH: "/usr/bin:/bin" });
 beforeAll(async () => {
   if (!built) return;
   const { makeTestModel } = await import("../../scripts/gguf/make.ts");
@@ -42,7 +47,7 @@ for (const target of testShells) {
         ].join("\n"),
         { mode: 0o755 },
       );
-      const env = { CMDAI_MODEL: model, CMDAI_THREADS: "1", CMDAI_TIMEOUT: "60", CMDAI_BIN: recorder };
+      const env = { CMDAI_MODEL: model, CMDAI_THREADS: "1", CMDAI_TIMEOUT: "60", CMDAI_BIN: recorder, CMDAI_KEEP_ALIVE: "60s" };
       const path = `${dirname(dist)}:/usr/local/bin:/usr/bin:/bin`;
       // Ctrl-T writes the line to a file: exact bytes, whatever the terminal shows.
       const dump: Record<ShellName, string> = {
@@ -82,8 +87,12 @@ for (const target of testShells) {
         }
         await Bun.sleep(200);
         expect(readdirSync(sh.home).filter((f) => f.endsWith(".mark"))).toEqual([]);
+        // The answer came from the server, which stays for the next key press.
+        const status = Bun.spawnSync([dist, "server", "status", "--json"], { env: serverEnv(sh.home) });
+        expect(JSON.parse(status.stdout.toString())).toMatchObject({ running: true, requests: 1 });
       } finally {
         sh.kill();
+        Bun.spawnSync([dist, "server", "stop"], { env: serverEnv(sh.home) });
       }
     }, 120_000);
   });

@@ -31,9 +31,12 @@ export default defineCommand({
     const shell = oneOf(args.shell, shells, "--shell") ?? shellFromEnv();
     const status = args.status === undefined ? undefined : Number(args.status);
     if (status !== undefined && !Number.isInteger(status)) throw usageError("--status must be a whole number");
+    // llama.cpp refuses a grammar whose bounded repetition is much longer (it
+    // expands every repeat into rules), and a longer command is no longer one
+    // a person reads before pressing Enter.
     const maxChars = args["max-chars"] === undefined ? undefined : Number(args["max-chars"]);
-    if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= 8 && maxChars <= 4000))
-      throw usageError("--max-chars must be a whole number from 8 to 4000");
+    if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= 8 && maxChars <= 1000))
+      throw usageError("--max-chars must be a whole number from 8 to 1000");
 
     const { resolveSettings } = await import("../../config/config.ts");
     const { cacheDir } = await import("../../config/paths.ts");
