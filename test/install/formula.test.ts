@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { formatSums, parseSums, releaseUrl, renderFormula, repoSlug, type SumLine } from "../../scripts/release/formula.ts";
 import { targets } from "../../scripts/release/targets.ts";
 import { repoRoot } from "../helpers/run.ts";
-import { tempDir } from "./helpers.ts";
+import { slowStepTimeout, tempDir } from "./helpers.ts";
 
 const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
 const slug = repoSlug(pkg);
@@ -69,7 +69,7 @@ describe("the formula renderer", () => {
     expect(p.desc).not.toMatch(/^(A|An|The) |\.$/); // brew audit's desc rules
     expect(p.methods).toEqual(["caveats", "install"]);
     expect(p.test).toBe(true);
-  });
+  }, slowStepTimeout);
 
   test("falls back to .tar.gz and refuses a release missing a target", () => {
     const sums = fakeSums("1.2.3", ["gz"]);
@@ -103,7 +103,7 @@ describe("Formula/cmdai.rb as committed", () => {
     const again = renderFormula({ slug, version: p.version, license: pkg.license, sums });
     expect(readFileSync(committed, "utf8")).toBe(again);
     expectFormulaMatchesSums(committed, sums, p.version);
-  });
+  }, slowStepTimeout);
 });
 
 describe("the GitHub workflows", () => {
@@ -119,5 +119,5 @@ describe("the GitHub workflows", () => {
     expect(release).toContain("sha256sum -c SHA256SUMS");
     expect(release).not.toContain(slug);
     expect(readFileSync(wf("ci.yml"), "utf8")).toContain("bash .ci/run");
-  });
+  }, slowStepTimeout);
 });
