@@ -2,11 +2,15 @@
 // Builds the release: one archive per target holding the single-file binary,
 // completions/, shell/, README.md, LICENSE and THIRD_PARTY_NOTICES.md, plus
 // SHA256SUMS, the installer (install.sh, its repository stamped from
-// package.json) and the Homebrew formula.
+// package.json) and the Homebrew formula (cmdai.rb).
 //
 //   bun run release [--targets linux-x64,linux-arm64,darwin-arm64,darwin-x64]
-//                   [--out dist/release] [--formats gz,xz] [--xz-level 9] [--jobs 1]
-//                   [--formula Formula/cmdai.rb | --no-formula] [--baseline]
+//                   [--out dist/release] [--formats gz,xz] [--xz-level 9] [--jobs 1] [--baseline]
+//
+// Everything is written into --out, nothing into the repository: the formula
+// committed as Formula/cmdai.rb is the one the release workflow
+// (.github/workflows/release.yml) builds, publishes and commits back, so a
+// local run on another machine never rewrites a tracked file.
 //
 // Cross-target natives come from `npm pack @node-llama-cpp/<pkg>@<version>`,
 // checked against the integrity recorded in bun.lock and cached in
@@ -29,8 +33,6 @@ const { values } = parseArgs({
     formats: { type: "string", default: "gz,xz" },
     "xz-level": { type: "string", default: "9" },
     jobs: { type: "string", default: "1" },
-    formula: { type: "string", default: join(root, "Formula", "cmdai.rb") },
-    "no-formula": { type: "boolean", default: false },
     baseline: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -257,13 +259,7 @@ async function main() {
   writeFileSync(join(outDir, "SHA256SUMS"), formatSums(sums));
 
   if (wanted.length === targets.length) {
-    const formula = renderFormula({ slug, version, license: pkg.license, sums });
-    writeFileSync(join(outDir, "cmdai.rb"), formula);
-    if (!values["no-formula"]) {
-      mkdirSync(resolve(values.formula, ".."), { recursive: true });
-      writeFileSync(values.formula, formula);
-      log(`wrote ${relative(root, values.formula)}`);
-    }
+    writeFileSync(join(outDir, "cmdai.rb"), renderFormula({ slug, version, license: pkg.license, sums }));
   } else log("formula not written: it needs all four targets");
 
   const size = (f: string) => statSync(join(outDir, f)).size;

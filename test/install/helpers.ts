@@ -37,7 +37,7 @@ export function removeTemps() {
 export async function buildRelease(): Promise<string> {
   const out = tempDir("release");
   const proc = Bun.spawn(
-    ["bun", "run", join(repoRoot, "scripts", "release.ts"), "--targets", "linux-x64", "--xz-level", "0", "--out", out, "--no-formula"],
+    ["bun", "run", join(repoRoot, "scripts", "release.ts"), "--targets", "linux-x64", "--xz-level", "0", "--out", out],
     { cwd: repoRoot, stdout: "pipe", stderr: "pipe" },
   );
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);

@@ -36,9 +36,19 @@ const commit = Bun.spawnSync(["git", "rev-parse", "--short=10", "HEAD"], { cwd: 
 let rel = "";
 let server: StaticServer;
 let sums: { sha256: string; file: string }[] = [];
+let repoBefore = "";
+let repoAfter = "";
+
+/** What a run could change in the repository: the tracked and untracked files and their contents. */
+function repoState(): string {
+  const git = (...args: string[]) => Bun.spawnSync(["git", ...args], { cwd: repoRoot }).stdout.toString();
+  return git("status", "--porcelain", "--untracked-files=all") + new Bun.CryptoHasher("sha256").update(git("diff", "HEAD", "--binary")).digest("hex");
+}
 
 beforeAll(async () => {
+  repoBefore = repoState();
   rel = await buildRelease();
+  repoAfter = repoState();
   sums = parseSums(readFileSync(join(rel, "SHA256SUMS"), "utf8"));
   // A mirror with only the .tar.gz, and one whose SHA256SUMS is wrong.
   const gzOnly = tempDir("gzonly");
@@ -86,6 +96,10 @@ function expectNothingInstalled(home: string) {
 }
 
 describe("the linux-x64 release archive", () => {
+  test("building it writes only into --out: no file of the repository changes (Formula/cmdai.rb included)", () => {
+    expect(repoAfter).toBe(repoBefore);
+  });
+
   test("SHA256SUMS lists the archives and install.sh with their real hashes", () => {
     expect(sums.map((s) => s.file).sort()).toEqual([`${base}.tar.gz`, `${base}.tar.xz`, "install.sh"]);
     for (const s of sums) expect(sha256Hex(readFileSync(join(rel, s.file)))).toBe(s.sha256);
