@@ -21,8 +21,7 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { formatSums, renderFormula, repoSlug, type SumLine } from "./release/formula.ts";
-import { thirdPartyNotices } from "./release/notices.ts";
-import { tar, type TarEntry } from "./release/tar.ts";
+import { folderFiles, gzipArchive, releaseTar, sourceDateEpoch, xzCommand } from "./release/archive.ts";
 import { artifactBase, binaryKind, expectedKind, findTarget, hostTarget, targets, type Target } from "./release/targets.ts";
 
 const root = resolve(import.meta.dir, "..");
@@ -70,12 +69,9 @@ const jobs = Math.max(1, Number(values.jobs) || 1);
 const wanted: Target[] = values.targets.split(",").map((n) => findTarget(n.trim()));
 const outDir = resolve(values.out);
 
-/** Files of a folder that must ship and must not be empty (another part of the tree writes them). */
-function folderFiles(name: string): string[] {
-  const dir = join(root, name);
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).sort() : [];
-  if (files.length === 0) fail(`${name}/ is missing or empty: the archives must carry it`);
-  return files;
+/** Folders that must ship and must not be empty (another part of the tree writes them). */
+function checkShippedFolder(name: string) {
+  if (folderFiles(root, name).length === 0) fail(`${name}/ is missing or empty: the archives must carry it`);
 }
 
 /** sha512 integrity of an @node-llama-cpp package as bun.lock records it. */
@@ -135,7 +131,7 @@ const running = new Set<Promise<void>>();
 async function xzJob(input: Uint8Array, outFile: string) {
   while (running.size >= jobs) await Promise.race(running);
   const p = (async () => {
-    const proc = Bun.spawn(["xz", `-${xzLevel}`, "--threads=1", "--stdout"], {
+    const proc = Bun.spawn(xzCommand(xzLevel), {
       stdin: new Blob([input]),
       stdout: Bun.file(outFile),
       stderr: "pipe",
@@ -186,13 +182,18 @@ async function baseline(t: Target): Promise<{ raw: number; gz: number; xz?: numb
 
 async function main() {
   const started = performance.now();
-  const shellFiles = folderFiles("shell");
-  const completionFiles = folderFiles("completions");
+  checkShippedFolder("shell");
+  checkShippedFolder("completions");
   for (const f of ["README.md", "LICENSE", "install.sh"]) if (!existsSync(join(root, f))) fail(`${f} is missing`);
   if (formats.includes("xz") && Bun.spawnSync(["xz", "--version"], { stdout: "ignore", stderr: "ignore" }).exitCode !== 0)
     fail("xz is not installed (needed for .tar.xz; or pass --formats gz)");
   const commit = run(["git", "rev-parse", "--short=10", "HEAD"], { quiet: true }).trim();
-  const mtime = Number(process.env.SOURCE_DATE_EPOCH ?? run(["git", "log", "-1", "--format=%ct"], { quiet: true }).trim());
+  let mtime = 0;
+  try {
+    mtime = sourceDateEpoch(root);
+  } catch (e) {
+    fail((e as Error).message);
+  }
   const installer = stampedInstaller();
 
   mkdirSync(outDir, { recursive: true });
@@ -221,19 +222,8 @@ async function main() {
       if (v.exitCode !== 0 || line !== want) fail(`${base}/cmdai --version printed ${JSON.stringify(line)}, expected ${JSON.stringify(want)}`);
     }
 
-    const notices = await thirdPartyNotices({ root, nativesDir: natives, bunVersion: Bun.version });
-    const entries: TarEntry[] = [
-      { path: `${base}/`, mode: 0o755 },
-      { path: `${base}/cmdai`, mode: 0o755, data: new Uint8Array(readFileSync(exe)) },
-      { path: `${base}/README.md`, mode: 0o644, data: new Uint8Array(readFileSync(join(root, "README.md"))) },
-      { path: `${base}/LICENSE`, mode: 0o644, data: new Uint8Array(readFileSync(join(root, "LICENSE"))) },
-      { path: `${base}/THIRD_PARTY_NOTICES.md`, mode: 0o644, data: new TextEncoder().encode(notices) },
-      { path: `${base}/completions/`, mode: 0o755 },
-      { path: `${base}/shell/`, mode: 0o755 },
-      ...completionFiles.map((f) => ({ path: `${base}/completions/${f}`, mode: 0o644, data: new Uint8Array(readFileSync(join(root, "completions", f))) })),
-      ...shellFiles.map((f) => ({ path: `${base}/shell/${f}`, mode: 0o644, data: new Uint8Array(readFileSync(join(root, "shell", f))) })),
-    ];
-    const archive = tar(entries, mtime);
+    // Same inputs, same bytes (see scripts/release/archive.ts for what can still differ).
+    const archive = await releaseTar({ root, version, target: t.name, binary: new Uint8Array(readFileSync(exe)), nativesDir: natives, mtime });
     const files: string[] = [];
     // xz runs as a child process first, so gzip (in this thread) overlaps it.
     if (formats.includes("xz")) {
@@ -241,7 +231,7 @@ async function main() {
       files.push(`${base}.tar.xz`);
     }
     if (formats.includes("gz")) {
-      writeFileSync(join(outDir, `${base}.tar.gz`), Bun.gzipSync(archive, { level: 9, memLevel: 9 }));
+      writeFileSync(join(outDir, `${base}.tar.gz`), gzipArchive(archive));
       files.push(`${base}.tar.gz`);
     }
     log(`${t.name}: ${kind.format} ${kind.arch}${kind.signed ? " (signed)" : ""}, binary ${mb(statSync(exe).size)}`);

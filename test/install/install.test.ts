@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, linkSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipArchive, releaseTar, sourceDateEpoch, xzCommand } from "../../scripts/release/archive.ts";
 import { parseSums, repoSlug } from "../../scripts/release/formula.ts";
 import { tar } from "../../scripts/release/tar.ts";
 import { repoRoot } from "../helpers/run.ts";
@@ -138,6 +139,27 @@ describe("the linux-x64 release archive", () => {
     for (const name of ["## Bun ", "## llama.cpp ", "## @node-llama-cpp/linux-x64 ", "## node-llama-cpp ", "## citty ", "## web-tree-sitter ", "## smol-toml "])
       expect(notices).toContain(name);
     expect(readFileSync(join(dir, base, "LICENSE"), "utf8")).toContain("cmdai contributors");
+  }, slowStepTimeout);
+
+  test("is reproducible: rebuilt twice from its own binary, the .tar.gz and .tar.xz are byte-identical to the release's", async () => {
+    const dir = tempDir("rebuild");
+    expect((await run(["tar", "-xzf", join(rel, `${base}.tar.gz`), "-C", dir, `${base}/cmdai`], { PATH: "/usr/bin:/bin" })).code).toBe(0);
+    const input = {
+      root: repoRoot,
+      version,
+      target,
+      binary: new Uint8Array(readFileSync(join(dir, base, "cmdai"))),
+      nativesDir: join(repoRoot, "node_modules", "@node-llama-cpp", target),
+      mtime: sourceDateEpoch(repoRoot),
+    };
+    const [first, second] = [await releaseTar(input), await releaseTar(input)];
+    expect(sha256Hex(second)).toBe(sha256Hex(first));
+    const gz = gzipArchive(first);
+    expect(gz[9]).toBe(3); // gzip's OS byte: Unix, wherever it was built
+    expect(sha256Hex(gz)).toBe(sums.find((s) => s.file === `${base}.tar.gz`)!.sha256);
+    const xz = Bun.spawnSync(xzCommand(0), { stdin: first }); // the tests' release uses --xz-level 0
+    expect(xz.exitCode).toBe(0);
+    expect(sha256Hex(new Uint8Array(xz.stdout))).toBe(sums.find((s) => s.file === `${base}.tar.xz`)!.sha256);
   }, slowStepTimeout);
 
   test("install.sh names the repository of package.json, in the repo and in the release", () => {
