@@ -1,8 +1,9 @@
 #!/usr/bin/env bun
 // Builds the release: one archive per target holding the single-file binary,
 // completions/, shell/, README.md, LICENSE and THIRD_PARTY_NOTICES.md, plus
-// SHA256SUMS, the installer (install.sh, its repository stamped from
-// package.json) and the Homebrew formula (cmdai.rb).
+// SHA256SUMS, the installer (install.sh with its repository from package.json
+// and this release's checksums baked in: scripts/release/installer.ts) and the
+// Homebrew formula (cmdai.rb).
 //
 //   bun run release [--targets linux-x64,linux-arm64,darwin-arm64,darwin-x64]
 //                   [--out dist/release] [--formats gz,xz] [--xz-level 9] [--jobs 1] [--baseline]
@@ -21,6 +22,7 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { formatSums, renderFormula, repoSlug, type SumLine } from "./release/formula.ts";
+import { renderInstaller } from "./release/installer.ts";
 import { folderFiles, gzipArchive, releaseTar, sourceDateEpoch, xzCommand } from "./release/archive.ts";
 import { artifactBase, binaryKind, expectedKind, findTarget, hostTarget, targets, type Target } from "./release/targets.ts";
 
@@ -151,13 +153,16 @@ function sha256File(path: string): string {
   return h.digest("hex");
 }
 
-/** install.sh with CMDAI_REPO set from package.json (the one place the repository is named). */
-function stampedInstaller(): string {
-  const text = readFileSync(join(root, "install.sh"), "utf8");
-  const re = /^CMDAI_REPO="[^"]*"/gm;
-  const hits = text.match(re)?.length ?? 0;
-  if (hits !== 1) fail(`install.sh must set CMDAI_REPO="owner/repo" exactly once at the start of a line (found ${hits})`);
-  return text.replace(re, `CMDAI_REPO="${slug}"`);
+/**
+ * The install.sh published with the release: the committed (generic) one with
+ * the repository from package.json and this release's checksums baked in.
+ */
+function releaseInstaller(release?: { version: string; sums: SumLine[] }): string {
+  try {
+    return renderInstaller(readFileSync(join(root, "install.sh"), "utf8"), { slug, release });
+  } catch (e) {
+    return fail((e as Error).message);
+  }
 }
 
 /** Compressed size of a hello-world binary for the same target: the floor any Bun executable pays. */
@@ -194,7 +199,7 @@ async function main() {
   } catch (e) {
     fail((e as Error).message);
   }
-  const installer = stampedInstaller();
+  releaseInstaller(); // the template is checked before anything is built
 
   mkdirSync(outDir, { recursive: true });
   for (const f of readdirSync(outDir))
@@ -241,10 +246,10 @@ async function main() {
   await Promise.all(running);
   rmSync(stage, { recursive: true, force: true });
 
-  writeFileSync(join(outDir, "install.sh"), installer);
-  chmodSync(join(outDir, "install.sh"), 0o755);
   const sums: SumLine[] = [];
   for (const r of rows) for (const f of r.files) sums.push({ sha256: sha256File(join(outDir, f)), file: f });
+  writeFileSync(join(outDir, "install.sh"), releaseInstaller({ version, sums }));
+  chmodSync(join(outDir, "install.sh"), 0o755);
   sums.push({ sha256: sha256File(join(outDir, "install.sh")), file: "install.sh" });
   writeFileSync(join(outDir, "SHA256SUMS"), formatSums(sums));
 
