@@ -8,7 +8,8 @@
 #
 # Options:
 #   --version V     install version V (default: the latest release, or this installer's own)
-#   --sha256 HASH   the archive's SHA-256, taken from a source you trust; nothing is fetched to check it
+#   --sha256 HASH   the archive's SHA-256, from a source you trust; nothing is fetched to check it
+#                   (needs --version; set CMDAI_ARCHIVE to the format the hash is for)
 #   --shell-setup   add the init line to your shell's rc file (once; the file is backed up first)
 #   --with-model    then download the default model (cmdai model pull, ~1.1 GB)
 #   --uninstall     remove cmdai, its completions and the rc line --shell-setup added
@@ -138,7 +139,8 @@ Installs cmdai, the local natural-language-to-shell-command helper.
 Usage: install.sh [--version V] [--sha256 HASH] [--shell-setup] [--with-model] [--uninstall]
 
   --version V     install version V (default: the latest release, or this installer's own)
-  --sha256 HASH   the archive's SHA-256, taken from a source you trust (needs --version)
+  --sha256 HASH   the archive's SHA-256, from a source you trust (needs --version;
+                  set CMDAI_ARCHIVE to gz or xz, the format the hash is for)
   --shell-setup   add the init line to your shell's rc file (once; the file is backed up first)
   --with-model    then download the default model (cmdai model pull, ~1.1 GB)
   --uninstall     remove cmdai, its completions and the rc line --shell-setup added
