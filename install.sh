@@ -7,7 +7,9 @@
 #   curl -fsSL https://github.com/cmdai/cmdai/releases/latest/download/install.sh | sh -s -- --shell-setup
 #
 # Options:
-#   --version V     install version V (default: the latest release)
+#   --version V     install version V (default: the latest release, or this installer's own)
+#   --sha256 HASH   the archive's SHA-256, from a source you trust; nothing is fetched to check it
+#                   (needs --version; set CMDAI_ARCHIVE to the format the hash is for)
 #   --shell-setup   add the init line to your shell's rc file (once; the file is backed up first)
 #   --with-model    then download the default model (cmdai model pull, ~1.1 GB)
 #   --uninstall     remove cmdai, its completions and the rc line --shell-setup added
@@ -15,12 +17,25 @@
 #
 # Environment:
 #   CMDAI_INSTALL_DIR   where the binary goes (default: ~/.local/bin); never needs sudo
-#   CMDAI_DOWNLOAD_URL  a folder holding one release's archives and its SHA256SUMS (mirrors, tests)
+#   CMDAI_DOWNLOAD_URL  a mirror: a folder holding one release's archives. It only supplies
+#                       bytes; they are checked against checksums that do not come from it
+#   CMDAI_RELEASES_URL  where releases are published, and so where checksums come from
+#                       (default: https://github.com/<CMDAI_REPO>/releases); must be https
 #   CMDAI_ARCHIVE       gz or xz: the archive format (default: xz when it can be unpacked here)
 #
-# The archive is checked against the release's SHA256SUMS, unpacked and run
-# (`cmdai --version`) in a temporary folder; only then is the binary moved into
-# place, in one rename. Any failure before that leaves the machine as it was.
+# What the archive is checked against (SHA-256), the first that applies:
+#   1. --sha256 HASH;
+#   2. the checksums baked into this file: `bun run release` writes the release's
+#      version and checksums into the install.sh it publishes with that release
+#      (the one .../releases/latest/download/install.sh serves), so it needs
+#      nothing but the archive, from GitHub or any mirror, even offline;
+#   3. otherwise (the generic install.sh of the repository, where they are empty,
+#      or --version of another release): that release's SHA256SUMS, downloaded from
+#      CMDAI_RELEASES_URL, never from the mirror. If only a mirror is reachable,
+#      this stops with an error: use 1 or 2.
+# The archive is then unpacked and run (`cmdai --version`) in a temporary
+# folder; only then is the binary moved into place, in one rename. Any failure
+# before that leaves the machine as it was.
 
 set -u
 
@@ -28,8 +43,15 @@ set -u
 # package.json's "repository" field; a test checks they agree.
 CMDAI_REPO="cmdai/cmdai"
 
+# The release this installer belongs to and its archives' checksums, written
+# here by scripts/release.ts (scripts/release/installer.ts) in the install.sh
+# published with each release; empty in the generic one.
+baked_version=""
+baked_sums=''
+
 main() {
     opt_version=""
+    opt_sha256=""
     opt_shell_setup=0
     opt_with_model=0
     opt_uninstall=0
@@ -64,19 +86,21 @@ main() {
     fi
     pick_formats
 
-    if [ -n "${CMDAI_DOWNLOAD_URL:-}" ]; then
-        base_url=${CMDAI_DOWNLOAD_URL%/}
-    elif [ -n "$opt_version" ]; then
-        base_url="https://github.com/$CMDAI_REPO/releases/download/v$opt_version"
-    else
-        base_url="https://github.com/$CMDAI_REPO/releases/latest/download"
-    fi
-    case $base_url in
+    releases_url=${CMDAI_RELEASES_URL:-https://github.com/$CMDAI_REPO/releases}
+    releases_url=${releases_url%/}
+    case $releases_url in
         https://*) ;;
         http://127.0.0.1[:/]* | http://localhost[:/]* | http://\[::1\][:/]*) ;;
-        http://*) warn "$base_url is plain HTTP: the checksum then only guards against damaged downloads" ;;
-        *) err "CMDAI_DOWNLOAD_URL must be an http(s) URL, got '$base_url'" ;;
+        *) err "CMDAI_RELEASES_URL must be an https URL (the checksums come from it), got '$releases_url'" ;;
     esac
+    mirror_url=""
+    if [ -n "${CMDAI_DOWNLOAD_URL:-}" ]; then
+        mirror_url=${CMDAI_DOWNLOAD_URL%/}
+        case $mirror_url in
+            https://* | http://*) ;;
+            *) err "CMDAI_DOWNLOAD_URL must be an http(s) URL, got '$mirror_url'" ;;
+        esac
+    fi
 
     tmp=$(mktemp -d 2>/dev/null || mktemp -d -t cmdai) || err "cannot create a temporary folder"
     new_file=""
@@ -84,11 +108,9 @@ main() {
     trap 'exit 130' INT
     trap 'exit 143' TERM
 
-    download "$base_url/SHA256SUMS" "$tmp/SHA256SUMS" ||
-        err "cannot download $base_url/SHA256SUMS${opt_version:+ (is v$opt_version a cmdai release?)}"
+    trusted_sums
     select_artifact
-    say "Downloading cmdai $version for $target ($artifact)"
-    download "$base_url/$artifact" "$tmp/$artifact" progress || err "cannot download $base_url/$artifact"
+    download_archive
     verify_checksum "$tmp/$artifact" "$expected_sha"
 
     mkdir "$tmp/x" || err "cannot create $tmp/x"
@@ -114,15 +136,22 @@ usage() {
     cat <<'EOF'
 Installs cmdai, the local natural-language-to-shell-command helper.
 
-Usage: install.sh [--version V] [--shell-setup] [--with-model] [--uninstall]
+Usage: install.sh [--version V] [--sha256 HASH] [--shell-setup] [--with-model] [--uninstall]
 
-  --version V     install version V (default: the latest release)
+  --version V     install version V (default: the latest release, or this installer's own)
+  --sha256 HASH   the archive's SHA-256, from a source you trust (needs --version;
+                  set CMDAI_ARCHIVE to gz or xz, the format the hash is for)
   --shell-setup   add the init line to your shell's rc file (once; the file is backed up first)
   --with-model    then download the default model (cmdai model pull, ~1.1 GB)
   --uninstall     remove cmdai, its completions and the rc line --shell-setup added
 
-Environment: CMDAI_INSTALL_DIR (default ~/.local/bin), CMDAI_DOWNLOAD_URL (a folder
-with one release's archives and SHA256SUMS), CMDAI_ARCHIVE (gz or xz).
+Environment: CMDAI_INSTALL_DIR (default ~/.local/bin), CMDAI_DOWNLOAD_URL (a mirror:
+a folder with one release's archives), CMDAI_RELEASES_URL (where releases and their
+checksums are published), CMDAI_ARCHIVE (gz or xz).
+
+Archives are checked against --sha256, else the checksums baked into the install.sh
+published with each release, else the release's SHA256SUMS from CMDAI_RELEASES_URL
+(never from the mirror).
 EOF
 }
 
@@ -135,6 +164,12 @@ parse_args() {
                 shift
                 ;;
             --version=*) opt_version=${1#--version=} ;;
+            --sha256)
+                [ $# -ge 2 ] || err "--sha256 needs a value: the archive's SHA-256, 64 hex digits"
+                opt_sha256=$2
+                shift
+                ;;
+            --sha256=*) opt_sha256=${1#--sha256=} ;;
             --shell-setup) opt_shell_setup=1 ;;
             --with-model) opt_with_model=1 ;;
             --uninstall) opt_uninstall=1 ;;
@@ -150,6 +185,14 @@ parse_args() {
     case $opt_version in
         *[!0-9A-Za-z.+-]*) err "--version: '$opt_version' is not a version" ;;
     esac
+    if [ -n "$opt_sha256" ]; then
+        opt_sha256=$(printf '%s' "$opt_sha256" | tr 'A-F' 'a-f')
+        case $opt_sha256 in
+            *[!0-9a-f]*) err "--sha256: '$opt_sha256' is not a SHA-256 (64 hex digits)" ;;
+        esac
+        [ ${#opt_sha256} = 64 ] || err "--sha256: '$opt_sha256' is not a SHA-256 (64 hex digits)"
+        [ -n "$opt_version" ] || [ -n "$baked_version" ] || err "--sha256 needs --version V: the version the hash is for"
+    fi
 }
 
 detect_target() {
@@ -191,13 +234,17 @@ pick_downloader() {
     fi
 }
 
-# download URL FILE [progress]
+# download URL FILE [progress|try]: a progress bar on a terminal; `try` shows no
+# error off a terminal (the caller has another file to try). Returns the
+# downloader's status (curl 22 and wget 8: the server answered with an error).
 download() {
     if [ "$downloader" = curl ]; then
         set -- "$1" "$2" "${3:-}" --fail --location --retry 2 --connect-timeout 20
         case $1 in https://*) set -- "$@" --proto '=https' --tlsv1.2 ;; esac
-        if [ "$3" = progress ] && [ -t 2 ]; then
+        if [ -n "$3" ] && [ -t 2 ]; then
             set -- "$@" --progress-bar
+        elif [ "$3" = try ]; then
+            set -- "$@" --silent
         else
             set -- "$@" --silent --show-error
         fi
@@ -227,13 +274,104 @@ pick_hasher() {
     fi
 }
 
+# Decides which release is installed ($version, empty for "the latest") and
+# writes the checksums its archives are checked against to $tmp/SHA256SUMS;
+# $sums_source names them in messages. Nothing here comes from the mirror.
+trusted_sums() {
+    if [ -n "$opt_sha256" ]; then
+        version=${opt_version:-$baked_version}
+        sums_source="--sha256"
+        return 0
+    fi
+    if [ -n "$baked_version" ] && { [ -z "$opt_version" ] || [ "$opt_version" = "$baked_version" ]; }; then
+        version=$baked_version
+        printf '%s\n' "$baked_sums" >"$tmp/SHA256SUMS" || err "cannot write $tmp/SHA256SUMS"
+        sums_source="the checksums in this installer"
+        return 0
+    fi
+    version=$opt_version
+    if [ -n "$version" ]; then
+        _sums_url="$releases_url/download/v$version/SHA256SUMS"
+    else
+        _sums_url="$releases_url/latest/download/SHA256SUMS"
+    fi
+    _status=0
+    download "$_sums_url" "$tmp/SHA256SUMS" || _status=$?
+    if [ "$_status" != 0 ]; then
+        if [ -n "$version" ] && { [ "$_status" = 22 ] || [ "$_status" = 8 ]; }; then
+            err "cannot download $_sums_url (is v$version a cmdai release?); nothing was installed"
+        fi
+        err "cannot download $_sums_url, which the archive is checked against (a mirror's own SHA256SUMS is not trusted). Where only a mirror is reachable, run the install.sh published with the release (its checksums are baked in), or pass --version V --sha256 HASH; nothing was installed"
+    fi
+    sums_source=$_sums_url
+}
+
+# Lists the archives for this machine, in order of preference, as
+# "sha256:file" words in $candidates, and settles $version.
+select_artifact() {
+    candidates=""
+    if [ -n "$opt_sha256" ]; then
+        for _fmt in $formats; do candidates="$candidates $opt_sha256:cmdai-$version-$target.tar.$_fmt"; done
+        return 0
+    fi
+    for _fmt in $formats; do
+        if [ -n "$version" ]; then
+            _ver_re=$(printf '%s' "$version" | sed 's/[.+]/\\&/g')
+        else
+            _ver_re='[0-9][0-9A-Za-z.+-]*'
+        fi
+        _line=$(grep -E "^[0-9a-f]{64} [ *]cmdai-$_ver_re-$target\\.tar\\.$_fmt\$" "$tmp/SHA256SUMS" | head -n 1)
+        if [ -n "$_line" ]; then
+            _file=${_line#* }
+            _file=${_file#[ *]}
+            candidates="$candidates ${_line%% *}:$_file"
+            if [ -z "$version" ]; then
+                version=${_file#cmdai-}
+                version=${version%-"$target".tar.*}
+            fi
+        fi
+    done
+    [ -z "$candidates" ] || return 0
+    if [ -n "$version" ]; then
+        err "no cmdai $version build for $target (.tar.${formats% *}) in $sums_source; nothing was installed"
+    fi
+    err "no cmdai build for $target (.tar.${formats% *}) in $sums_source; nothing was installed"
+}
+
+# Downloads the first candidate the server has: from the mirror when one is
+# set, else from the release's own folder. Sets $artifact and $expected_sha.
+download_archive() {
+    if [ -n "$mirror_url" ]; then
+        base_url=$mirror_url
+    else
+        base_url="$releases_url/download/v$version"
+    fi
+    # shellcheck disable=SC2086 # one word per candidate
+    set -- $candidates
+    while [ $# -gt 0 ]; do
+        expected_sha=${1%%:*}
+        artifact=${1#*:}
+        shift
+        say "Downloading cmdai $version for $target ($artifact)"
+        if [ $# -eq 0 ]; then
+            download "$base_url/$artifact" "$tmp/$artifact" progress ||
+                err "cannot download $base_url/$artifact${mirror_url:+ (the mirror must hold the release the checksums name, cmdai $version; --version picks another)}; nothing was installed"
+        elif download "$base_url/$artifact" "$tmp/$artifact" try; then
+            return 0
+        else
+            say "Not found or not reachable: $base_url/$artifact; trying the next format"
+        fi
+    done
+}
+
 verify_checksum() {
     # shellcheck disable=SC2086 # hasher is a command and its options
     _got=$($hasher "$1") || err "$hasher failed on $1"
     _got=${_got%% *}
     if [ "$_got" != "$2" ]; then
-        err "checksum mismatch for ${1##*/}: want $2, got $_got. The download is damaged or was changed; nothing was installed"
+        err "checksum mismatch for ${1##*/} from $base_url: want $2 ($sums_source), got $_got. The download is damaged or was changed; nothing was installed"
     fi
+    say "Checked: the SHA-256 of $artifact matches $sums_source"
 }
 
 # xz archives are a third smaller; gzip is everywhere. Use xz when this machine
@@ -247,29 +385,6 @@ pick_formats() {
             ;;
         *) err "CMDAI_ARCHIVE must be gz or xz, got '$CMDAI_ARCHIVE'" ;;
     esac
-}
-
-select_artifact() {
-    if [ -n "$opt_version" ]; then
-        _ver_re=$(printf '%s' "$opt_version" | sed 's/[.+]/\\&/g')
-    else
-        _ver_re='[0-9][0-9A-Za-z.+-]*'
-    fi
-    for _fmt in $formats; do
-        _line=$(grep -E "^[0-9a-f]{64} [ *]cmdai-$_ver_re-$target\\.tar\\.$_fmt\$" "$tmp/SHA256SUMS" | head -n 1)
-        if [ -n "$_line" ]; then
-            expected_sha=${_line%% *}
-            artifact=${_line#* }
-            artifact=${artifact#[ *]}
-            version=${artifact#cmdai-}
-            version=${version%-"$target".tar.*}
-            return 0
-        fi
-    done
-    if [ -n "$opt_version" ]; then
-        err "no cmdai $opt_version build for $target (.tar.${formats% *}) in $base_url/SHA256SUMS; nothing was installed"
-    fi
-    err "no cmdai build for $target (.tar.${formats% *}) in $base_url/SHA256SUMS; nothing was installed"
 }
 
 unpack() {

@@ -1,4 +1,5 @@
-# Written by scripts/release.ts from the release's SHA256SUMS; do not edit by hand.
+# Generated from the release's SHA256SUMS by the release workflow, which publishes it to the tap
+# and commits it here (`bun run release` writes it to dist/release/cmdai.rb only). Do not edit by hand.
 class Cmdai < Formula
   desc "Turn plain-English requests into safety-checked shell commands, offline"
   homepage "https://github.com/cmdai/cmdai"

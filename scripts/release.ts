@@ -1,12 +1,17 @@
 #!/usr/bin/env bun
 // Builds the release: one archive per target holding the single-file binary,
 // completions/, shell/, README.md, LICENSE and THIRD_PARTY_NOTICES.md, plus
-// SHA256SUMS, the installer (install.sh, its repository stamped from
-// package.json) and the Homebrew formula.
+// SHA256SUMS, the installer (install.sh with its repository from package.json
+// and this release's checksums baked in: scripts/release/installer.ts) and the
+// Homebrew formula (cmdai.rb).
 //
 //   bun run release [--targets linux-x64,linux-arm64,darwin-arm64,darwin-x64]
-//                   [--out dist/release] [--formats gz,xz] [--xz-level 9] [--jobs 1]
-//                   [--formula Formula/cmdai.rb | --no-formula] [--baseline]
+//                   [--out dist/release] [--formats gz,xz] [--xz-level 9] [--jobs 1] [--baseline]
+//
+// Everything is written into --out, nothing into the repository: the formula
+// committed as Formula/cmdai.rb is the one the release workflow
+// (.github/workflows/release.yml) builds, publishes and commits back, so a
+// local run on another machine never rewrites a tracked file.
 //
 // Cross-target natives come from `npm pack @node-llama-cpp/<pkg>@<version>`,
 // checked against the integrity recorded in bun.lock and cached in
@@ -17,8 +22,8 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { formatSums, renderFormula, repoSlug, type SumLine } from "./release/formula.ts";
-import { thirdPartyNotices } from "./release/notices.ts";
-import { tar, type TarEntry } from "./release/tar.ts";
+import { renderInstaller } from "./release/installer.ts";
+import { folderFiles, gzipArchive, releaseTar, sourceDateEpoch, xzCommand } from "./release/archive.ts";
 import { artifactBase, binaryKind, expectedKind, findTarget, hostTarget, targets, type Target } from "./release/targets.ts";
 
 const root = resolve(import.meta.dir, "..");
@@ -29,8 +34,6 @@ const { values } = parseArgs({
     formats: { type: "string", default: "gz,xz" },
     "xz-level": { type: "string", default: "9" },
     jobs: { type: "string", default: "1" },
-    formula: { type: "string", default: join(root, "Formula", "cmdai.rb") },
-    "no-formula": { type: "boolean", default: false },
     baseline: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -68,12 +71,9 @@ const jobs = Math.max(1, Number(values.jobs) || 1);
 const wanted: Target[] = values.targets.split(",").map((n) => findTarget(n.trim()));
 const outDir = resolve(values.out);
 
-/** Files of a folder that must ship and must not be empty (another part of the tree writes them). */
-function folderFiles(name: string): string[] {
-  const dir = join(root, name);
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).sort() : [];
-  if (files.length === 0) fail(`${name}/ is missing or empty: the archives must carry it`);
-  return files;
+/** Folders that must ship and must not be empty (another part of the tree writes them). */
+function checkShippedFolder(name: string) {
+  if (folderFiles(root, name).length === 0) fail(`${name}/ is missing or empty: the archives must carry it`);
 }
 
 /** sha512 integrity of an @node-llama-cpp package as bun.lock records it. */
@@ -133,7 +133,7 @@ const running = new Set<Promise<void>>();
 async function xzJob(input: Uint8Array, outFile: string) {
   while (running.size >= jobs) await Promise.race(running);
   const p = (async () => {
-    const proc = Bun.spawn(["xz", `-${xzLevel}`, "--threads=1", "--stdout"], {
+    const proc = Bun.spawn(xzCommand(xzLevel), {
       stdin: new Blob([input]),
       stdout: Bun.file(outFile),
       stderr: "pipe",
@@ -153,13 +153,16 @@ function sha256File(path: string): string {
   return h.digest("hex");
 }
 
-/** install.sh with CMDAI_REPO set from package.json (the one place the repository is named). */
-function stampedInstaller(): string {
-  const text = readFileSync(join(root, "install.sh"), "utf8");
-  const re = /^CMDAI_REPO="[^"]*"/gm;
-  const hits = text.match(re)?.length ?? 0;
-  if (hits !== 1) fail(`install.sh must set CMDAI_REPO="owner/repo" exactly once at the start of a line (found ${hits})`);
-  return text.replace(re, `CMDAI_REPO="${slug}"`);
+/**
+ * The install.sh published with the release: the committed (generic) one with
+ * the repository from package.json and this release's checksums baked in.
+ */
+function releaseInstaller(release?: { version: string; sums: SumLine[] }): string {
+  try {
+    return renderInstaller(readFileSync(join(root, "install.sh"), "utf8"), { slug, release });
+  } catch (e) {
+    return fail((e as Error).message);
+  }
 }
 
 /** Compressed size of a hello-world binary for the same target: the floor any Bun executable pays. */
@@ -184,14 +187,19 @@ async function baseline(t: Target): Promise<{ raw: number; gz: number; xz?: numb
 
 async function main() {
   const started = performance.now();
-  const shellFiles = folderFiles("shell");
-  const completionFiles = folderFiles("completions");
+  checkShippedFolder("shell");
+  checkShippedFolder("completions");
   for (const f of ["README.md", "LICENSE", "install.sh"]) if (!existsSync(join(root, f))) fail(`${f} is missing`);
   if (formats.includes("xz") && Bun.spawnSync(["xz", "--version"], { stdout: "ignore", stderr: "ignore" }).exitCode !== 0)
     fail("xz is not installed (needed for .tar.xz; or pass --formats gz)");
   const commit = run(["git", "rev-parse", "--short=10", "HEAD"], { quiet: true }).trim();
-  const mtime = Number(process.env.SOURCE_DATE_EPOCH ?? run(["git", "log", "-1", "--format=%ct"], { quiet: true }).trim());
-  const installer = stampedInstaller();
+  let mtime = 0;
+  try {
+    mtime = sourceDateEpoch(root);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  releaseInstaller(); // the template is checked before anything is built
 
   mkdirSync(outDir, { recursive: true });
   for (const f of readdirSync(outDir))
@@ -219,19 +227,8 @@ async function main() {
       if (v.exitCode !== 0 || line !== want) fail(`${base}/cmdai --version printed ${JSON.stringify(line)}, expected ${JSON.stringify(want)}`);
     }
 
-    const notices = await thirdPartyNotices({ root, nativesDir: natives, bunVersion: Bun.version });
-    const entries: TarEntry[] = [
-      { path: `${base}/`, mode: 0o755 },
-      { path: `${base}/cmdai`, mode: 0o755, data: new Uint8Array(readFileSync(exe)) },
-      { path: `${base}/README.md`, mode: 0o644, data: new Uint8Array(readFileSync(join(root, "README.md"))) },
-      { path: `${base}/LICENSE`, mode: 0o644, data: new Uint8Array(readFileSync(join(root, "LICENSE"))) },
-      { path: `${base}/THIRD_PARTY_NOTICES.md`, mode: 0o644, data: new TextEncoder().encode(notices) },
-      { path: `${base}/completions/`, mode: 0o755 },
-      { path: `${base}/shell/`, mode: 0o755 },
-      ...completionFiles.map((f) => ({ path: `${base}/completions/${f}`, mode: 0o644, data: new Uint8Array(readFileSync(join(root, "completions", f))) })),
-      ...shellFiles.map((f) => ({ path: `${base}/shell/${f}`, mode: 0o644, data: new Uint8Array(readFileSync(join(root, "shell", f))) })),
-    ];
-    const archive = tar(entries, mtime);
+    // Same inputs, same bytes (see scripts/release/archive.ts for what can still differ).
+    const archive = await releaseTar({ root, version, target: t.name, binary: new Uint8Array(readFileSync(exe)), nativesDir: natives, mtime });
     const files: string[] = [];
     // xz runs as a child process first, so gzip (in this thread) overlaps it.
     if (formats.includes("xz")) {
@@ -239,7 +236,7 @@ async function main() {
       files.push(`${base}.tar.xz`);
     }
     if (formats.includes("gz")) {
-      writeFileSync(join(outDir, `${base}.tar.gz`), Bun.gzipSync(archive, { level: 9, memLevel: 9 }));
+      writeFileSync(join(outDir, `${base}.tar.gz`), gzipArchive(archive));
       files.push(`${base}.tar.gz`);
     }
     log(`${t.name}: ${kind.format} ${kind.arch}${kind.signed ? " (signed)" : ""}, binary ${mb(statSync(exe).size)}`);
@@ -249,21 +246,15 @@ async function main() {
   await Promise.all(running);
   rmSync(stage, { recursive: true, force: true });
 
-  writeFileSync(join(outDir, "install.sh"), installer);
-  chmodSync(join(outDir, "install.sh"), 0o755);
   const sums: SumLine[] = [];
   for (const r of rows) for (const f of r.files) sums.push({ sha256: sha256File(join(outDir, f)), file: f });
+  writeFileSync(join(outDir, "install.sh"), releaseInstaller({ version, sums }));
+  chmodSync(join(outDir, "install.sh"), 0o755);
   sums.push({ sha256: sha256File(join(outDir, "install.sh")), file: "install.sh" });
   writeFileSync(join(outDir, "SHA256SUMS"), formatSums(sums));
 
   if (wanted.length === targets.length) {
-    const formula = renderFormula({ slug, version, license: pkg.license, sums });
-    writeFileSync(join(outDir, "cmdai.rb"), formula);
-    if (!values["no-formula"]) {
-      mkdirSync(resolve(values.formula, ".."), { recursive: true });
-      writeFileSync(values.formula, formula);
-      log(`wrote ${relative(root, values.formula)}`);
-    }
+    writeFileSync(join(outDir, "cmdai.rb"), renderFormula({ slug, version, license: pkg.license, sums }));
   } else log("formula not written: it needs all four targets");
 
   const size = (f: string) => statSync(join(outDir, f)).size;

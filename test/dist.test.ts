@@ -13,6 +13,10 @@ let model = "";
 // Generation goes through the resident server, as on a user's machine; each
 // home has its own socket (under TMPDIR), and the server leaves soon after.
 const minimalEnv = (home: string) => ({ HOME: home, PATH: "/usr/bin:/bin", TMPDIR: home, CMDAI_KEEP_ALIVE: "5s" });
+// Each test starts the 150 MB executable, most of them load a model, and the
+// first run unpacks llama.cpp's libraries: a few seconds on an idle machine,
+// far more on a busy one. Limits are generous; no test asserts a duration.
+const runTimeout = 120_000;
 
 beforeAll(async () => {
   if (!existsSync(distBinary)) throw new Error("dist/cmdai is missing: run `bun run build` (bun run test does)");
@@ -22,7 +26,7 @@ beforeAll(async () => {
   exe = [join(dir, "cmdai")];
   model = join(dir, "tiny.gguf");
   copyFileSync(await tinyModel(), model);
-});
+}, runTimeout);
 
 describe("dist/cmdai, alone in a folder", () => {
   test("--version and --help work", async () => {
@@ -33,7 +37,7 @@ describe("dist/cmdai, alone in a folder", () => {
     const h = await runCli(["--help"], { exe, env: minimalEnv(home), cwd: dir });
     expect(h.code).toBe(0);
     expect(h.stdout).toContain("Usage:");
-  });
+  }, runTimeout);
 
   test("generates a command with a generated model, same as from source", async () => {
     const home = mkdtempSync(join(tmpdir(), "cmdai-h-"));
@@ -46,7 +50,7 @@ describe("dist/cmdai, alone in a folder", () => {
       env: minimalEnv(mkdtempSync(join(tmpdir(), "cmdai-h-"))),
     });
     expect(r.stdout).toBe(fromSource.stdout);
-  });
+  }, runTimeout);
 
   test("four simultaneous first runs unpack the natives once, safely", async () => {
     const home = mkdtempSync(join(tmpdir(), "cmdai-h-"));
@@ -59,7 +63,7 @@ describe("dist/cmdai, alone in a folder", () => {
     const entries = readdirSync(runtime);
     expect(entries.length).toBe(1); // no leftover temporary folders
     expect(existsSync(join(runtime, entries[0]!, ".complete"))).toBe(true);
-  });
+  }, runTimeout);
 
   test("a file that is not a model is a clear error, not a native crash", async () => {
     const home = mkdtempSync(join(tmpdir(), "cmdai-h-"));
@@ -69,7 +73,7 @@ describe("dist/cmdai, alone in a folder", () => {
     const r = await runCli(["--model", bad, "list files"], { exe, env: minimalEnv(home), cwd: dir });
     expect(r.code).toBe(4);
     expectOneLineError(r, /x\.gguf/);
-  });
+  }, runTimeout);
 });
 
 describe("dist/cmdai upgrades", () => {
@@ -83,5 +87,5 @@ describe("dist/cmdai upgrades", () => {
     expect(r.code).toBe(0);
     expect(existsSync(old)).toBe(false);
     expect(readdirSync(runtime).length).toBe(1);
-  });
+  }, runTimeout);
 });

@@ -65,7 +65,8 @@ export function renderFormula(input: FormulaInput): string {
   if (desc.length > 80) throw new Error(`formula: desc is ${desc.length} characters; brew audit allows 80`);
   const block = (target: string, indent: string) =>
     [`${indent}url "${releaseUrl(input.slug, input.version, a[target]!.file)}"`, `${indent}sha256 "${a[target]!.sha256}"`].join("\n");
-  return `# Written by scripts/release.ts from the release's SHA256SUMS; do not edit by hand.
+  return `# Generated from the release's SHA256SUMS by the release workflow, which publishes it to the tap
+# and commits it here (\`bun run release\` writes it to dist/release/cmdai.rb only). Do not edit by hand.
 class Cmdai < Formula
   desc "${desc}"
   homepage "https://github.com/${input.slug}"

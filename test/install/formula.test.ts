@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { formatSums, parseSums, releaseUrl, renderFormula, repoSlug, type SumLine } from "../../scripts/release/formula.ts";
 import { targets } from "../../scripts/release/targets.ts";
 import { repoRoot } from "../helpers/run.ts";
-import { tempDir } from "./helpers.ts";
+import { slowStepTimeout, tempDir } from "./helpers.ts";
 
 const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
 const slug = repoSlug(pkg);
@@ -69,7 +69,7 @@ describe("the formula renderer", () => {
     expect(p.desc).not.toMatch(/^(A|An|The) |\.$/); // brew audit's desc rules
     expect(p.methods).toEqual(["caveats", "install"]);
     expect(p.test).toBe(true);
-  });
+  }, slowStepTimeout);
 
   test("falls back to .tar.gz and refuses a release missing a target", () => {
     const sums = fakeSums("1.2.3", ["gz"]);
@@ -95,15 +95,16 @@ describe("the formula renderer", () => {
 });
 
 describe("Formula/cmdai.rb as committed", () => {
-  test("is valid Ruby, written by the renderer, for this repository", () => {
+  test("is valid Ruby, written by the renderer, for this repository, and says the release workflow writes it", () => {
     expect(rubySyntax(committed)).toBe("Syntax OK");
     const p = probe(committed);
     // Re-render from its own url/sha pairs: any hand edit shows up as a difference.
     const sums = Object.values(p.platforms).map(({ url, sha256 }) => ({ sha256, file: url.slice(url.lastIndexOf("/") + 1) }));
     const again = renderFormula({ slug, version: p.version, license: pkg.license, sums });
     expect(readFileSync(committed, "utf8")).toBe(again);
+    expect(again).toStartWith("# Generated from the release's SHA256SUMS by the release workflow");
     expectFormulaMatchesSums(committed, sums, p.version);
-  });
+  }, slowStepTimeout);
 });
 
 describe("the GitHub workflows", () => {
@@ -119,5 +120,8 @@ describe("the GitHub workflows", () => {
     expect(release).toContain("sha256sum -c SHA256SUMS");
     expect(release).not.toContain(slug);
     expect(readFileSync(wf("ci.yml"), "utf8")).toContain("bash .ci/run");
-  });
+    // The release job is the one writer of Formula/cmdai.rb; the release script never names it.
+    expect(release).toContain("cp release/cmdai.rb Formula/cmdai.rb");
+    expect(readFileSync(join(repoRoot, "scripts", "release.ts"), "utf8")).not.toMatch(/["'`]Formula["'`/]/);
+  }, slowStepTimeout);
 });

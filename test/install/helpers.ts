@@ -10,6 +10,16 @@ export const installer = join(repoRoot, "install.sh");
 export const version: string = (await Bun.file(join(repoRoot, "package.json")).json()).version;
 export const systemPath = "/usr/local/bin:/usr/bin:/bin";
 
+// Per-test time limits for the slow steps, generous enough for a 2-core machine
+// that is busy with other work (bun's default is 5 s). No test asserts how long
+// anything took: a slow machine is not a failure.
+/** Building the release (bundling, compiling, compressing): ~15 s on an idle machine. */
+export const releaseBuildTimeout = 600_000;
+/** One test that runs install.sh end to end (download, hash, unpack, run), possibly a few times. */
+export const installTimeout = 180_000;
+/** Unpacking or listing a release archive, shellcheck, ruby: a few seconds when idle. */
+export const slowStepTimeout = 120_000;
+
 const temps: string[] = [];
 export function tempDir(prefix: string): string {
   const d = mkdtempSync(join(tmpdir(), `cmdai-${prefix}-`));
@@ -27,7 +37,7 @@ export function removeTemps() {
 export async function buildRelease(): Promise<string> {
   const out = tempDir("release");
   const proc = Bun.spawn(
-    ["bun", "run", join(repoRoot, "scripts", "release.ts"), "--targets", "linux-x64", "--xz-level", "0", "--out", out, "--no-formula"],
+    ["bun", "run", join(repoRoot, "scripts", "release.ts"), "--targets", "linux-x64", "--xz-level", "0", "--out", out],
     { cwd: repoRoot, stdout: "pipe", stderr: "pipe" },
   );
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);

@@ -1,5 +1,6 @@
 // A static file server on 127.0.0.1 for the installer tests: serves folders
-// by URL prefix (/<name>/<file>), logs requests, answers 404 for the rest.
+// by URL prefix (/<prefix>/<file>, where a prefix may hold slashes, as in
+// gh/latest/download), logs requests, answers 404 for the rest.
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 
@@ -19,7 +20,7 @@ export function serveFolders(folders: Record<string, string>, extra?: (req: Requ
       requests.push(path);
       const custom = extra?.(req);
       if (custom) return custom;
-      const m = /^\/([^/]+)\/([^/]+)$/.exec(path);
+      const m = /^\/(.+)\/([^/]+)$/.exec(path);
       const dir = m && folders[m[1]!];
       if (!dir || m[2]!.startsWith(".")) return new Response("not found\n", { status: 404 });
       const file = join(dir, m[2]!);
