@@ -18,11 +18,11 @@ _cmdai() {
   --level) mapfile -t COMPREPLY < <(compgen -W 'strict moderate permissive' -- "$cur") && return 0 ;;
   --key) mapfile -t COMPREPLY < <(compgen -W 'ctrl-g alt-g' -- "$cur") && return 0 ;;
   -m | --model) mapfile -t COMPREPLY < <(compgen -f -- "$cur") && return 0 ;;
-  --threads | --fix | --status | --sha256) return 0 ;;
+  --threads | --fix | --status | --sha256 | --keep-alive) return 0 ;;
   esac
   local words
   case $sub in
-  '') words='check init model config --model --shell --level --threads --json --explain --fix --status --no-input --verbose --help --version' ;;
+  '') words='check init model config server serve --model --shell --level --threads --json --explain --fix --status --no-input --verbose --help --version' ;;
   init) words='zsh bash fish --key --no-bind --help' ;;
   check) words='--json --level --help' ;;
   model)
@@ -37,7 +37,18 @@ _cmdai() {
     *) words='--json --help' ;;
     esac
     ;;
-  config) words='--help' ;;
+  config) words='--json --help' ;;
+  server)
+    local action=''
+    for ((i = i + 1; i < COMP_CWORD; i++)); do
+      case ${COMP_WORDS[i]} in -*) ;; *) action=${COMP_WORDS[i]} && break ;; esac
+    done
+    case $action in
+    '') words='status stop --help' ;;
+    *) words='--json --help' ;;
+    esac
+    ;;
+  serve) words='--keep-alive --model --threads --verbose --help' ;;
   *) return 0 ;;
   esac
   mapfile -t COMPREPLY < <(compgen -W "$words" -- "$cur")

@@ -1,16 +1,18 @@
 # fish completion for cmdai. Installed as share/fish/vendor_completions.d/cmdai.fish.
 
-set -l subs check init model config
+set -l subs check init model config server serve
 complete -c cmdai -f
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -a check -d 'Grade a command with the safety rules'
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -a init -d 'Print the shell integration'
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -a model -d 'Manage local models'
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -a config -d 'Show settings and their sources'
+complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -a server -d 'Status or stop the resident server'
+complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -a serve -d 'Run the resident server in the foreground'
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -s m -l model -r -F -d 'GGUF file or catalogue name'
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -l shell -x -a 'bash zsh fish sh' -d 'Shell to write for'
-complete -c cmdai -n "not __fish_seen_subcommand_from init model config" -l level -x -a 'strict moderate permissive' -d 'Safety level'
+complete -c cmdai -n "not __fish_seen_subcommand_from init model config server serve" -l level -x -a 'strict moderate permissive' -d 'Safety level'
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -l threads -x -d 'CPU threads'
-complete -c cmdai -n "not __fish_seen_subcommand_from init model config" -l json -d 'Print one JSON object'
+complete -c cmdai -n "not __fish_seen_subcommand_from init model serve" -l json -d 'Print one JSON object'
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -l explain -d 'Also explain the command'
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -l fix -x -d 'Fix a failed command'
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -l status -x -d 'Exit status of the failed command'
@@ -27,3 +29,7 @@ complete -c cmdai -n "__fish_seen_subcommand_from model" -l json -d 'Print JSON'
 complete -c cmdai -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from pull" -l sha256 -x -d 'Expected SHA-256 (for a URL)'
 complete -c cmdai -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from pull" -l force -d 'Download again'
 complete -c cmdai -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from pull" -l no-sync -d 'Skip the flush to disk before the rename'
+complete -c cmdai -n "__fish_seen_subcommand_from server; and not __fish_seen_subcommand_from status stop" -a 'status stop'
+complete -c cmdai -n "__fish_seen_subcommand_from serve" -l keep-alive -x -a '30s 5m 10m 0 -1' -d 'Idle time before it exits'
+complete -c cmdai -n "__fish_seen_subcommand_from serve" -s m -l model -r -F -d 'Load this model at start'
+complete -c cmdai -n "__fish_seen_subcommand_from serve" -l threads -x -d 'CPU threads'

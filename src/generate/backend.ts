@@ -10,6 +10,8 @@ import { cacheDir } from "../config/paths.ts";
 export interface OpenOptions {
   settings: Pick<Settings, "server" | "threads" | "keep_alive">;
   modelFile: string;
+  /** The user chose keep_alive (config or env), rather than the default. */
+  keepAliveSet?: boolean;
   /** llama.cpp's log lines (debug output). */
   log?: (line: string) => void;
   /** One short line for the user when the server could not be used or was replaced. */
@@ -38,6 +40,7 @@ export async function openBackend(opts: OpenOptions): Promise<Backend> {
     modelPath: opts.modelFile,
     threads: opts.settings.threads,
     keepAliveMs: opts.settings.keep_alive,
+    sendKeepAlive: opts.keepAliveSet,
     note: opts.note,
   });
   return new WithFallback(server, inProcess, (e) => e instanceof ServerUnavailable, opts.note);

@@ -164,6 +164,12 @@ export interface ServerBackendOptions {
   modelPath: string;
   threads: number;
   keepAliveMs: number;
+  /**
+   * Send keep-alive with each request (the user set it): it then replaces the
+   * server's own, as Ollama's per-request keep_alive does. A default is only
+   * used to start a server, so a server run as a service keeps its own.
+   */
+  sendKeepAlive?: boolean;
   /** One short line about what happened to the server (replaced, restarted). */
   note?: (message: string) => void;
 }
@@ -187,7 +193,7 @@ export class ServerBackend implements Backend {
       prompt: request.prompt,
       schema: request.schema,
       maxTokens: request.maxTokens,
-      keep_alive_ms: this.opts.keepAliveMs,
+      ...(this.opts.sendKeepAlive ? { keep_alive_ms: this.opts.keepAliveMs } : {}),
     };
     const start = () =>
       startServer({

@@ -184,6 +184,25 @@ describe("completions", () => {
     expect(words).toEqual(expect.arrayContaining(["--sha256", "--force", "--no-sync", "--json", "qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"]));
   });
 
+  test.skipIf(!hasShell("bash") || !hasShell("fish"))("bash and fish complete the server commands", () => {
+    const bash = Bun.spawnSync([
+      "bash",
+      "-c",
+      `source ${repo}/completions/cmdai.bash
+       COMP_WORDS=(cmdai ser); COMP_CWORD=1; _cmdai; echo "\${COMPREPLY[*]}"
+       COMP_WORDS=(cmdai server ""); COMP_CWORD=2; _cmdai; echo "\${COMPREPLY[*]}"
+       COMP_WORDS=(cmdai server status --j); COMP_CWORD=3; _cmdai; echo "\${COMPREPLY[*]}"
+       COMP_WORDS=(cmdai serve --k); COMP_CWORD=2; _cmdai; echo "\${COMPREPLY[*]}"`,
+    ]);
+    expect(bash.stdout.toString()).toBe("server serve\nstatus stop --help\n--json\n--keep-alive\n");
+    const fish = Bun.spawnSync(["fish", "-c", `source ${repo}/completions/cmdai.fish; complete -C 'cmdai server '; complete -C 'cmdai serve --'`]);
+    const words = fish.stdout
+      .toString()
+      .split("\n")
+      .map((l) => l.split("\t")[0]);
+    expect(words).toEqual(expect.arrayContaining(["status", "stop", "--keep-alive", "--model", "--threads"]));
+  });
+
   test.skipIf(!hasShell("zsh"))("zsh loads _cmdai through compinit", () => {
     const dir = mkdtempSync(join(tmpdir(), "cmdai-zc-"));
     const r = Bun.spawnSync([

@@ -40,7 +40,7 @@ export default defineCommand({
 
     const { resolveSettings } = await import("../../config/config.ts");
     const { cacheDir } = await import("../../config/paths.ts");
-    const { settings } = resolveSettings(
+    const { settings, source } = resolveSettings(
       { model: args.model, level: args.level, threads: args.threads },
       (m) => logger.warn(m),
     );
@@ -57,6 +57,7 @@ export default defineCommand({
     const backend = await openBackend({
       settings,
       modelFile,
+      keepAliveSet: source.keep_alive !== "default",
       log: (line) => logger.debug(`llama.cpp: ${line}`),
       note: (message) => logger.warn(message),
     });
