@@ -7,6 +7,7 @@ const suites: Record<string, () => Promise<string>> = {
   safety: async () => (await import("./safety.ts")).runSafetyBench(),
   init: async () => (await import("./init.ts")).runInitBench(),
   download: async () => (await import("./download.ts")).runDownloadBench(),
+  server: async () => (await import("./server.ts")).runServerBench(),
 };
 
 const wanted = process.argv.slice(2);

@@ -18,13 +18,13 @@ _cmdai() {
   --level) mapfile -t COMPREPLY < <(compgen -W 'strict moderate permissive' -- "$cur") && return 0 ;;
   --key) mapfile -t COMPREPLY < <(compgen -W 'ctrl-g alt-g' -- "$cur") && return 0 ;;
   -m | --model) mapfile -t COMPREPLY < <(compgen -f -- "$cur") && return 0 ;;
-  --threads | --fix | --status | --sha256 | --keep-alive) return 0 ;;
+  --threads | --fix | --status | --sha256 | --keep-alive | --max-chars) return 0 ;;
   esac
   local words
   case $sub in
-  '') words='check init model config server serve --model --shell --level --threads --json --explain --fix --status --no-input --verbose --help --version' ;;
+  '') words='check init model config server serve --model --shell --level --threads --json --explain --fix --status --max-chars --no-input --verbose --help --version' ;;
   init) words='zsh bash fish --key --no-bind --help' ;;
-  check) words='--json --level --help' ;;
+  check) words='--json --jsonl --level --shell --help' ;;
   model)
     local action='' names='qwen2.5-coder-1.5b qwen2.5-coder-0.5b'
     for ((i = i + 1; i < COMP_CWORD; i++)); do

@@ -14,6 +14,8 @@ const subCommands: Record<string, () => Promise<{ default: CommandDef<any> }>> =
   server: () => import("./commands/server/index.ts"),
 };
 
+export const subCommandNames = Object.keys(subCommands);
+
 // Flags of the generate command that take a value, so that in
 // `cmdai --model m.gguf list files` the word `m.gguf` is not taken for a subcommand.
 const valueFlags = new Set(["--model", "-m", "--shell", "--level", "--threads", "--fix", "--status", "--max-chars"]);
@@ -38,6 +40,7 @@ Options:
       --json             print one JSON object
       --explain          also ask the model for a one-line explanation
       --fix CMD          propose a fix for a failed command (--status N)
+      --max-chars N      longest command accepted (default 300, at most 1000)
       --no-input         never prompt (used by the shell integration)
       --verbose          more detail on errors
   -h, --help             show this help
@@ -47,7 +50,8 @@ Environment: CMDAI_SERVER=0 generates in this process (no resident server);
 CMDAI_KEEP_ALIVE=10m keeps the model loaded that long after a request.
 
 Exit codes: 0 ok, 1 blocked by the safety level, 2 usage, 3 no model,
-4 model failed to load, 5 no usable command, 130 cancelled.
+4 model failed to load, 5 no usable command, 73 server folder not private,
+74 output not written, 130 cancelled.
 
 Set up a shell:  eval "$(cmdai init zsh)"   (then type a request and press Ctrl-G)
 `;
