@@ -148,6 +148,12 @@ export function report(results: TaskResult[], meta: { model: string; oracle?: Or
     `Latency of the answer (backend + safety check): median ${ms(median(lat))}, p95 ${ms(percentile(lat, 95))}. ` +
       `Cost per task: ${ms(lat.reduce((a, b) => a + b, 0) / n)} of backend time, ${(tokens / n).toFixed(0)} tokens (${(gen / n).toFixed(0)} generated)` +
       `${meta.oracle ? ", no model" : ""}. Blocked answers: ${results.filter((r) => r.answer.blocked).length}; warned: ${results.filter((r) => r.answer.warned).length}.`,
+    ...(meta.oracle === "alternative"
+      ? [
+          `Judge recall on second-gold pairs (this run / local_judge_calibration.json): ` +
+            judgeNames.map((j) => `${j} ${pct(results.filter((r) => r.judgement?.verdicts[j]).length, n)} / ${calib[j]?.recall ?? "-"}`).join(", ") + ".",
+        ]
+      : []),
     `Every task's answer, verdict and reason: ${meta.out}`,
     "",
     `accuracy: ${correct}/${n} (${pct(correct, n)})`,
@@ -192,17 +198,22 @@ export async function runAccuracyBench(argv: string[]): Promise<string> {
   const tasks = opts.limit ? all.slice(0, opts.limit) : all;
   const started = performance.now();
   const harness = openHarness(opts.sandbox ? { sandbox: opts.sandbox } : {});
+  // Ctrl-C: remove the fixture copies, then stop.
+  const onInterrupt = () => {
+    harness.dispose();
+    process.exit(130);
+  };
+  process.once("SIGINT", onInterrupt);
   try {
     const backend = await openBackend(opts.choice, all);
     const gen = await pipelineGenerator(backend, opts.level);
     let results: TaskResult[];
     try {
       const tty = process.stderr.isTTY;
-      results = await runTasks(harness, gen, tasks, opts.jobs, (_r, done) => {
-        if (tty) process.stderr.write(`\raccuracy: ${done}/${tasks.length}`);
-        else if (done % 50 === 0 || done === tasks.length) process.stderr.write(`accuracy: ${done}/${tasks.length}\n`);
+      results = await runTasks(harness, gen, tasks, opts.jobs, (phase, done, total) => {
+        if (tty) process.stderr.write(`\raccuracy: ${phase} ${done}/${total}${done === total ? "\n" : ""}`);
+        else if (done % 50 === 0 || done === total) process.stderr.write(`accuracy: ${phase} ${done}/${total}\n`);
       });
-      if (tty) process.stderr.write("\n");
     } finally {
       await gen.dispose();
     }
@@ -221,6 +232,7 @@ export async function runAccuracyBench(argv: string[]): Promise<string> {
       total: all.length,
     });
   } finally {
+    process.off("SIGINT", onInterrupt);
     harness.dispose();
   }
 }

@@ -111,9 +111,8 @@ function explain(j: Judgement, name: JudgeName): string {
   return `output differs (${j.outputNormalized ? "only in whitespace or line order; " : ""}tfidf ${j.tfidf})`;
 }
 
-/** Answers and judges one task. */
-export async function runTask(h: Harness, gen: Generator, task: Task, checkOutside = true): Promise<TaskResult> {
-  const answer = await gen.answer(task);
+/** Executes the expected command and the answer (at the same time, each in its own copy) and judges. */
+export async function judgeTask(h: Harness, task: Task, answer: Answer, checkOutside = true): Promise<TaskResult> {
   if (!answer.cmd) {
     const reason = answer.blocked
       ? `blocked by the safety check (${answer.rules.join(", ") || answer.risk}): never run`
@@ -131,22 +130,27 @@ export async function runTask(h: Harness, gen: Generator, task: Task, checkOutsi
   return { task, answer, correct: j.verdicts[primaryJudge], judgement: j, reason, expectedRun: expected.info, answerRun: got.info };
 }
 
-/** Runs tasks with `jobs` at a time; results in task order. */
-export async function runTasks(
-  h: Harness,
-  gen: Generator,
-  tasks: Task[],
-  jobs: number,
-  onDone?: (r: TaskResult, done: number) => void,
-): Promise<TaskResult[]> {
+export type Progress = (phase: "answered" | "judged", done: number, total: number) => void;
+
+/**
+ * Answers every task first, one at a time, so that a model's latency is
+ * measured without executions competing for the cores; then executes and
+ * judges `jobs` tasks at a time. Results in task order.
+ */
+export async function runTasks(h: Harness, gen: Generator, tasks: Task[], jobs: number, progress?: Progress): Promise<TaskResult[]> {
+  const answers: Answer[] = [];
+  for (const task of tasks) {
+    answers.push(await gen.answer(task));
+    progress?.("answered", answers.length, tasks.length);
+  }
   const results: TaskResult[] = new Array(tasks.length);
   let next = 0;
   let done = 0;
   const worker = async () => {
     while (next < tasks.length) {
       const i = next++;
-      results[i] = await runTask(h, gen, tasks[i]!);
-      onDone?.(results[i]!, ++done);
+      results[i] = await judgeTask(h, tasks[i]!, answers[i]!);
+      progress?.("judged", ++done, tasks.length);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, tasks.length)) }, worker));
