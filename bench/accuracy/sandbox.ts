@@ -1,11 +1,19 @@
 // Runs one command inside one fixture copy, and nowhere else.
 //
 // bubblewrap (preferred): the copy is mounted as `/`, the host's /usr and /etc
-// read-only on top, a private /dev and /proc, new network (loopback only), PID,
-// IPC and UTS namespaces, a cleared environment, HOME=/root and cwd=/ inside the
-// copy. Fallback when bwrap is missing: `unshare` (mount, net, pid, uts, ipc
-// namespaces) plus the same read-only binds and a chroot into the copy; this
-// needs root or unprivileged user namespaces. With neither, nothing is run.
+// read-only on top, a private /dev and /proc (with /proc/sys read-only), new
+// network (loopback only), PID, IPC and UTS namespaces, a cleared environment,
+// HOME=/root and cwd=/ inside the copy. Fallback when bwrap is missing:
+// `unshare` (mount, net, pid, uts, ipc namespaces) with the same read-only
+// binds and a chroot into the copy; this needs root or unprivileged user
+// namespaces. With neither, nothing is run.
+//
+// Root inside keeps only the capabilities a container's root has for files and
+// processes (Docker's defaults minus mknod, chroot, setfcap and setpcap): as
+// measured here, root under bwrap otherwise keeps CAP_SYS_ADMIN and can
+// `mount -o remount,rw /usr` and write to the host, and /proc/sys stays
+// writable unless covered. A process and file-size limit (prlimit) keeps a
+// runaway command from starving the shared machine within its 5 s.
 import { mkdirSync, readdirSync, symlinkSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Userland } from "./fixture.ts";
@@ -44,6 +52,11 @@ const gnuPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 // Alpine's applets come first, as in the upstream image where ls, find, sed ... are busybox.
 const busyboxPath = "/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin";
 
+/** What a container's root may do to files and processes; everything else (mount, mknod, sysctl, time, modules) is dropped. */
+const keptCaps = ["chown", "dac_override", "fowner", "fsetid", "kill", "setgid", "setuid", "net_bind_service", "net_raw", "audit_write"];
+// Threads of uid 0 machine-wide count against --nproc: leave room for everyone else's.
+const limits = ["--nproc=4096", `--fsize=${256 * 1024 * 1024}`];
+
 const works = (args: string[]) => {
   try {
     return Bun.spawnSync(args, { stdout: "ignore", stderr: "ignore" }).exitCode === 0;
@@ -55,7 +68,8 @@ const works = (args: string[]) => {
 /** The best sandbox this machine offers, checked by running it once; undefined = none (then nothing may run). */
 export function detectSandbox(workDir: string, prefer?: SandboxKind): Sandbox | undefined {
   const bwrapOk = prefer !== "unshare" && !!Bun.which("bwrap") && works(["bwrap", "--ro-bind", "/", "/", "--unshare-net", "--", "/bin/true"]);
-  const unshareOk = !bwrapOk && !!Bun.which("unshare") && works(unshareBase().concat(["/bin/true"]));
+  // setpriv drops root's capabilities inside: without it the fallback would not be a sandbox.
+  const unshareOk = !bwrapOk && !!Bun.which("unshare") && !!Bun.which("setpriv") && works(unshareBase().concat(["/bin/true"]));
   const kind: SandboxKind | undefined = bwrapOk ? "bwrap" : unshareOk ? "unshare" : undefined;
   if (!kind) return undefined;
   return { kind, ...(busyboxApplets(workDir) ? { busyboxApplets: busyboxApplets(workDir) } : {}) };
@@ -90,6 +104,9 @@ for d in usr etc; do mount --rbind "/$d" "$c/$d"; mount -o remount,bind,ro "$c/$
 mount -t tmpfs -o mode=755,size=64k tmpfs "$c/dev"
 for d in null zero full random urandom tty; do : > "$c/dev/$d"; mount --bind "/dev/$d" "$c/dev/$d"; done
 mount -t proc proc "$c/proc"
+for p in sys sysrq-trigger irq bus; do
+  if [ -e "$c/proc/$p" ]; then mount --bind "$c/proc/$p" "$c/proc/$p"; mount -o remount,bind,ro "$c/proc/$p"; fi
+done
 if [ -n "$applets" ]; then mount --bind "$applets" "$c/bin"; mount -o remount,bind,ro "$c/bin"; fi
 exec chroot "$c" "$@"`;
 
@@ -102,7 +119,10 @@ export function sandboxArgv(sandbox: Sandbox, copy: string, cmd: string, opts: R
     HOSTNAME: "nl2sh-alfa",
     ...opts.env,
   };
-  const shellArgv = opts.shell === "bash" ? ["/bin/bash", "-c", cmd] : ["/bin/sh", "-c", cmd];
+  const shellArgv = [
+    ...(Bun.which("prlimit") ? ["/usr/bin/prlimit", ...limits, "--"] : []),
+    ...(opts.shell === "bash" ? ["/bin/bash", "-c", cmd] : ["/bin/sh", "-c", cmd]),
+  ];
   if (sandbox.kind === "bwrap") {
     return [
       "bwrap",
@@ -112,6 +132,10 @@ export function sandboxArgv(sandbox: Sandbox, copy: string, cmd: string, opts: R
       ...(busybox ? ["--ro-bind", sandbox.busyboxApplets!, "/bin"] : []),
       "--dev", "/dev",
       "--proc", "/proc",
+      "--ro-bind", "/proc/sys", "/proc/sys",
+      "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
+      "--cap-drop", "ALL",
+      ...keptCaps.flatMap((c) => ["--cap-add", `CAP_${c.toUpperCase()}`]),
       "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
       "--hostname", env.HOSTNAME!,
       "--die-with-parent", "--new-session",
@@ -121,8 +145,9 @@ export function sandboxArgv(sandbox: Sandbox, copy: string, cmd: string, opts: R
       "--", ...shellArgv,
     ];
   }
+  const dropCaps = ["/usr/bin/setpriv", `--bounding-set=-all,${keptCaps.map((c) => `+${c}`).join(",")}`, "--inh-caps=-all", "--no-new-privs"];
   const envArgv = ["/usr/bin/env", "-i", ...Object.entries(env).map(([k, v]) => `${k}=${v}`)];
-  return [...unshareBase(), "/bin/sh", "-c", unshareScript, "sh", copy, busybox ? sandbox.busyboxApplets! : "", ...envArgv, ...shellArgv];
+  return [...unshareBase(), "/bin/sh", "-c", unshareScript, "sh", copy, busybox ? sandbox.busyboxApplets! : "", ...dropCaps, ...envArgv, ...shellArgv];
 }
 
 /** Runs `cmd` in the copy with a time limit and an output cap; never throws for the command's own failure. */

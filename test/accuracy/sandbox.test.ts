@@ -66,6 +66,26 @@ for (const sandbox of kinds) {
       expect(stateDiff(before, snapshot(template))).toEqual([]);
     });
 
+    test("root inside cannot remount, mknod, chroot out, write /proc/sys, or lift its limits", async () => {
+      const r = await inCopy(
+        sandbox,
+        [
+          "mount -o remount,rw /usr 2>/dev/null && echo REMOUNTED",
+          "mkdir -p /tmp/m && mount -t tmpfs none /tmp/m 2>/dev/null && echo MOUNTED",
+          "mknod /tmp/disk b 8 0 2>/dev/null && echo MKNOD",
+          // rewriting a sysctl with its own value: harmless if it ever succeeds
+          "(cat /proc/sys/kernel/core_pattern > /proc/sys/kernel/core_pattern) 2>/dev/null && echo SYSCTL",
+          "chroot / /bin/true 2>/dev/null && echo CHROOT",
+          "grep -q 'cap_sys_admin' <(capsh --decode=$(awk '/CapEff/ {print $2}' /proc/self/status) 2>/dev/null) && echo SYS_ADMIN",
+          "awk '/Max file size/ {print \"fsize\", $4}' /proc/self/limits",
+          "echo w > /tmp/ro-file && chmod 400 /tmp/ro-file && echo again >> /tmp/ro-file && echo dac-override-kept",
+        ].join("; "),
+      );
+      for (const bad of ["REMOUNTED", "MOUNTED", "MKNOD", "SYSCTL", "CHROOT", "SYS_ADMIN"]) expect(r.output).not.toContain(bad);
+      expect(r.output).toContain(`fsize ${256 * 1024 * 1024}`);
+      expect(r.output).toContain("dac-override-kept"); // a container's root writes read-only files, as upstream
+    });
+
     test("no network but loopback, cleared environment, HOME and cwd inside the copy", async () => {
       const r = await inCopy(sandbox, "ls /sys/class/net 2>/dev/null || cut -d: -f1 /proc/net/dev | tail -n +3; env | sort; pwd");
       const lines = r.output.split("\n").map((l) => l.trim());
