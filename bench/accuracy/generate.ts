@@ -9,7 +9,8 @@ import { runPipeline } from "../../src/generate/pipeline.ts";
 import { loadChecker, rank, type Checker, type Level, type Risk } from "../../src/safety/index.ts";
 import type { Task } from "./dataset.ts";
 
-export type OracleKind = "gold" | "alternative" | "none";
+/** `shifted` answers with the second command of the task 10 rows on: a wrong answer, to measure how often the judge accepts one (the paper's precision protocol). */
+export type OracleKind = "gold" | "alternative" | "none" | "shifted";
 
 export interface Answer {
   /** The command cmdai would print; undefined when none was produced or it was blocked. */
@@ -96,13 +97,21 @@ export class OracleBackend implements Backend {
   ) {
     this.model = `oracle:${kind}`;
     this.byRequest = new Map(tasks.map((t) => [t.nl, t]));
+    this.tasks = tasks;
   }
+  private tasks: Task[];
 
   async generate(request: GenerateRequest): Promise<Generation> {
     const line = request.prompt.user.split("\n").find((l) => l.startsWith("Request: "));
     const task = line ? this.byRequest.get(line.slice("Request: ".length)) : undefined;
     if (!task) throw new Error(`oracle: no task for the prompt ${JSON.stringify(request.prompt.user)}`);
-    const cmd = this.kind === "gold" ? task.cmd : this.kind === "alternative" ? (task.alternatives[0] ?? task.cmd) : "true";
+    const shifted = this.tasks[(this.tasks.indexOf(task) + 10) % this.tasks.length]!;
+    const cmd = {
+      gold: task.cmd,
+      alternative: task.alternatives[0] ?? task.cmd,
+      none: "true",
+      shifted: shifted.alternatives[0] ?? shifted.cmd,
+    }[this.kind];
     return { text: JSON.stringify({ cmd }), timings: { prompt: 0, generate: 0 }, tokens: { prompt: 0, generated: 0 } };
   }
 

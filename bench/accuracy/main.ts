@@ -1,10 +1,10 @@
 // `bun run bench accuracy [--model PATH|NAME | --backend openai|ollama [--model NAME]]
-//   [--oracle gold|alternative|none] [--limit N] [--jobs N] [--out FILE] [--level L] [--sandbox bwrap|unshare]`
+//   [--oracle gold|alternative|none|shifted] [--limit N] [--jobs N] [--out FILE] [--level L] [--sandbox bwrap|unshare]`
 //
 // cmdai's real pipeline on the 300 NL2SH-ALFA requests, each answer judged by
 // execution against the first verified command (as the official scorer does).
 // Without a model or backend it runs the gold oracle: the harness's calibration.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,7 +16,7 @@ import { judgeNames, primaryJudge, type JudgeName } from "./judge.ts";
 import { openHarness, runTasks, type TaskResult } from "./run.ts";
 
 const usage =
-  "usage: bun run bench accuracy [--model PATH|NAME | --backend openai|ollama [--model NAME]] [--oracle gold|alternative|none] [--limit N] [--jobs N] [--out FILE] [--level strict|moderate|permissive] [--sandbox bwrap|unshare]";
+  "usage: bun run bench accuracy [--model PATH|NAME | --backend openai|ollama [--model NAME]] [--oracle gold|alternative|none|shifted] [--limit N] [--jobs N] [--out FILE] [--level strict|moderate|permissive] [--sandbox bwrap|unshare]";
 
 export interface AccuracyOptions {
   choice: BackendChoice;
@@ -52,7 +52,7 @@ export function parseAccuracyArgs(argv: string[]): AccuracyOptions {
     return n;
   };
   const oracle = values.oracle as OracleKind | undefined;
-  if (oracle && !["gold", "alternative", "none"].includes(oracle)) throw new Error(`--oracle must be gold, alternative or none\n${usage}`);
+  if (oracle && !["gold", "alternative", "none", "shifted"].includes(oracle)) throw new Error(`--oracle must be gold, alternative, none or shifted\n${usage}`);
   const remote = values.backend as "openai" | "ollama" | undefined;
   if (remote && remote !== "openai" && remote !== "ollama") throw new Error(`--backend must be openai or ollama\n${usage}`);
   if (oracle && (values.model || remote)) throw new Error("--oracle answers from the data set: it takes no --model or --backend");
@@ -78,6 +78,10 @@ export function parseAccuracyArgs(argv: string[]): AccuracyOptions {
     ...(values.sandbox ? { sandbox: values.sandbox as "bwrap" | "unshare" } : {}),
   };
 }
+
+// Tools of the upstream Ubuntu image that tasks use; a missing one fails alike for every command that needs it.
+const imageTools = ["tree", "cal", "dig", "nslookup", "ping", "ifconfig", "route", "crontab", "service", "swapon", "sysctl", "cpio", "killall", "pstree", "convert", "jq", "curl", "git", "python3", "lsof", "file"];
+const missingTools = () => imageTools.filter((t) => !["/usr/bin", "/usr/sbin"].some((d) => existsSync(`${d}/${t}`)));
 
 const pct = (n: number, d: number) => (d ? (n / d).toFixed(2) : "-");
 
@@ -125,7 +129,8 @@ export function report(results: TaskResult[], meta: { model: string; oracle?: Or
     "",
     `Backend ${meta.model}${meta.oracle ? " (answers from the data set: calibration of the harness, not a model)" : ""}; safety level ${meta.level}; ` +
       `${n} of ${meta.total} tasks; ${meta.jobs} jobs; wall time ${ms(meta.wallMs)} (on a shared machine: compare runs, not absolute times).`,
-    `Sandbox: ${meta.sandbox}; fs_5 (Alpine) under ${meta.busybox ? "busybox sh with busybox applets first on PATH" : "/bin/sh of this machine: busybox is not installed, so fs_5 figures are not comparable"}.`,
+    `Sandbox: ${meta.sandbox}; fs_5 (Alpine) under ${meta.busybox ? "busybox sh with busybox applets first on PATH" : "/bin/sh of this machine: busybox is not installed, so fs_5 figures are not comparable"}. ` +
+      `Commands run on this machine's /usr, not the upstream image's${missingTools().length ? `; missing here: ${missingTools().join(", ")}` : ""}.`,
     `Primary judge ${primaryJudge}: same final file state (paths, types, sizes, SHA-256, modes) and the same command, the same output, or TF-IDF cosine >= 0.75 ` +
       `(calibrated precision ${calib[primaryJudge]?.precision}, recall ${calib[primaryJudge]?.recall} on second-gold pairs); the other judges are columns.`,
     "",
@@ -152,6 +157,12 @@ export function report(results: TaskResult[], meta: { model: string; oracle?: Or
       ? [
           `Judge recall on second-gold pairs (this run / local_judge_calibration.json): ` +
             judgeNames.map((j) => `${j} ${pct(results.filter((r) => r.judgement?.verdicts[j]).length, n)} / ${calib[j]?.recall ?? "-"}`).join(", ") + ".",
+        ]
+      : []),
+    ...(meta.oracle === "shifted"
+      ? [
+          `Wrong answers accepted (the second command of the task 10 rows on; this run / false positives in local_judge_calibration.json): ` +
+            judgeNames.map((j) => `${j} ${results.filter((r) => r.judgement?.verdicts[j]).length} / ${calib[j]?.fp ?? "-"}`).join(", ") + ".",
         ]
       : []),
     `Every task's answer, verdict and reason: ${meta.out}`,
