@@ -99,7 +99,8 @@ function unshareBase(): string[] {
 
 // Inside the new namespaces: bind the system read-only into the copy, then chroot.
 const unshareScript = `set -e
-c=$1; applets=$2; shift 2
+c=$1; applets=$2; host=$3; shift 3
+echo "$host" > /proc/sys/kernel/hostname
 for d in usr etc; do mount --rbind "/$d" "$c/$d"; mount -o remount,bind,ro "$c/$d"; done
 mount -t tmpfs -o mode=755,size=64k tmpfs "$c/dev"
 for d in null zero full random urandom tty; do : > "$c/dev/$d"; mount --bind "/dev/$d" "$c/dev/$d"; done
@@ -147,7 +148,7 @@ export function sandboxArgv(sandbox: Sandbox, copy: string, cmd: string, opts: R
   }
   const dropCaps = ["/usr/bin/setpriv", `--bounding-set=-all,${keptCaps.map((c) => `+${c}`).join(",")}`, "--inh-caps=-all", "--no-new-privs"];
   const envArgv = ["/usr/bin/env", "-i", ...Object.entries(env).map(([k, v]) => `${k}=${v}`)];
-  return [...unshareBase(), "/bin/sh", "-c", unshareScript, "sh", copy, busybox ? sandbox.busyboxApplets! : "", ...dropCaps, ...envArgv, ...shellArgv];
+  return [...unshareBase(), "/bin/sh", "-c", unshareScript, "sh", copy, busybox ? sandbox.busyboxApplets! : "", env.HOSTNAME!, ...dropCaps, ...envArgv, ...shellArgv];
 }
 
 /** Runs `cmd` in the copy with a time limit and an output cap; never throws for the command's own failure. */

@@ -87,10 +87,11 @@ for (const sandbox of kinds) {
     });
 
     test("no network but loopback, cleared environment, HOME and cwd inside the copy", async () => {
-      const r = await inCopy(sandbox, "ls /sys/class/net 2>/dev/null || cut -d: -f1 /proc/net/dev | tail -n +3; env | sort; pwd");
+      const r = await inCopy(sandbox, "ls /sys/class/net 2>/dev/null || cut -d: -f1 /proc/net/dev | tail -n +3; env | sort; pwd; echo host=$(cat /proc/sys/kernel/hostname)");
       const lines = r.output.split("\n").map((l) => l.trim());
       expect(lines.filter((l) => /^(lo|eth\d|en\w+|wl\w+)$/.test(l))).toEqual(["lo"]);
       expect(lines).toContain("HOME=/root");
+      expect(lines).toContain("host=nl2sh-alfa"); // the same in both sandboxes, never the host's name
       expect(lines).toContain("/");
       expect(lines.some((l) => /^(USER|TERM|CMDAI_\w+|BUN_\w+)=/.test(l))).toBe(false);
     });
