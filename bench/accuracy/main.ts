@@ -67,7 +67,8 @@ export function parseAccuracyArgs(argv: string[]): AccuracyOptions {
     ...(threads ? { threads } : {}),
   };
   if (!choice.oracle && !choice.model && !choice.remote) choice.oracle = "gold";
-  const label = choice.oracle ? `oracle-${choice.oracle}` : (choice.remote ?? "") + (choice.model ?? "model").replace(/[^\w.-]+/g, "_").slice(-60);
+  const modelLabel = (choice.model ?? "model").split("/").at(-1)!.replace(/\.gguf$/i, "").replace(/[^\w.-]+/g, "_").slice(-60);
+  const label = choice.oracle ? `oracle-${choice.oracle}` : [choice.remote, modelLabel].filter(Boolean).join("-");
   const limit = int("limit", values.limit, 1);
   return {
     choice,
