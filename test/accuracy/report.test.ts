@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { loadPublished, loadTasks } from "../../bench/accuracy/dataset.ts";
 import { openBackend } from "../../bench/accuracy/generate.ts";
 import { paperRows, parseAccuracyArgs, runAccuracyBench } from "../../bench/accuracy/main.ts";
+import type { Backend } from "../../src/backend/types.ts";
+import { tinyModel } from "../helpers/model.ts";
 
 const work = mkdtempSync(join(tmpdir(), "cmdai-accuracy-report-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -45,5 +47,36 @@ test("tables by difficulty and fixture, and a JSONL of every task, both ending w
   expect(lines.at(-1)).toBe("accuracy: 5/5 (1.00)");
   const first = JSON.parse(lines[0]!);
   expect(first).toMatchObject({ index: 0, expected: "ls", answer: "ls", verdict: true });
+  expect(typeof first.reason).toBe("string");
+}, 60_000);
+
+test("a command the safety check blocks is never run and counts as wrong", async () => {
+  const { pipelineGenerator } = await import("../../bench/accuracy/generate.ts");
+  const { openHarness, runTasks } = await import("../../bench/accuracy/run.ts");
+  const blocked: Backend = {
+    model: "stub",
+    loadMs: 0,
+    generate: async () => ({ text: '{"cmd": "rm -rf /"}', timings: { prompt: 1, generate: 1 }, tokens: { prompt: 1, generated: 1 } }),
+    dispose: async () => {},
+  };
+  const h = openHarness();
+  try {
+    const [r] = await runTasks(h, await pipelineGenerator(blocked), loadTasks().slice(0, 1), 1);
+    expect(r!.answer.blocked).toBe(true);
+    expect(r!.correct).toBe(false);
+    expect(r!.reason).toContain("blocked by the safety check");
+    expect(r!.answerRun).toBeUndefined(); // nothing was executed
+  } finally {
+    h.dispose();
+  }
+});
+
+test("--model runs a GGUF through LlamaBackend (a random-weight test model: the words are noise)", async () => {
+  const out = join(work, "tiny.jsonl");
+  const text = await runAccuracyBench(["--model", await tinyModel(), "--limit", "2", "--out", out]);
+  expect(text).toContain("Backend tiny");
+  expect(text.split("\n").at(-1)).toMatch(/^accuracy: [0-2]\/2 \(\d\.\d\d\)$/);
+  const first = JSON.parse(readFileSync(out, "utf8").split("\n")[0]!);
+  expect(first.tokens.generated).toBeGreaterThan(0);
   expect(typeof first.reason).toBe("string");
 }, 60_000);
