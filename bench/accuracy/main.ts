@@ -129,7 +129,7 @@ export function report(results: TaskResult[], meta: { model: string; oracle?: Or
     "### accuracy (NL2SH-ALFA, judged by execution)",
     "",
     `Backend ${meta.model}${meta.oracle ? " (answers from the data set: calibration of the harness, not a model)" : ""}; safety level ${meta.level}; ` +
-      `${n} of ${meta.total} tasks; ${meta.jobs} jobs; wall time ${ms(meta.wallMs)} (on a shared machine: compare runs, not absolute times).`,
+      `${n} of ${meta.total} tasks; ${meta.jobs} job${meta.jobs === 1 ? "" : "s"}; wall time ${ms(meta.wallMs)} (on a shared machine: compare runs, not absolute times).`,
     `Sandbox: ${meta.sandbox}; fs_5 (Alpine) under ${meta.busybox ? "busybox sh with busybox applets first on PATH" : "/bin/sh of this machine: busybox is not installed, so fs_5 figures are not comparable"}. ` +
       `Commands run on this machine's /usr, not the upstream image's${missingTools().length ? `; missing here: ${missingTools().join(", ")}` : ""}.`,
     `Primary judge ${primaryJudge}: same final file state (paths, types, sizes, SHA-256, modes) and the same command, the same output, or TF-IDF cosine >= 0.75 ` +
