@@ -8,9 +8,14 @@ const suites: Record<string, () => Promise<string>> = {
   init: async () => (await import("./init.ts")).runInitBench(),
   download: async () => (await import("./download.ts")).runDownloadBench(),
   server: async () => (await import("./server.ts")).runServerBench(),
+  accuracy: async () => (await import("./accuracy/main.ts")).runAccuracyBench(suiteArgs),
 };
 
-const wanted = process.argv.slice(2);
+// Flags after the suite names belong to the suites (`bun run bench accuracy --oracle gold`).
+const args = process.argv.slice(2);
+const firstFlag = args.findIndex((a) => a.startsWith("-"));
+const wanted = firstFlag === -1 ? args : args.slice(0, firstFlag);
+const suiteArgs = firstFlag === -1 ? [] : args.slice(firstFlag);
 for (const name of wanted) {
   if (!(name in suites)) {
     console.error(`bench: unknown suite "${name}" (have: ${Object.keys(suites).join(", ")})`);
@@ -21,7 +26,9 @@ let failed = false;
 for (const name of wanted.length ? wanted : Object.keys(suites)) {
   console.error(`bench: running ${name}...`);
   try {
-    console.log((await suites[name]!()) + "\n");
+    const text = await suites[name]!();
+    // The last suite's last line is the output's last line (accuracy ends with `accuracy: N/300 (0.XX)`).
+    console.log(name === (wanted.at(-1) ?? Object.keys(suites).at(-1)) ? text : text + "\n");
   } catch (e) {
     failed = true;
     console.log(`### ${name}\n\nfailed: ${(e as Error).message}\n`);
