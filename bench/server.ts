@@ -95,7 +95,8 @@ async function instantServer(env: Env, build: string) {
   await Bun.write(
     script,
     `const [socket, build] = process.argv.slice(2);
-const body = JSON.stringify({ build, protocol: 1, model: "instant", load_ms: 0, queue_ms: 0, text: '{"cmd": "ls -la"}', timings: { prompt: 0, generate: 0 }, tokens: { prompt: 0, generated: 0 } });
+const result = { cmd: "ls -la", risk: "safe", blocked: false, findings: [], raw: '{"cmd": "ls -la"}', model: "instant", timings: { load: 0, prompt: 0, generate: 0, check: 0 }, tokens: { prompt: 0, generated: 0 } };
+const body = JSON.stringify({ build, protocol: 1, result, queue_ms: 0 });
 Bun.serve({ unix: socket, fetch(req) {
   if (new URL(req.url).pathname === "/v1/status") return Response.json({ build, protocol: 1, running: true, pid: process.pid, socket, models: [], requests: 0, active: 0 });
   return new Response(body, { headers: { "content-type": "application/json" } });

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, openSync, statSync, unlinkSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import type { Backend, GenerateRequest, Generation } from "../backend/types.ts";
+import { dirname, join, resolve } from "node:path";
+import type { CommandRequest, CommandResult } from "../generate/generate.ts";
 import { CmdaiError } from "../core/errors.ts";
 import { formatDuration } from "../config/config.ts";
 import { acquireLock } from "../models/lock.ts";
@@ -18,7 +18,7 @@ import {
 } from "./protocol.ts";
 
 // The client side of the resident server: what a key press runs. It never
-// loads node-llama-cpp; it asks the socket, starts `cmdai serve` when nobody
+// loads node-llama-cpp nor the safety parser; it asks the socket, starts `cmdai serve` when nobody
 // answers (under a lock, so two shells start one server), replaces a server
 // of another build, and reports a server it cannot use as ServerUnavailable so
 // the caller can generate in process instead.
@@ -159,7 +159,7 @@ function ensureLogDir() {
   mkdirSync(dirname(logFile()), { recursive: true, mode: 0o700 });
 }
 
-export interface ServerBackendOptions {
+export interface ServerClientOptions {
   socket: string;
   modelPath: string;
   threads: number;
@@ -174,25 +174,21 @@ export interface ServerBackendOptions {
   note?: (message: string) => void;
 }
 
-/** A Backend whose model runs in the resident server. */
-export class ServerBackend implements Backend {
-  readonly model: string;
-  loadMs = 0;
+/** Runs requests in the resident server, starting or replacing it as needed. */
+export class ServerClient {
   private ref: ModelRef;
 
-  constructor(private opts: ServerBackendOptions) {
+  constructor(private opts: ServerClientOptions) {
     const path = resolve(opts.modelPath);
     const st = statSync(path);
     this.ref = { path, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, threads: opts.threads };
-    this.model = basename(path).replace(/\.gguf$/i, "");
   }
 
-  async generate(request: GenerateRequest): Promise<Generation> {
+  async generate(request: CommandRequest): Promise<CommandResult> {
+    const { signal, ...wire } = request;
     const body: GenerateBody = {
       model: this.ref,
-      prompt: request.prompt,
-      schema: request.schema,
-      maxTokens: request.maxTokens,
+      request: wire,
       ...(this.opts.sendKeepAlive ? { keep_alive_ms: this.opts.keepAliveMs } : {}),
     };
     const start = () =>
@@ -205,11 +201,8 @@ export class ServerBackend implements Backend {
     // does), one more when that server dies under the request.
     let starts = 0;
     for (;;) {
-      const res = await this.send(body, request.signal);
-      if (res.kind === "ok") {
-        this.loadMs = res.reply.load_ms;
-        return { text: res.reply.text, timings: res.reply.timings, tokens: res.reply.tokens };
-      }
+      const res = await this.send(body, signal);
+      if (res.kind === "ok") return res.reply.result;
       if (res.kind === "error") {
         const { error } = res.reply;
         if (error.code === "version" && starts < 2) {
@@ -230,7 +223,7 @@ export class ServerBackend implements Backend {
         if (error.exit_code !== undefined) throw new CmdaiError(error.message, error.exit_code as never);
         throw new ServerUnavailable(error.message);
       }
-      if (request.signal?.aborted) throw request.signal.reason ?? new Error("cancelled");
+      if (signal?.aborted) throw signal.reason ?? new Error("cancelled");
       if (starts >= 2) throw new ServerUnavailable(res.why);
       if (res.kind === "died") this.opts.note?.(`the server stopped during the request (${res.why}); starting a new one`);
       starts++;
@@ -282,13 +275,11 @@ export class ServerBackend implements Backend {
         return { kind: "died", why: hung ? "it stopped answering" : `a cut answer (${errorCode(e)})` };
       }
       if ("error" in reply && reply.error) return { kind: "error", reply };
-      if (res.ok && typeof (reply as GenerateReply).text === "string") return { kind: "ok", reply: reply as GenerateReply };
+      if (res.ok && typeof (reply as GenerateReply).result?.cmd === "string") return { kind: "ok", reply: reply as GenerateReply };
       return { kind: "died", why: `an answer that is not cmdai's (HTTP ${res.status})` };
     } finally {
       clearInterval(watch);
       signal?.removeEventListener("abort", onAbort);
     }
   }
-
-  async dispose() {}
 }

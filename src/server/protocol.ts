@@ -1,7 +1,13 @@
 import { commit, version } from "../core/build-info.ts";
-import type { GenerateRequest, Generation } from "../backend/types.ts";
+import type { CommandRequest, CommandResult } from "../generate/generate.ts";
 
-// The resident server's wire protocol: HTTP/1.1 over a private Unix socket
+// The resident server's wire protocol. The server runs the library's whole
+// generate() (prompt, model, parsing, safety check) for the request it is
+// sent, so a key press loads neither the model nor the safety parser: it
+// costs a process start and one round trip. Both sides are the same build
+// (checked below), so the verdict is the one `cmdai` would give in process.
+//
+// The protocol: HTTP/1.1 over a private Unix socket
 // (never a TCP port), JSON bodies, so `curl --unix-socket PATH http://cmdai/v1/status`
 // debugs it. Every reply carries the server's build and protocol number, in
 // headers and in the JSON body. A client of another build never uses the
@@ -35,11 +41,12 @@ export interface ModelRef {
   threads: number;
 }
 
+/** A request as it travels: everything but the cancel signal (closing the connection cancels). */
+export type WireRequest = Omit<CommandRequest, "signal">;
+
 export interface GenerateBody {
   model: ModelRef;
-  prompt: GenerateRequest["prompt"];
-  schema: object;
-  maxTokens: number;
+  request: WireRequest;
   /** The client's keep-alive setting, applied from this request on (Ollama's per-request keep_alive). */
   keep_alive_ms?: number;
 }
@@ -49,10 +56,9 @@ export interface Versioned {
   protocol: number;
 }
 
-export interface GenerateReply extends Versioned, Generation {
-  model: string;
-  /** Milliseconds this request spent loading the model (0 when it was loaded). */
-  load_ms: number;
+export interface GenerateReply extends Versioned {
+  /** `timings.load` is what this request spent waiting for the model to load (0 when it was loaded). */
+  result: CommandResult;
   /** Milliseconds it waited for a free sequence. */
   queue_ms: number;
 }

@@ -2,6 +2,7 @@ import { chmodSync, statSync, unlinkSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { LlamaBackend } from "../backend/llama.ts";
 import { cacheDir } from "../config/paths.ts";
+import { levels } from "../config/config.ts";
 import { CmdaiError, ExitCode } from "../core/errors.ts";
 import { takeOverInterrupt } from "../core/interrupt.ts";
 import type { ServerLog } from "./log.ts";
@@ -15,6 +16,7 @@ import {
   type GenerateBody,
   type GenerateReply,
   type ModelRef,
+  type WireRequest,
   type StatusReply,
 } from "./protocol.ts";
 import { probeSocket } from "./client.ts";
@@ -148,15 +150,22 @@ const json = (status: number, body: object) =>
 const errorReply = (status: number, code: ErrorReply["error"]["code"], message: string, exitCode?: number) =>
   json(status, { build, protocol, error: { message, code, ...(exitCode === undefined ? {} : { exit_code: exitCode }) } });
 
+const shellNames = ["bash", "zsh", "fish", "sh"];
+
 /** Checks a generate body's shape; returns a message for what is wrong. */
 function badBody(b: Partial<GenerateBody>): string | undefined {
   const m = b?.model as Partial<ModelRef> | undefined;
   if (!m || typeof m.path !== "string" || !m.path.startsWith("/")) return "model.path must be an absolute path";
   for (const k of ["dev", "ino", "size", "mtimeMs", "threads"] as const)
     if (typeof m[k] !== "number" || !Number.isFinite(m[k])) return `model.${k} must be a number`;
-  if (typeof b.prompt?.system !== "string" || typeof b.prompt?.user !== "string") return "prompt.system and prompt.user must be strings";
-  if (!b.schema || typeof b.schema !== "object") return "schema must be an object";
-  if (typeof b.maxTokens !== "number" || !(b.maxTokens > 0 && b.maxTokens <= 16384)) return "maxTokens must be from 1 to 16384";
+  const r = b.request as Partial<WireRequest> | undefined;
+  if (!r || typeof r.request !== "string") return "request.request must be a string";
+  if (!shellNames.includes(r.shell as string)) return `request.shell must be one of ${shellNames.join(", ")}`;
+  if (typeof r.cwd !== "string") return "request.cwd must be a string";
+  if (!(levels as readonly string[]).includes(r.level as string)) return `request.level must be one of ${levels.join(", ")}`;
+  if (!r.machine || typeof r.machine !== "object" || !Array.isArray(r.machine.tools)) return "request.machine must be a machine context";
+  if (r.maxChars !== undefined && !(Number.isInteger(r.maxChars) && r.maxChars >= 8 && r.maxChars <= 1000))
+    return "request.maxChars must be a whole number from 8 to 1000";
   if (b.keep_alive_ms !== undefined && typeof b.keep_alive_ms !== "number") return "keep_alive_ms must be a number";
   return undefined;
 }
@@ -232,26 +241,24 @@ export async function serve(opts: ServeOptions): Promise<void> {
       entry = got.entry;
       entry.active++;
       entry.requests++;
-      const gen = await got.backend.generate({ prompt: body.prompt, schema: body.schema, maxTokens: body.maxTokens, signal: req.signal });
-      const total = performance.now() - started;
-      const reply: GenerateReply = {
-        build,
-        protocol,
-        model: entry.name,
-        load_ms: got.waitedMs,
-        queue_ms: Math.max(0, total - got.waitedMs - gen.timings.prompt - gen.timings.generate),
-        ...gen,
-      };
+      const { generate } = await import("../generate/generate.ts");
+      const result = await generate({ ...body.request, signal: req.signal }, got.backend);
+      result.timings.load = got.waitedMs;
+      const t = result.timings;
+      const queueMs = Math.max(0, performance.now() - started - t.load - t.prompt - t.generate - t.check);
+      const reply: GenerateReply = { build, protocol, result, queue_ms: queueMs };
       log("request", {
         id,
         model: entry.name,
-        load_ms: Math.round(reply.load_ms),
-        queue_ms: Math.round(reply.queue_ms),
-        prompt_ms: Math.round(gen.timings.prompt),
-        generate_ms: Math.round(gen.timings.generate),
-        prompt_tokens: gen.tokens.prompt,
-        tokens: gen.tokens.generated,
-        ...(opts.verbose ? { request: body.prompt.user } : {}),
+        load_ms: Math.round(t.load),
+        queue_ms: Math.round(queueMs),
+        prompt_ms: Math.round(t.prompt),
+        generate_ms: Math.round(t.generate),
+        check_ms: Math.round(t.check * 10) / 10,
+        prompt_tokens: result.tokens.prompt,
+        tokens: result.tokens.generated,
+        risk: result.risk,
+        ...(opts.verbose ? { request: body.request.request } : {}),
       });
       return json(200, reply);
     } catch (e) {
@@ -324,6 +331,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
   log("start", { build, socket, keep_alive_ms: keepAliveMs });
   opts.onReady?.({ socket, pid: process.pid });
   scheduleIdle(true);
+  // The safety checker's parser compiles now, not during the first key press.
+  void import("../safety/index.ts").then(({ loadChecker }) => loadChecker()).catch(() => {});
   if (opts.preload) {
     try {
       const ref = modelRef(opts.preload.path, opts.preload.threads);

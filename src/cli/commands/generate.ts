@@ -48,32 +48,35 @@ export default defineCommand({
     const { ensureModel } = await import("../first-run.ts");
     const modelFile = await ensureModel({ settings, interactive: args.input !== false, json: Boolean(args.json) });
 
-    const [{ machineContext }, { openBackend }, { generate }, { toJson }] = await Promise.all([
-      import("../../context/probe.ts"),
-      import("../../generate/backend.ts"),
-      import("../../generate/generate.ts"),
-      import("./check.ts"), // same findings shape as `cmdai check --json`
-    ]);
-    const backend = await openBackend({
-      settings,
-      modelFile,
-      keepAliveSet: source.keep_alive !== "default",
-      log: (line) => logger.debug(`llama.cpp: ${line}`),
-      note: (message) => logger.warn(message),
-    });
-    const outcome = await generate(
-      {
-        request,
-        shell,
-        cwd: process.cwd(),
-        level: settings.level,
-        machine: machineContext(cacheDir()),
-        explain: Boolean(args.explain),
-        ...(args.fix ? { fix: { command: args.fix, ...(status !== undefined ? { status } : {}) } } : {}),
-        ...(maxChars ? { maxChars } : {}),
-      },
-      backend,
-    );
+    const { machineContext } = await import("../../context/probe.ts");
+    const req = {
+      request,
+      shell,
+      cwd: process.cwd(),
+      level: settings.level,
+      machine: machineContext(cacheDir()),
+      explain: Boolean(args.explain),
+      ...(args.fix ? { fix: { command: args.fix, ...(status !== undefined ? { status } : {}) } } : {}),
+      ...(maxChars ? { maxChars } : {}),
+    };
+    const log = (line: string) => logger.debug(`llama.cpp: ${line}`);
+    // By default the resident server runs the request (started on demand);
+    // with server = false, in this process.
+    const outcome = settings.server
+      ? await (await import("../../server/run.ts")).generateViaServer(req, {
+          settings,
+          modelFile,
+          keepAliveSet: source.keep_alive !== "default",
+          note: (message) => logger.warn(message),
+          log,
+        })
+      : await (async () => {
+          const [{ openBackend }, { generate }] = await Promise.all([
+            import("../../generate/backend.ts"),
+            import("../../generate/generate.ts"),
+          ]);
+          return generate(req, await openBackend({ settings, modelFile, log }));
+        })();
     logger.debug(`model said: ${outcome.raw}`);
 
     const worst = outcome.findings.find((f) => f.risk === outcome.risk) ?? outcome.findings[0];
@@ -85,7 +88,7 @@ export default defineCommand({
           cmd: outcome.blocked ? null : outcome.cmd,
           risk: outcome.risk,
           blocked: outcome.blocked,
-          findings: toJson(outcome).findings,
+          findings: (await import("./check.ts")).toJson(outcome).findings, // as `cmdai check --json`
           explanation: outcome.explanation ?? null,
           model: outcome.model,
           timings_ms: {

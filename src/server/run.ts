@@ -1,0 +1,38 @@
+import type { CommandRequest, CommandResult } from "../generate/generate.ts";
+import type { Settings } from "../config/config.ts";
+import { ServerClient, ServerUnavailable } from "./client.ts";
+import { socketPath } from "./paths.ts";
+
+// A request as `cmdai` runs it by default: in the resident server, started on
+// demand; in this process when the server cannot be used (one line says why).
+
+export interface RunOptions {
+  settings: Pick<Settings, "threads" | "keep_alive">;
+  modelFile: string;
+  /** The user chose keep_alive (config or env), rather than the default. */
+  keepAliveSet?: boolean;
+  /** One short line for the user when the server was replaced or could not be used. */
+  note?: (message: string) => void;
+  /** llama.cpp's log lines, when the request falls back to this process. */
+  log?: (line: string) => void;
+  socket?: string;
+}
+
+export async function generateViaServer(request: CommandRequest, opts: RunOptions): Promise<CommandResult> {
+  const client = new ServerClient({
+    socket: opts.socket ?? socketPath(),
+    modelPath: opts.modelFile,
+    threads: opts.settings.threads,
+    keepAliveMs: opts.settings.keep_alive,
+    sendKeepAlive: opts.keepAliveSet,
+    note: opts.note,
+  });
+  try {
+    return await client.generate(request);
+  } catch (e) {
+    if (!(e instanceof ServerUnavailable)) throw e;
+    opts.note?.(`the server could not be used (${e.message}); generating in this process`);
+  }
+  const [{ openBackend }, { generate }] = await Promise.all([import("../generate/backend.ts"), import("../generate/generate.ts")]);
+  return generate(request, await openBackend({ settings: opts.settings, modelFile: opts.modelFile, log: opts.log }));
+}
