@@ -50,7 +50,7 @@ async function subcommand(name: string): Promise<Def> {
 }
 
 describe("one source for each fact", async () => {
-  const generate = (await import("../src/cli/commands/generate.ts")).default as Def;
+  const generate = (await import("../src/cli/commands/generate.ts")).default as unknown as Def;
   const generateFlags = await flags(generate);
 
   test("every flag of the request command is in --help, the README's options table and all three completions", () => {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 
 import { GgmlType, hashSeed, kv, normalSource, constantSource, type GgufMetadata, type TensorSpec } from "./writer.ts";
 
-export const SHAPE_NAMES = ["tiny", "qwen0.5b", "qwen1.5b"] as const;
+export const SHAPE_NAMES = ["tiny", "small", "qwen0.5b", "qwen1.5b"] as const;
 export type ShapeName = (typeof SHAPE_NAMES)[number];
 
 export interface Shape {
@@ -37,6 +37,14 @@ export const SHAPES: Record<ShapeName, Shape> = {
     name: "cmdai-test-tiny", arch: "llama", vocabSize: 1024, specialBase: 1021,
     embd: 64, layers: 2, heads: 4, kvHeads: 2, ffn: 128,
     contextLength: 2048, ropeFreqBase: 10000, rmsEps: 1e-5, qkvBias: false, weightStd: 0.3,
+  },
+  // The tiny model's vocabulary with enough layers that a long answer takes a
+  // second or more: for tests that must interrupt a generation under way
+  // (~30 MB at q4_0, written in well under a second).
+  small: {
+    name: "cmdai-test-small", arch: "llama", vocabSize: 1024, specialBase: 1021,
+    embd: 512, layers: 16, heads: 8, kvHeads: 2, ffn: 2048,
+    contextLength: 2048, ropeFreqBase: 10000, rmsEps: 1e-5, qkvBias: false, weightStd: 0.05,
   },
   // Real Qwen2.5 matrix shapes, so per-token compute matches the real models.
   "qwen0.5b": {

@@ -57,3 +57,42 @@ export function oneOf<T extends string>(value: unknown, options: readonly T[], f
   if (typeof value === "string" && (options as readonly string[]).includes(value)) return value as T;
   throw usageError(`${flag} must be one of ${options.join(", ")}; got ${JSON.stringify(value)}`);
 }
+
+/**
+ * Flags as citty would parse them, for a command whose flags were already
+ * checked by rejectUnknownFlags: `--name value`, `--name=value`, `-m value`,
+ * `--no-name`, `--` ending the flags; other words are positional (`_`).
+ */
+export function parseFlags(rawArgs: string[], def: ArgsDef): Record<string, unknown> & { _: string[] } {
+  const out: Record<string, unknown> & { _: string[] } = { _: [] };
+  const byName = new Map<string, [string, ArgsDef[string]]>();
+  for (const [name, arg] of Object.entries(def)) {
+    if (arg.type === "positional") continue;
+    if (arg.type === "boolean" && "default" in arg && arg.default !== undefined) out[name] = arg.default;
+    const alias = "alias" in arg ? arg.alias : undefined;
+    for (const n of [name, ...(alias === undefined ? [] : [alias].flat())]) byName.set(n, [name, arg]);
+  }
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i]!;
+    if (arg === "--") {
+      out._.push(...rawArgs.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      out._.push(arg);
+      continue;
+    }
+    const [flag, inline] = arg.replace(/^--?/, "").split(/=(.*)/s, 2) as [string, string | undefined];
+    const negated = flag.startsWith("no-") && !byName.has(flag) ? byName.get(flag.slice(3)) : undefined;
+    if (negated) {
+      out[negated[0]] = false;
+      continue;
+    }
+    const known = byName.get(flag);
+    if (!known) continue; // help flags, handled before
+    const [name, def_] = known;
+    if (def_.type === "boolean") out[name] = inline === undefined ? true : inline !== "false";
+    else out[name] = inline ?? rawArgs[++i];
+  }
+  return out;
+}

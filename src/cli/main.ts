@@ -90,9 +90,15 @@ export async function main(argv: string[]): Promise<number> {
     // argument parser (citty) altogether.
     if (sub === "init" && args.length === 1 && !args[0]!.startsWith("-"))
       return await (await import("./commands/init.ts")).printInit(args[0]);
+    const { parseFlags, rejectUnknownFlags } = await import("./args.ts");
+    if (!sub) {
+      // The request: what every key press runs, so without citty (see commands/generate.ts).
+      const { default: generate, generateArgs } = await import("./commands/generate.ts");
+      rejectUnknownFlags(args, generateArgs);
+      return await generate.run({ args: parseFlags(args, generateArgs) as never, rawArgs: args, cmd: generate as never });
+    }
     const { runCommand, renderUsage } = await import("citty");
-    const { rejectUnknownFlags } = await import("./args.ts");
-    const command = sub ? (await subCommands[sub]!()).default : (await import("./commands/generate.ts")).default;
+    const command = (await subCommands[sub]!()).default;
     // Nested subcommands (`model pull`) check their own flags.
     if (!command.subCommands) rejectUnknownFlags(args, (await resolveArgs(command)) ?? {});
     if (sub && (args.includes("--help") || args.includes("-h"))) {

@@ -26,3 +26,16 @@ export function steeredModel(): Promise<string> {
   })();
   return steered;
 }
+
+// A steered model with enough layers that a long answer (--max-chars 1000)
+// takes a second or more: for tests that interrupt a generation under way.
+let small: Promise<string> | undefined;
+export function slowModel(): Promise<string> {
+  small ??= (async () => {
+    const { DEFAULT_STEER } = await import("../../scripts/gguf/make.ts");
+    const out = join(mkdtempSync(join(tmpdir(), "cmdai-model-")), "small.gguf");
+    await makeTestModel({ shape: "small", quant: "q4_0", out, steer: DEFAULT_STEER });
+    return out;
+  })();
+  return small;
+}

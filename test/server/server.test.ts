@@ -2,7 +2,7 @@ import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { steeredModel as tinyModel } from "../helpers/model.ts";
+import { slowModel, steeredModel as tinyModel } from "../helpers/model.ts";
 import { expectOneLineError, repoRoot, runCli, sandboxHome } from "../helpers/run.ts";
 
 // The resident server as users meet it: real `cmdai serve` processes started
@@ -127,7 +127,7 @@ describe("the resident server", () => {
   });
 
   test("killed with SIGKILL during a request: the request still succeeds, with one line saying why", async () => {
-    const model = await tinyModel();
+    const model = await slowModel();
     const env = serverEnv();
     // A long answer keeps the server busy while it is killed.
     const client = Bun.spawn([process.execPath, main, "--model", model, "--max-chars", "1000", "list files"], {
@@ -201,11 +201,12 @@ describe("the resident server", () => {
   });
 
   test("Ctrl-C in the client stops the generation on the server and frees its sequence", async () => {
-    const model = await tinyModel();
+    const model = await slowModel();
     const env = serverEnv();
     expect((await ask(env, model)).code).toBe(0);
     const client = Bun.spawn([process.execPath, main, "--model", model, "--max-chars", "1000", "list files"], { env, stdout: "pipe", stderr: "pipe" });
     await until("the generation to start", async () => ((await peek(env)).active ?? 0) > 0);
+    await Bun.sleep(100); // into the generation (a second or more with this model)
     client.kill("SIGINT");
     expect(await client.exited).toBe(130);
     await until("the server to notice", async () => (await peek(env)).active === 0, 10_000);

@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import type { ArgsDef, CommandDef } from "citty";
 import { jsonArg, oneOf, shellFromEnv, shells, verboseArg } from "../args.ts";
 import { ExitCode, usageError } from "../../core/errors.ts";
 import { logger, setVerbose } from "../logger.ts";
@@ -16,9 +16,13 @@ export const generateArgs = {
   "max-chars": { type: "string", description: "Longest command accepted, in characters" },
   ...jsonArg,
   ...verboseArg,
-} as const;
+} as const satisfies ArgsDef;
 
-export default defineCommand({
+// A plain command object (citty's defineCommand only adds types): the request
+// is what every key press runs, so src/cli/main.ts parses its flags itself
+// (parseFlags, from these same definitions) and skips loading citty, ~2.7 ms
+// of a ~13 ms key press against a warm server.
+export default {
   meta: { name: "cmdai", description: "Turn a request into a shell command" },
   args: generateArgs,
   async run({ args }) {
@@ -111,7 +115,7 @@ export default defineCommand({
     if (!args.json) writeOut(outcome.cmd + "\n");
     return ExitCode.ok;
   },
-});
+} satisfies CommandDef<typeof generateArgs>;
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
