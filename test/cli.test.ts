@@ -209,7 +209,7 @@ describe("cmdai: generation with a generated model", () => {
     writeFileSync(join(env.XDG_CONFIG_HOME!, "cmdai", "config.toml"), `level = "strict\n`);
     const r = await runCli(["--model", model, "list files"], { env });
     expect(r.code).toBe(2);
-    expectOneLineError(r, /config\.toml is not valid TOML/);
+    expectOneLineError(r, /config\.toml:1:16: not valid TOML/);
   });
 
   test("generation works with the network switched off", async () => {

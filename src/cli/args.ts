@@ -57,3 +57,9 @@ export function oneOf<T extends string>(value: unknown, options: readonly T[], f
   if (typeof value === "string" && (options as readonly string[]).includes(value)) return value as T;
   throw usageError(`${flag} must be one of ${options.join(", ")}; got ${JSON.stringify(value)}`);
 }
+
+/** citty accepts extra words silently; a command that takes at most `max` is a usage error beyond them. */
+export function rejectExtraWords(words: readonly string[], max: number, command: string) {
+  if (words.length > max)
+    throw usageError(`unexpected argument${words.length - max > 1 ? "s" : ""} ${words.slice(max).map((w) => JSON.stringify(w)).join(" ")} (see: ${command} --help)`);
+}

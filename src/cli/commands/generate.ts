@@ -32,6 +32,7 @@ export default defineCommand({
     const shell = oneOf(args.shell, shells, "--shell") ?? shellFromEnv();
     const status = args.status === undefined ? undefined : Number(args.status);
     if (status !== undefined && !Number.isInteger(status)) throw usageError("--status must be a whole number");
+    if (status !== undefined && !args.fix) throw usageError("--status goes with --fix CMD (the exit status of CMD)");
     const maxChars = args["max-chars"] === undefined ? undefined : Number(args["max-chars"]);
     if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= 8 && maxChars <= 4000))
       throw usageError("--max-chars must be a whole number from 8 to 4000");

@@ -1,5 +1,5 @@
 import { defineCommand, type ArgsDef, type CommandDef } from "citty";
-import { jsonArg, rejectUnknownFlags, verboseArg } from "../../args.ts";
+import { jsonArg, rejectExtraWords, rejectUnknownFlags, verboseArg } from "../../args.ts";
 import { logger, setVerbose } from "../../logger.ts";
 import { resolveSettings, type Settings } from "../../../config/config.ts";
 import { writeOut } from "../../io.ts";
@@ -32,6 +32,8 @@ export function leaf<const A extends ArgsDef>(def: {
     args: def.args,
     async run({ args, rawArgs }) {
       rejectUnknownFlags(rawArgs, def.args);
+      const positionals = Object.values(def.args).filter((a) => a.type === "positional").length;
+      rejectExtraWords((args._ as string[]).slice(positionals), 0, `cmdai model ${def.name}`);
       if (args.verbose) setVerbose(true);
       const { settings } = resolveSettings({}, (m) => logger.warn(m));
       leafExit = (await def.run({ args: args as Record<string, any>, settings })) ?? 0;

@@ -1,0 +1,108 @@
+import { describe, expect, test } from "bun:test";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expectOneLineError, runCli, sandboxHome } from "./helpers/run.ts";
+
+// Issue #16: what a new user found broken (3: `~` in config, 7: colour and
+// message style, 8: the smaller items). Each test failed before its fix.
+
+const hasEscape = (s: string) => s.includes("\x1b[");
+
+function withConfig(toml: string, extra: Record<string, string> = {}) {
+  const env = { ...sandboxHome(), ...extra };
+  mkdirSync(join(env.XDG_CONFIG_HOME!, "cmdai"), { recursive: true });
+  writeFileSync(join(env.XDG_CONFIG_HOME!, "cmdai", "config.toml"), toml);
+  return env;
+}
+
+describe("16.7 colour and message style", () => {
+  test("redirected: no ANSI escapes in errors or usage, whatever the command", async () => {
+    for (const args of [["model", "bogus"], ["model"], ["model", "rm"], ["model", "pull", "--help"], ["--modle"]]) {
+      const r = await runCli(args);
+      expect(hasEscape(r.stdout + r.stderr)).toBe(false);
+    }
+  });
+
+  test("the argument parser's own errors look like cmdai's: one `cmdai: error:` line, exit 2", async () => {
+    const unknown = await runCli(["model", "bogus"]);
+    expect(unknown.code).toBe(2);
+    expectOneLineError(unknown, /^cmdai: error: unknown command "bogus" \(see: cmdai model --help\)$/);
+    const missing = await runCli(["model", "rm"]);
+    expect(missing.code).toBe(2);
+    expectOneLineError(missing, /^cmdai: error: missing argument NAME \(see: cmdai model rm --help\)$/);
+  });
+
+  test("FORCE_COLOR colours messages even when redirected (one decision, in cli/terminal.ts)", async () => {
+    const r = await runCli(["model", "bogus"], { env: { ...sandboxHome(), FORCE_COLOR: "1" } });
+    expect(hasEscape(r.stderr)).toBe(true);
+  });
+});
+
+describe("16.8 smaller items", () => {
+  test("`cmdai help` and `cmdai version` are what they say, not requests", async () => {
+    const help = await runCli(["help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage:");
+    const version = await runCli(["version"]);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^cmdai \d+\.\d+\.\d+ /);
+    // More words make a request again.
+    expect((await runCli(["help", "me", "find", "files"])).stderr).not.toContain("Usage:");
+  });
+
+  test("extra arguments are usage errors", async () => {
+    for (const [args, text] of [
+      [["config", "extra"], /unexpected argument "extra" \(see: cmdai config --help\)/],
+      [["model", "list", "bogus"], /unexpected argument "bogus" \(see: cmdai model list --help\)/],
+      [["model", "path", "a", "b"], /unexpected argument "b"/],
+      [["--status", "2", "list", "files"], /--status goes with --fix/],
+    ] as const) {
+      const r = await runCli([...args]);
+      expect(r.code).toBe(2);
+      expectOneLineError(r, text);
+    }
+  });
+
+  test("a TOML syntax error gives the line and column", async () => {
+    const env = withConfig(`level = "strict"\nthreads = = 2\n`);
+    const r = await runCli(["config"], { env });
+    expect(r.code).toBe(2);
+    expectOneLineError(r, /config\.toml:2:\d+: not valid TOML/);
+  });
+
+  test("`cmdai config` aligns every row", async () => {
+    const r = await runCli(["config"]);
+    expect(r.code).toBe(0);
+    const columns = r.stdout.trim().split("\n").map((l) => l.search(/(?<=\S {2,})\S/));
+    expect(new Set(columns).size).toBe(1);
+  });
+});
+
+describe("16.3 `~` and $HOME in paths from config and env", () => {
+  test("model_dir = \"~/…\" (the README's example) is the home folder, not ./~", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "cmdai-cwd-"));
+    const env = withConfig(`model_dir = "~/.cache/cmdai/models"\nmodel = "$HOME/x.gguf"\n`);
+    const r = await runCli(["config", "--json"], { env, cwd });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.settings.model_dir.value).toBe(join(env.HOME!, ".cache/cmdai/models"));
+    expect(out.settings.model.value).toBe(join(env.HOME!, "x.gguf"));
+    expect(existsSync(join(cwd, "~"))).toBe(false);
+  });
+
+  test("CMDAI_MODEL_DIR='~/m' and CMDAI_MODEL='${HOME}/x.gguf' too", async () => {
+    const env: Record<string, string> = { ...sandboxHome(), CMDAI_MODEL_DIR: "~/m", CMDAI_MODEL: "${HOME}/x.gguf" };
+    const out = JSON.parse((await runCli(["config", "--json"], { env })).stdout);
+    expect(out.settings.model_dir.value).toBe(join(env.HOME!, "m"));
+    expect(out.settings.model.value).toBe(join(env.HOME!, "x.gguf"));
+  });
+
+  test("a relative model_dir is refused with a clear message", async () => {
+    for (const env of [withConfig(`model_dir = "models"\n`), { ...sandboxHome(), CMDAI_MODEL_DIR: "./m" }]) {
+      const r = await runCli(["model", "list"], { env });
+      expect(r.code).toBe(2);
+      expectOneLineError(r, /model_dir must be an absolute folder \(or start with ~\/\)/);
+    }
+  });
+});
