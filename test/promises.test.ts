@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expectOneLineError, runCli, sandboxHome } from "./helpers/run.ts";
+import { expectOneLineError, repoRoot, runCli, sandboxHome } from "./helpers/run.ts";
 
-// Issue #16: what a new user found broken (3: `~` in config, 7: colour and
-// message style, 8: the smaller items). Each test failed before its fix.
+// Issue #16: what a new user found broken (3: `~` in config, 4: permissions,
+// 7: colour and message style, 8: the smaller items). Each test failed before its fix.
 
 const hasEscape = (s: string) => s.includes("\x1b[");
 
@@ -104,5 +104,43 @@ describe("16.3 `~` and $HOME in paths from config and env", () => {
       expect(r.code).toBe(2);
       expectOneLineError(r, /model_dir must be an absolute folder \(or start with ~\/\)/);
     }
+  });
+});
+
+// As root every folder is writable: drop to an unprivileged user for these.
+const root = process.getuid?.() === 0;
+const unprivileged = root ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
+const canDrop = !root || Bun.which("setpriv") !== null;
+const exe = [...unprivileged, process.execPath, join(repoRoot, "src", "main.ts")];
+
+function lockedHome(): Record<string, string> {
+  const base = mkdtempSync(join(tmpdir(), "cmdai-perm-"));
+  chmodSync(base, 0o755);
+  const home = join(base, "home");
+  mkdirSync(home, { mode: 0o555 });
+  chmodSync(home, 0o555); // read-only: nothing can be created in it
+  return { HOME: home, PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1", HF_ENDPOINT: "http://127.0.0.1:9" };
+}
+
+describe.skipIf(!canDrop)("16.4 permission problems are the user's, not internal errors", () => {
+  test("read-only HOME: model pull says which folder, and what to set (exit 74)", async () => {
+    const r = await runCli(["model", "pull", "qwen2.5-coder-0.5b"], { env: lockedHome(), exe, cwd: tmpdir() });
+    expect(r.code).toBe(74);
+    expectOneLineError(r, /cannot create the models folder .*\/home\/\.cache\/cmdai\/models: permission denied; set CMDAI_MODEL_DIR/);
+  });
+
+  test("missing HOME: says HOME does not exist (exit 74)", async () => {
+    const env = { ...lockedHome(), HOME: "/nonexistent-cmdai-home" };
+    const r = await runCli(["model", "pull", "qwen2.5-coder-0.5b"], { env, exe, cwd: tmpdir() });
+    expect(r.code).toBe(74);
+    expectOneLineError(r, /permission denied \(HOME is \/nonexistent-cmdai-home, which does not exist\)/);
+  });
+
+  test("a read-only model folder: names the file it could not write (exit 74), never 'internal error'", async () => {
+    const env = lockedHome();
+    const r = await runCli(["model", "pull", "qwen2.5-coder-0.5b"], { env: { ...env, CMDAI_MODEL_DIR: env.HOME! }, exe, cwd: tmpdir() });
+    expect(r.code).toBe(74);
+    expectOneLineError(r, /cannot open .*\.gguf\.lock: permission denied; make that folder writable, or set CMDAI_MODEL_DIR/);
+    expect(r.stderr).not.toContain("internal error");
   });
 });

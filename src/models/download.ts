@@ -1,15 +1,8 @@
-import {
-  closeSync,
-  fsyncSync,
-  ftruncateSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { fdatasync } from "node:fs";
 import { statfs } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { writeFileAtomic } from "../core/atomic-write.ts";
 import { basename, dirname } from "node:path";
 import { ofetch } from "ofetch";
 import { CmdaiError, ExitCode } from "../core/errors.ts";
@@ -26,8 +19,11 @@ import {
   metaPath,
   partPath,
   readRecordedSha,
+  readState,
   removeQuietly,
   writeRecordedSha,
+  writeState,
+  type ModelState,
 } from "./store.ts";
 
 // The resumable, verifying downloader. Bytes stream into `<dest>.part` and
@@ -53,7 +49,13 @@ export type DownloadEvent =
       resumedFrom: number;
       alreadyPresent: boolean;
       seconds: number;
+      verifiedBy: VerifiedBy;
+      /** Host that announced the digest (X-Linked-Etag), when it came from a server. */
+      digestFrom?: string;
     };
+
+/** How the digest was vouched for (see ModelState). */
+export type VerifiedBy = ModelState["verified_by"];
 
 export interface DownloadOptions {
   url: string;
@@ -65,6 +67,10 @@ export interface DownloadOptions {
   size?: number;
   /** Refuse (before downloading) when no SHA-256 is known: neither pinned nor sent by the hub. */
   requireHash?: boolean;
+  /** With requireHash: install a file no digest vouches for anyway (--allow-unverified), and say so. */
+  allowUnverified?: boolean;
+  /** Origins whose X-Linked-Etag counts as the model hub's own ("hub"); any other server's is "server". */
+  hubOrigins?: string[];
   /** Download again even when a verified file is present. */
   force?: boolean;
   /**
@@ -97,8 +103,9 @@ export interface DownloadResult {
   path: string;
   sha256: string;
   size: number;
-  /** How the digest was checked: pinned, the hub's X-Linked-Etag, the record of an earlier download, or not at all. */
-  verifiedBy: "pinned" | "hub" | "recorded" | "unverified";
+  /** How the digest was checked: pinned, the hub's or another server's X-Linked-Etag, an earlier download's record, or not at all. */
+  verifiedBy: VerifiedBy;
+  digestFrom?: string;
   /** Bytes fetched over the network by this call. */
   downloaded: number;
   /** Bytes already on disk (a part file) when this call started. */
@@ -108,11 +115,18 @@ export interface DownloadResult {
 
 export type DownloadErrorKind = "http" | "network" | "checksum" | "size" | "disk" | "nohash" | "cancelled";
 
+const exitCodes: Partial<Record<DownloadErrorKind, ExitCode>> = {
+  network: ExitCode.network,
+  disk: ExitCode.io,
+  nohash: ExitCode.usage,
+  cancelled: ExitCode.cancelled,
+};
+
 export class DownloadError extends CmdaiError {
   constructor(
     readonly kind: DownloadErrorKind,
     message: string,
-    exitCode: ExitCode = ExitCode.noModel,
+    exitCode: ExitCode = exitCodes[kind] ?? ExitCode.noModel,
   ) {
     super(message, exitCode);
     this.name = "DownloadError";
@@ -136,8 +150,9 @@ interface PartMeta {
   url: string;
   etag?: string;
   lastModified?: string;
-  /** SHA-256 the hub announced (X-Linked-Etag). */
+  /** SHA-256 the hub announced (X-Linked-Etag), and the host that announced it. */
   linkedSha256?: string;
+  linkedFrom?: string;
   size?: number;
   sha256?: string;
 }
@@ -154,9 +169,7 @@ function readMeta(dest: string): PartMeta | undefined {
 }
 
 function writeMeta(dest: string, meta: PartMeta) {
-  const tmp = `${metaPath(dest)}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(meta) + "\n", { mode: 0o600 });
-  renameSync(tmp, metaPath(dest));
+  writeFileAtomic(metaPath(dest), JSON.stringify(meta) + "\n");
 }
 
 /** `"abc"`, `W/"abc"` → the SHA-256 inside, when it is one. */
@@ -180,21 +193,6 @@ function parseRetryAfter(value: string | null): number | undefined {
 
 const intHeader = (value: string | null) => (value && /^\d+$/.test(value.trim()) ? Number(value) : undefined);
 
-function sleep(ms: number, signal?: AbortSignal) {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /** Flushes a file's (or a folder's) data and metadata to disk. */
 function fsyncPath(path: string) {
   const fd = openSync(path, "r");
@@ -210,12 +208,35 @@ async function defaultFreeSpace(dir: string): Promise<number> {
   return Number(s.bavail) * Number(s.bsize);
 }
 
-function describeNetworkError(e: unknown): string {
-  let err = e as { message?: string; code?: string; cause?: unknown };
+function networkCause(e: unknown): { message?: string; code?: string } {
+  const err = e as { message?: string; code?: string; cause?: unknown };
   // ofetch wraps the runtime's error; the cause says what actually happened.
-  if (err?.cause && typeof err.cause === "object") err = err.cause as typeof err;
+  return err?.cause && typeof err.cause === "object" ? (err.cause as typeof err) : err;
+}
+
+function describeNetworkError(e: unknown): string {
+  const err = networkCause(e);
   const msg = String(err?.message ?? e).split("\n")[0]!;
   return err?.code && !msg.includes(err.code) ? `${msg} (${err.code})` : msg;
+}
+
+// Failures that another try a second later cannot fix: the name does not
+// resolve, nothing listens, there is no route (offline). Retried only once
+// bytes have come through in this run (then it is a blip, not an outage).
+const unreachable: Record<string, string> = {
+  ENOTFOUND: "the host name does not resolve (offline, or a typo?)",
+  EAI_AGAIN: "the host name does not resolve (offline?)",
+  EAI_NONAME: "the host name does not resolve (offline, or a typo?)",
+  ECONNREFUSED: "connection refused",
+  ENETUNREACH: "the network is unreachable (offline?)",
+  EHOSTUNREACH: "no route to the host (offline?)",
+};
+
+/** "cannot reach HOST: why" when `e` says the server cannot be reached at all. */
+function unreachableReason(e: unknown, url: string): string | undefined {
+  const code = networkCause(e)?.code;
+  const why = code ? unreachable[code] : undefined;
+  return why ? `cannot reach ${new URL(url).host}: ${why}` : undefined;
 }
 
 /**
@@ -256,6 +277,8 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
           resumedFrom: 0,
           alreadyPresent: true,
           seconds: 0,
+          verifiedBy: present.verifiedBy,
+          digestFrom: present.digestFrom,
         });
         return present;
       }
@@ -274,25 +297,34 @@ function keptNote(dest: string): string {
   return n ? ` (${formatBytes(n)} kept in ${basename(partPath(dest))})` : "";
 }
 
-/** A complete file whose digest is recorded (or re-checked against the pin). */
+/**
+ * A complete file whose digest is recorded (or re-checked against the pin).
+ * One that failed `model verify`, or that no digest vouches for when one is
+ * now required, is downloaded again.
+ */
 function alreadyPresent(opts: DownloadOptions): DownloadResult | undefined {
   const size = fileSize(opts.dest);
   if (size === undefined) return undefined;
   if (opts.size !== undefined && size !== opts.size) return undefined;
+  let state = readState(opts.dest);
+  if (state?.failed) return undefined;
   let recorded = readRecordedSha(opts.dest);
   if (opts.sha256) {
-    if (recorded !== opts.sha256) {
+    if (recorded !== opts.sha256 || state?.verified_by !== "pinned") {
       const actual = sha256File(opts.dest);
       if (actual !== opts.sha256) return undefined;
       writeRecordedSha(opts.dest, actual);
+      writeState(opts.dest, (state = { verified_by: "pinned" }));
       recorded = actual;
     }
   } else if (!recorded) return undefined;
+  else if (state?.verified_by === "unverified" && opts.requireHash && !opts.allowUnverified) return undefined;
   return {
     path: opts.dest,
     sha256: recorded!,
     size,
-    verifiedBy: opts.sha256 ? "pinned" : "recorded",
+    verifiedBy: state?.verified_by ?? "recorded",
+    digestFrom: state?.digest_from,
     downloaded: 0,
     resumedFrom: 0,
     alreadyPresent: true,
@@ -311,8 +343,11 @@ class Transfer {
   private samples: [number, number][] = [];
   private lastProgress = 0;
   private readonly env: Record<string, string | undefined>;
+  /** The URL asked last (after redirects): the host an error names. */
+  private url: string;
 
   constructor(private readonly o: DownloadOptions) {
+    this.url = o.url;
     this.part = partPath(o.dest);
     this.env = o.env ?? process.env;
     const meta = readMeta(o.dest);
@@ -387,6 +422,11 @@ class Transfer {
         }
         const progressed = this.downloaded > before;
         failures = progressed ? 1 : failures + 1;
+        const offline = this.downloaded === 0 ? unreachableReason(e, this.url) : undefined;
+        if (offline) {
+          const kept = keptNote(o.dest);
+          throw new DownloadError("network", kept ? `${offline}; run the same command to resume${kept}` : offline);
+        }
         const reason = e instanceof RetryableError ? e.message : describeNetworkError(e);
         if (failures > retries) {
           throw new DownloadError(
@@ -409,7 +449,7 @@ class Transfer {
           delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
         }
         this.emit({ type: "retry", attempt, delayMs: delay, reason, received: this.have, total: this.meta?.size });
-        await sleep(delay, o.signal);
+        await sleep(delay, undefined, { signal: o.signal });
       }
     }
   }
@@ -459,7 +499,9 @@ class Transfer {
       let linkedSha: string | undefined;
       let linkedSize: number | undefined;
       let res: Response | undefined;
+      let linkedFrom: string | undefined;
       for (let hop = 0; hop <= 10; hop++) {
+        this.url = url;
         res = await ofetch.raw(url, {
           method: "GET",
           headers: this.headers(url, offset),
@@ -473,7 +515,8 @@ class Transfer {
           proxy: proxyFor(url, this.env) ?? false,
         } as Parameters<typeof ofetch.raw>[1]);
         lastActivity = performance.now();
-        linkedSha = shaFromEtag(res.headers.get("x-linked-etag")) ?? linkedSha;
+        const announced = shaFromEtag(res.headers.get("x-linked-etag"));
+        if (announced) [linkedSha, linkedFrom] = [announced, new URL(url).origin];
         linkedSize = intHeader(res.headers.get("x-linked-size")) ?? linkedSize;
         if (!redirects.has(res.status) || !res.headers.get("location")) break;
         await res.body?.cancel().catch(() => {});
@@ -555,12 +598,11 @@ class Transfer {
         );
       }
       const expectedSha = o.sha256 ?? linkedSha ?? (offset > 0 ? this.meta?.linkedSha256 : undefined);
-      if (o.requireHash && !expectedSha) {
+      if (o.requireHash && !expectedSha && !o.allowUnverified) {
         await res.body?.cancel().catch(() => {});
         throw new DownloadError(
           "nohash",
-          `cannot verify ${o.url}: no SHA-256 is known for it (the server sends no X-Linked-Etag); pass --sha256 HEX`,
-          ExitCode.usage,
+          `cannot verify ${o.url}: no SHA-256 is known for it (the server sends no X-Linked-Etag); pass --sha256 HEX, or --allow-unverified to install it unchecked`,
         );
       }
       if (expectedSize !== undefined) {
@@ -581,6 +623,7 @@ class Transfer {
         etag,
         lastModified,
         linkedSha256: linkedSha ?? (offset > 0 ? this.meta?.linkedSha256 : undefined),
+        linkedFrom: linkedSha ? linkedFrom : offset > 0 ? this.meta?.linkedFrom : undefined,
         size: expectedSize,
         sha256: o.sha256,
       };
@@ -673,6 +716,12 @@ class Transfer {
     this.emit({ type: "progress", received: this.have, total, bytesPerSec, etaSec });
   }
 
+  /** Whose X-Linked-Etag the digest is: the model hub's own, or another server's (a mirror). */
+  private announcer(): "hub" | "server" {
+    const from = this.meta?.linkedFrom;
+    return from && (this.o.hubOrigins ?? []).includes(from) ? "hub" : "server";
+  }
+
   private async finish(): Promise<DownloadResult> {
     const o = this.o;
     this.emit({ type: "verifying", bytes: this.have });
@@ -700,7 +749,10 @@ class Transfer {
     const durable = o.sync !== false;
     if (durable) fsyncPath(this.part);
     chmodQuietly(this.part, 0o600);
+    const verifiedBy = o.sha256 ? "pinned" : expected ? this.announcer() : "unverified";
+    const digestFrom = !o.sha256 && expected && this.meta?.linkedFrom ? new URL(this.meta.linkedFrom).host : undefined;
     writeRecordedSha(o.dest, digest);
+    writeState(o.dest, { verified_by: verifiedBy, ...(digestFrom ? { digest_from: digestFrom } : {}) });
     renameSync(this.part, o.dest);
     if (durable) {
       try {
@@ -712,7 +764,8 @@ class Transfer {
       path: o.dest,
       sha256: digest,
       size: this.have,
-      verifiedBy: o.sha256 ? "pinned" : expected ? "hub" : "unverified",
+      verifiedBy,
+      digestFrom,
       downloaded: this.downloaded,
       resumedFrom: this.resumedFrom,
       alreadyPresent: false,
@@ -726,6 +779,8 @@ class Transfer {
       resumedFrom: this.resumedFrom,
       alreadyPresent: false,
       seconds: (performance.now() - this.started) / 1000,
+      verifiedBy,
+      digestFrom,
     });
     return result;
   }

@@ -43,6 +43,8 @@ export interface FaultServerOptions {
   faults?: Fault[] | ((index: number, headers: Map<string, string>) => Fault);
   /** Throttle every body to about this many bytes per second. */
   bytesPerSecond?: number;
+  /** false: a plain mirror, serving hub paths as files, with no X-Linked-Etag (default true). */
+  hub?: boolean;
   /** Emulate the hub: sha256 announced in X-Linked-Etag (default: the real one). */
   hubSha256?: string;
   hubSize?: number;
@@ -143,7 +145,7 @@ export function startFaultServer(opts: FaultServerOptions): FaultServer {
 
   async function respond(sock: Sock, method: string, target: string, reqHeaders: Map<string, string>) {
     const path = target.startsWith("http") ? new URL(target).pathname : target.split("?")[0]!;
-    const hub = path.match(/^\/[^/]+\/[^/]+\/resolve\/[^/]+\/(.+)$/);
+    const hub = opts.hub === false ? null : path.match(/^\/[^/]+\/[^/]+\/resolve\/[^/]+\/(.+)$/);
     const log: RequestLog = {
       path,
       range: reqHeaders.get("range"),
