@@ -41,7 +41,8 @@ Options:
   -V, --version          show version
 
 Exit codes: 0 ok, 1 blocked by the safety level, 2 usage, 3 no model,
-4 model failed to load, 5 no usable command, 130 cancelled.
+4 model cannot be used, 5 no usable command, 6 network, 74 file not
+readable or writable, 130 cancelled.
 
 Set up a shell:  eval "$(cmdai init zsh)"   (then type a request and press Ctrl-G)
 `;
