@@ -144,3 +144,40 @@ describe.skipIf(!canDrop)("16.4 permission problems are the user's, not internal
     expect(r.stderr).not.toContain("internal error");
   });
 });
+
+// The first-run question on a real terminal (tmux): Ctrl-D or Ctrl-C there must
+// not leave the message on the question's line (16.8).
+describe.skipIf(Bun.which("tmux") === null)("16.8 first-run prompt on a terminal", () => {
+  const tmux = (socket: string, ...args: string[]) => Bun.spawnSync(["tmux", "-L", socket, "-f", "/dev/null", ...args]).stdout.toString();
+  for (const [key, message] of [
+    ["C-d", /^cmdai: error: no model; run: cmdai model pull/],
+    ["C-c", /^cmdai: error: cancelled/],
+  ] as const) {
+    test(`${key} at "[Y/n]": the message starts a line of its own`, async () => {
+      const socket = `cmdai-prompt-${process.pid}-${key}`;
+      const env = sandboxHome();
+      const envArgs = Object.entries({ ...env, TERM: "xterm", NO_COLOR: "1" }).map(([k, v]) => `${k}=${v}`);
+      const run = `${process.execPath} ${join(repoRoot, "src", "main.ts")} "list files"; echo "[exit $?]"; sleep 30`;
+      tmux(socket, "new-session", "-d", "-s", "p", "-x", "120", "-y", "10", "--", "env", "-i", ...envArgs, "sh", "-c", run);
+      try {
+        const screen = async (want: RegExp) => {
+          for (let i = 0; i < 300; i++) {
+            const text = tmux(socket, "capture-pane", "-p", "-t", "p");
+            if (want.test(text)) return text.split("\n");
+            await Bun.sleep(50);
+          }
+          throw new Error(`timed out waiting for ${want}:\n${tmux(socket, "capture-pane", "-p", "-t", "p")}`);
+        };
+        await screen(/\[Y\/n\]/);
+        tmux(socket, "send-keys", "-t", "p", key);
+        const lines = await screen(/\[exit \d+\]/);
+        const ask = lines.findIndex((l) => l.includes("[Y/n]"));
+        expect(lines[ask]!.trimEnd()).toEndWith("[Y/n]");
+        expect(lines[ask + 1]).toMatch(message);
+        expect(lines.join("\n")).toContain(key === "C-d" ? "[exit 3]" : "[exit 130]");
+      } finally {
+        Bun.spawnSync(["tmux", "-L", socket, "kill-server"]);
+      }
+    }, 30_000);
+  }
+});
