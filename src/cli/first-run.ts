@@ -6,6 +6,7 @@ import { lockHolder } from "../models/lock.ts";
 import type { PullOptions } from "../models/pull.ts";
 import { lockPath, usableModelFile } from "../models/store.ts";
 import { writeErr } from "./io.ts";
+import { canAsk } from "./terminal.ts";
 
 // First run: the configured model is a catalogue name whose file is missing.
 // On a terminal, ask once and download it with progress; otherwise fail with
@@ -46,7 +47,7 @@ export async function ensureModel(opts: EnsureModelOptions): Promise<string> {
       // shows it), and works from there: no flag can be passed through the key.
       `no model; run: cmdai model pull (${sizeText(entry)}), or set CMDAI_MODEL=FILE`;
 
-  const terminal = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  const terminal = canAsk();
   if (!opts.interactive || (!opts.ask && !terminal)) throw new CmdaiError(missing, ExitCode.noModel);
   const question = `Download ${entry.name} (${sizeText(entry)}) now? [Y/n] `;
   const yes = await (opts.ask ?? askTerminal)(question);

@@ -29,6 +29,9 @@ export function useColor(fd: 1 | 2, env: Env = process.env, terminal?: boolean):
   return on;
 }
 
+/** Whether the user can be asked a question: stdin and stderr are both terminals. */
+export const canAsk = () => isTerminal(0) && isTerminal(2);
+
 /** Whether a line may be redrawn in place on this stream (progress bars). */
 export function canRedraw(stream: { isTTY?: boolean }, env: Env = process.env): boolean {
   return Boolean(stream.isTTY) && env.TERM !== "dumb";

@@ -159,6 +159,70 @@ interface PartMeta {
 
 const redirects = new Set([301, 302, 303, 307, 308]);
 
+/** An answer to a GET, after redirects, with what the hub announced on the way. */
+interface Reply {
+  res: Response;
+  /** The URL that answered. */
+  url: string;
+  /** The byte the request asked to start at. */
+  offset: number;
+  linkedSha?: string;
+  linkedSize?: number;
+  linkedFrom?: string;
+}
+
+/** What an accepted answer will write: from `offset`, `expectedSize` bytes in all when known. */
+interface Plan {
+  offset: number;
+  expectedSize?: number;
+  etag?: string;
+  lastModified?: string;
+}
+
+const cancelBody = (res: Response) => res.body?.cancel().catch(() => {});
+
+/**
+ * Aborts an attempt when no byte arrives for `stallMs`, or when the user
+ * cancels (`parent`). `touch()` on every sign of life.
+ */
+class Watchdog {
+  private readonly ac = new AbortController();
+  private last = performance.now();
+  private readonly timer: ReturnType<typeof setInterval>;
+  private readonly onParentAbort: () => void;
+  stalled = false;
+
+  constructor(
+    private readonly stallMs: number,
+    private readonly parent?: AbortSignal,
+  ) {
+    this.onParentAbort = () => this.ac.abort(parent!.reason);
+    parent?.addEventListener("abort", this.onParentAbort, { once: true });
+    this.timer = setInterval(
+      () => {
+        if (performance.now() - this.last > this.stallMs) {
+          this.stalled = true;
+          this.ac.abort(new Error("stalled"));
+        }
+      },
+      Math.max(20, Math.min(1000, stallMs / 4)),
+    );
+  }
+
+  get signal() {
+    return this.ac.signal;
+  }
+
+  touch(): number {
+    return (this.last = performance.now());
+  }
+
+  dispose() {
+    clearInterval(this.timer);
+    this.parent?.removeEventListener("abort", this.onParentAbort);
+  }
+}
+
 function readMeta(dest: string): PartMeta | undefined {
   try {
     const v = JSON.parse(readFileSync(metaPath(dest), "utf8"));
@@ -470,113 +534,111 @@ class Transfer {
     return h;
   }
 
-  /** One HTTP exchange; returns when the body is complete, throws otherwise. */
+  /**
+   * One HTTP exchange, top to bottom: ask (following redirects), judge the
+   * answer, record what the part file is of, then stream the body to disk.
+   * Returns when the body is complete; throws otherwise.
+   */
   private async attempt(attempt: number): Promise<void> {
-    const o = this.o;
-    const stallMs = o.stallMs ?? 30_000;
-    const ac = new AbortController();
-    const onUserAbort = () => ac.abort(o.signal!.reason);
-    o.signal?.addEventListener("abort", onUserAbort, { once: true });
-    let lastActivity = performance.now();
-    let stalled = false;
-    const watchdog = setInterval(
-      () => {
-        if (performance.now() - lastActivity > stallMs) {
-          stalled = true;
-          ac.abort(new Error("stalled"));
-        }
-      },
-      Math.max(20, Math.min(1000, stallMs / 4)),
-    );
-    let fd: number | undefined;
-    let flushing: Promise<void> | undefined;
-    let body:
-      | { read(): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }>; cancel(): Promise<void> }
-      | undefined;
+    const stallMs = this.o.stallMs ?? 30_000;
+    const watchdog = new Watchdog(stallMs, this.o.signal);
     try {
-      let url = o.url;
-      let offset = this.have;
-      let linkedSha: string | undefined;
-      let linkedSize: number | undefined;
-      let res: Response | undefined;
-      let linkedFrom: string | undefined;
-      for (let hop = 0; hop <= 10; hop++) {
-        this.url = url;
-        res = await ofetch.raw(url, {
-          method: "GET",
-          headers: this.headers(url, offset),
-          redirect: "manual",
-          retry: false,
-          ignoreResponseError: true,
-          responseType: "stream",
-          signal: ac.signal,
-          // Bun's fetch takes a proxy per request; `false` means a direct
-          // connection (otherwise Bun applies HTTP_PROXY even to loopback).
-          proxy: proxyFor(url, this.env) ?? false,
-        } as Parameters<typeof ofetch.raw>[1]);
-        lastActivity = performance.now();
-        const announced = shaFromEtag(res.headers.get("x-linked-etag"));
-        if (announced) [linkedSha, linkedFrom] = [announced, new URL(url).origin];
-        linkedSize = intHeader(res.headers.get("x-linked-size")) ?? linkedSize;
-        if (!redirects.has(res.status) || !res.headers.get("location")) break;
-        await res.body?.cancel().catch(() => {});
-        url = new URL(res.headers.get("location")!, url).href;
-        if (hop === 10) throw new DownloadError("http", `too many redirects from ${o.url}`);
-        // The hub changed the file since the part was started: the part is of
-        // another file, and a Range on the new one would splice two files.
-        if (linkedSha && this.meta?.linkedSha256 && linkedSha !== this.meta.linkedSha256 && offset > 0) {
-          this.reset("the file changed on the server; starting again");
-          offset = 0;
-        }
-      }
-      res = res!;
-      if (linkedSha && this.meta?.linkedSha256 && linkedSha !== this.meta.linkedSha256 && offset > 0) {
-        await res.body?.cancel().catch(() => {});
+      const reply = await this.request(watchdog);
+      const plan = await this.accept(reply);
+      if (plan === "complete") return;
+      this.begin(reply, plan, attempt);
+      await this.receive(reply.res, plan, watchdog);
+    } catch (e) {
+      if (watchdog.stalled && !(e instanceof DownloadError))
+        throw new RetryableError(`no data for ${Math.round(stallMs / 100) / 10} s (connection stalled)`);
+      throw e;
+    } finally {
+      watchdog.dispose();
+    }
+  }
+
+  /**
+   * GET the file from `this.have` on, following redirects by hand (the hub
+   * announces the file's SHA-256 and size on its redirect to the CDN). A part
+   * of another version of the file is dropped, not spliced.
+   */
+  private async request(watchdog: Watchdog): Promise<Reply> {
+    const o = this.o;
+    let url = o.url;
+    let offset = this.have;
+    let linkedSha: string | undefined;
+    let linkedSize: number | undefined;
+    let linkedFrom: string | undefined;
+    let res: Response | undefined;
+    for (let hop = 0; hop <= 10; hop++) {
+      this.url = url;
+      res = await ofetch.raw(url, {
+        method: "GET",
+        headers: this.headers(url, offset),
+        redirect: "manual",
+        retry: false,
+        ignoreResponseError: true,
+        responseType: "stream",
+        signal: watchdog.signal,
+        // Bun's fetch takes a proxy per request; `false` means a direct
+        // connection (otherwise Bun applies HTTP_PROXY even to loopback).
+        proxy: proxyFor(url, this.env) ?? false,
+      } as Parameters<typeof ofetch.raw>[1]);
+      watchdog.touch();
+      const announced = shaFromEtag(res.headers.get("x-linked-etag"));
+      if (announced) [linkedSha, linkedFrom] = [announced, new URL(url).origin];
+      linkedSize = intHeader(res.headers.get("x-linked-size")) ?? linkedSize;
+      if (!redirects.has(res.status) || !res.headers.get("location")) break;
+      await cancelBody(res);
+      url = new URL(res.headers.get("location")!, url).href;
+      if (hop === 10) throw new DownloadError("http", `too many redirects from ${o.url}`);
+      // The hub changed the file since the part was started: the part is of
+      // another file, and a Range on the new one would splice two files.
+      if (this.fileChanged(linkedSha, offset)) {
         this.reset("the file changed on the server; starting again");
-        throw new RestartSignal();
+        offset = 0;
       }
-      if (o.sha256 && linkedSha && linkedSha !== o.sha256) {
-        await res.body?.cancel().catch(() => {});
+    }
+    res = res!;
+    if (this.fileChanged(linkedSha, offset)) {
+      await cancelBody(res);
+      this.reset("the file changed on the server; starting again");
+      throw new RestartSignal();
+    }
+    return { res, url, offset, linkedSha, linkedSize, linkedFrom };
+  }
+
+  private fileChanged(linkedSha: string | undefined, offset: number): boolean {
+    return Boolean(linkedSha && this.meta?.linkedSha256 && linkedSha !== this.meta.linkedSha256 && offset > 0);
+  }
+
+  /**
+   * Judges the answer before a byte is written: the status, the range it
+   * covers, the size and digest it must have, and the room it needs. Drops the
+   * body of an answer it refuses. "complete": the part already holds it all.
+   */
+  private async accept(reply: Reply): Promise<Plan | "complete"> {
+    const o = this.o;
+    const { res } = reply;
+    let offset = reply.offset;
+    try {
+      if (o.sha256 && reply.linkedSha && reply.linkedSha !== o.sha256)
         throw new DownloadError(
           "checksum",
-          `the server offers a different file: its sha256 is ${linkedSha}, expected ${o.sha256}; nothing was downloaded`,
+          `the server offers a different file: its sha256 is ${reply.linkedSha}, expected ${o.sha256}; nothing was downloaded`,
         );
+      this.checkStatus(res, offset, reply.url);
+      if (res.status === 416) {
+        await cancelBody(res);
+        return "complete";
       }
-      const status = res.status;
       const etag = res.headers.get("etag") ?? undefined;
       const lastModified = res.headers.get("last-modified") ?? undefined;
-      if (status === 416) {
-        await res.body?.cancel().catch(() => {});
-        if (offset > 0 && this.meta?.size === offset) return; // already complete
-        this.reset("the server refused the resume range; starting again");
-        throw new RestartSignal();
-      }
-      if (status === 401 || status === 403) {
-        await res.body?.cancel().catch(() => {});
-        throw new DownloadError(
-          "http",
-          `access denied (HTTP ${status}) for ${o.url}: the file is private or gated, or the mirror refuses it`,
-        );
-      }
-      if (status === 404 || status === 410) {
-        await res.body?.cancel().catch(() => {});
-        throw new DownloadError("http", `not found (HTTP ${status}): ${o.url}; check the name, URL or HF_ENDPOINT`);
-      }
-      if (status === 408 || status === 425 || status === 429 || status >= 500) {
-        await res.body?.cancel().catch(() => {});
-        throw new RetryableError(`server answered HTTP ${status}`, parseRetryAfter(res.headers.get("retry-after")));
-      }
-      if (status !== 200 && status !== 206) {
-        await res.body?.cancel().catch(() => {});
-        throw new DownloadError("http", `unexpected HTTP ${status} from ${url}`);
-      }
-
       let total: number | undefined;
-      if (status === 206) {
+      if (res.status === 206) {
         const range = parseContentRange(res.headers.get("content-range"));
         const changed = this.meta?.etag && etag && this.meta.etag !== etag;
         if (!range || range.start !== offset || changed || (range.total && this.meta?.size && range.total !== this.meta.size)) {
-          await res.body?.cancel().catch(() => {});
           this.reset(changed ? "the file changed on the server; starting again" : "the server sent another range; starting again");
           throw new RestartSignal();
         }
@@ -589,65 +651,96 @@ class Transfer {
         total = intHeader(res.headers.get("content-length"));
       }
 
-      const expectedSize = o.size ?? linkedSize ?? this.meta?.size ?? total;
-      if (total !== undefined && expectedSize !== undefined && total !== expectedSize) {
-        await res.body?.cancel().catch(() => {});
+      const expectedSize = o.size ?? reply.linkedSize ?? this.meta?.size ?? total;
+      if (total !== undefined && expectedSize !== undefined && total !== expectedSize)
         throw new DownloadError(
           "size",
           `the server offers ${total} bytes but ${expectedSize} were expected for ${basename(o.dest)}; the file on the server changed or the mirror is wrong`,
         );
-      }
-      const expectedSha = o.sha256 ?? linkedSha ?? (offset > 0 ? this.meta?.linkedSha256 : undefined);
-      if (o.requireHash && !expectedSha && !o.allowUnverified) {
-        await res.body?.cancel().catch(() => {});
+      const expectedSha = o.sha256 ?? reply.linkedSha ?? (offset > 0 ? this.meta?.linkedSha256 : undefined);
+      if (o.requireHash && !expectedSha && !o.allowUnverified)
         throw new DownloadError(
           "nohash",
           `cannot verify ${o.url}: no SHA-256 is known for it (the server sends no X-Linked-Etag); pass --sha256 HEX, or --allow-unverified to install it unchecked`,
         );
-      }
-      if (expectedSize !== undefined) {
-        const need = expectedSize - offset;
-        const free = await (o.freeSpace ?? defaultFreeSpace)(dirname(o.dest));
-        const reserve = 16 << 20;
-        if (free < need + reserve) {
-          await res.body?.cancel().catch(() => {});
-          throw new DownloadError(
-            "disk",
-            `not enough disk space in ${dirname(o.dest)}: ${formatBytes(need)} needed, ${formatBytes(free)} free`,
-          );
-        }
-      }
+      if (expectedSize !== undefined) await this.checkFreeSpace(expectedSize - offset);
+      return { offset, expectedSize, etag, lastModified };
+    } catch (e) {
+      await cancelBody(res);
+      throw e;
+    }
+  }
 
-      this.meta = {
-        url: o.url,
-        etag,
-        lastModified,
-        linkedSha256: linkedSha ?? (offset > 0 ? this.meta?.linkedSha256 : undefined),
-        linkedFrom: linkedSha ? linkedFrom : offset > 0 ? this.meta?.linkedFrom : undefined,
-        size: expectedSize,
-        sha256: o.sha256,
-      };
-      writeMeta(o.dest, this.meta);
-      this.emit({ type: "start", url, offset, total: expectedSize, attempt });
+  /** Throws for every status but 200, 206 and a 416 that means "already complete". */
+  private checkStatus(res: Response, offset: number, url: string) {
+    const o = this.o;
+    const status = res.status;
+    if (status === 416) {
+      if (offset > 0 && this.meta?.size === offset) return; // already complete
+      this.reset("the server refused the resume range; starting again");
+      throw new RestartSignal();
+    }
+    if (status === 401 || status === 403)
+      throw new DownloadError(
+        "http",
+        `access denied (HTTP ${status}) for ${o.url}: the file is private or gated, or the mirror refuses it`,
+      );
+    if (status === 404 || status === 410)
+      throw new DownloadError("http", `not found (HTTP ${status}): ${o.url}; check the name, URL or HF_ENDPOINT`);
+    if (status === 408 || status === 425 || status === 429 || status >= 500)
+      throw new RetryableError(`server answered HTTP ${status}`, parseRetryAfter(res.headers.get("retry-after")));
+    if (status !== 200 && status !== 206) throw new DownloadError("http", `unexpected HTTP ${status} from ${url}`);
+  }
 
-      fd = offset === 0 ? openSync(this.part, "w", 0o600) : openSync(this.part, "r+");
-      const file = fd;
-      // Flush to disk in the background as we go (a libuv thread), so the
-      // fsync before the rename waits only for the tail, not the whole file.
-      let flushedAt = offset;
-      const flushEvery = o.sync === false ? Infinity : 64 << 20;
-      if (!res.body) {
-        if (expectedSize === undefined || expectedSize === offset) return;
-        throw new RetryableError("empty response body");
-      }
-      const reader = res.body.getReader() as NonNullable<typeof body>;
-      body = reader;
-      const interval = o.progressIntervalMs ?? 100;
+  private async checkFreeSpace(need: number) {
+    const dir = dirname(this.o.dest);
+    const free = await (this.o.freeSpace ?? defaultFreeSpace)(dir);
+    const reserve = 16 << 20;
+    if (free < need + reserve)
+      throw new DownloadError("disk", `not enough disk space in ${dir}: ${formatBytes(need)} needed, ${formatBytes(free)} free`);
+  }
+
+  /** Records what the part file is of (for a resume by a later run), and says the transfer starts. */
+  private begin(reply: Reply, plan: Plan, attempt: number) {
+    const { linkedSha, linkedFrom } = reply;
+    const resumed = plan.offset > 0;
+    this.meta = {
+      url: this.o.url,
+      etag: plan.etag,
+      lastModified: plan.lastModified,
+      linkedSha256: linkedSha ?? (resumed ? this.meta?.linkedSha256 : undefined),
+      linkedFrom: linkedSha ? linkedFrom : resumed ? this.meta?.linkedFrom : undefined,
+      size: plan.expectedSize,
+      sha256: this.o.sha256,
+    };
+    writeMeta(this.o.dest, this.meta);
+    this.emit({ type: "start", url: reply.url, offset: plan.offset, total: plan.expectedSize, attempt });
+  }
+
+  /**
+   * Streams the body into the part file at `plan.offset` and through the
+   * hasher, flushing to disk in the background as it goes (so the fsync
+   * before the rename waits only for the tail, not the whole file).
+   */
+  private async receive(res: Response, plan: Plan, watchdog: Watchdog) {
+    const o = this.o;
+    const { expectedSize } = plan;
+    const fd = plan.offset === 0 ? openSync(this.part, "w", 0o600) : openSync(this.part, "r+");
+    if (!res.body) {
+      closeSync(fd);
+      if (expectedSize === undefined || expectedSize === plan.offset) return;
+      throw new RetryableError("empty response body");
+    }
+    const reader = res.body.getReader();
+    let flushing: Promise<void> | undefined;
+    let flushedAt = plan.offset;
+    const flushEvery = o.sync === false ? Infinity : 64 << 20;
+    const interval = o.progressIntervalMs ?? 100;
+    try {
       for (;;) {
-        const { done, value } = await reader.read();
+        const { done, value: chunk } = await reader.read();
         if (done) break;
-        lastActivity = performance.now();
-        const chunk = value;
+        const now = watchdog.touch();
         if (expectedSize !== undefined && this.have + chunk.length > expectedSize) {
           this.reset("the server sent more bytes than expected");
           throw new DownloadError(
@@ -655,52 +748,47 @@ class Transfer {
             `the server sent more than the expected ${expectedSize} bytes for ${basename(o.dest)}; the partial download was deleted`,
           );
         }
-        try {
-          let w = 0;
-          while (w < chunk.length) w += writeSync(fd, chunk, w, chunk.length - w, this.have + w);
-        } catch (e) {
-          try {
-            ftruncateSync(fd, this.have);
-          } catch {}
-          const code = (e as NodeJS.ErrnoException).code;
-          throw new DownloadError(
-            "disk",
-            code === "ENOSPC" || code === "EDQUOT"
-              ? `disk full while writing ${this.part}; free some space and run the same command to resume`
-              : `cannot write ${this.part}: ${(e as Error).message}`,
-          );
-        }
+        this.write(fd, chunk);
         const n = chunk.length;
         this.hasher.update(chunk); // hands the chunk over: not used after this line
         this.have += n;
         this.downloaded += n;
         if (!flushing && this.have - flushedAt >= flushEvery) {
           flushedAt = this.have;
-          flushing = new Promise<void>((resolve) => fdatasync(file, () => resolve())).finally(() => {
+          flushing = new Promise<void>((resolve) => fdatasync(fd, () => resolve())).finally(() => {
             flushing = undefined;
           });
         }
-        if (lastActivity - this.lastProgress >= interval) this.progress(lastActivity, expectedSize);
+        if (now - this.lastProgress >= interval) this.progress(now, expectedSize);
         const backlog = this.hasher.drain();
         if (backlog) await backlog;
       }
-      if (expectedSize !== undefined && this.have < expectedSize) {
-        throw new RetryableError(
-          `connection closed at ${formatBytes(this.have)} of ${formatBytes(expectedSize)}`,
-        );
-      }
+      if (expectedSize !== undefined && this.have < expectedSize)
+        throw new RetryableError(`connection closed at ${formatBytes(this.have)} of ${formatBytes(expectedSize)}`);
       this.progress(performance.now(), expectedSize);
-    } catch (e) {
-      if (stalled && !(e instanceof DownloadError)) {
-        throw new RetryableError(`no data for ${Math.round(stallMs / 100) / 10} s (connection stalled)`);
-      }
-      throw e;
     } finally {
-      clearInterval(watchdog);
-      o.signal?.removeEventListener("abort", onUserAbort);
-      if (body) body.cancel().catch(() => {});
+      reader.cancel().catch(() => {});
       if (flushing) await flushing;
-      if (fd !== undefined) closeSync(fd);
+      closeSync(fd);
+    }
+  }
+
+  /** Writes a chunk at the end of the part file; a failed write leaves the file as it was. */
+  private write(fd: number, chunk: Uint8Array) {
+    try {
+      let w = 0;
+      while (w < chunk.length) w += writeSync(fd, chunk, w, chunk.length - w, this.have + w);
+    } catch (e) {
+      try {
+        ftruncateSync(fd, this.have);
+      } catch {}
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new DownloadError(
+        "disk",
+        code === "ENOSPC" || code === "EDQUOT"
+          ? `disk full while writing ${this.part}; free some space and run the same command to resume`
+          : `cannot write ${this.part}: ${(e as Error).message}`,
+      );
     }
   }
 
