@@ -572,6 +572,8 @@ class Transfer {
     let res: Response | undefined;
     for (let hop = 0; hop <= 10; hop++) {
       this.url = url;
+      // ofetch for the request and its error causes; retries are ours (they
+      // resume from the part file), so its own are off.
       res = await ofetch.raw(url, {
         method: "GET",
         headers: this.headers(url, offset),
