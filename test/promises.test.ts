@@ -181,3 +181,28 @@ describe.skipIf(Bun.which("tmux") === null)("16.8 first-run prompt on a terminal
     }, 30_000);
   }
 });
+
+describe.skipIf(!canDrop)("16.4 files that cannot be read", () => {
+  test("an unreadable config file or model file: 'cannot open PATH: permission denied', exit 74", async () => {
+    const env = lockedHome();
+    const base = join(env.HOME!, "..");
+    chmodSync(env.HOME!, 0o755);
+    mkdirSync(join(env.HOME!, ".config", "cmdai"), { recursive: true });
+    chmodSync(join(env.HOME!, ".config"), 0o755);
+    chmodSync(join(env.HOME!, ".config", "cmdai"), 0o755);
+    const config = join(env.HOME!, ".config", "cmdai", "config.toml");
+    writeFileSync(config, `level = "strict"\n`, { mode: 0o600 });
+    chmodSync(config, root ? 0o600 : 0o000); // root's 0600 file is unreadable to the dropped user
+    const r = await runCli(["config"], { env, exe, cwd: tmpdir() });
+    expect(r.code).toBe(74);
+    expectOneLineError(r, /cannot open .*config\.toml: permission denied; check its permissions, or set XDG_CONFIG_HOME/);
+
+    chmodSync(config, 0o644);
+    const model = join(base, "secret.gguf");
+    writeFileSync(model, "GGUF", { mode: 0o600 });
+    chmodSync(model, root ? 0o600 : 0o000);
+    const m = await runCli(["--model", model, "list files"], { env, exe, cwd: tmpdir() });
+    expect(m.code).toBe(74);
+    expectOneLineError(m, /cannot open .*secret\.gguf: permission denied/);
+  });
+});

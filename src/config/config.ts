@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { CmdaiError, ExitCode } from "../core/errors.ts";
+import { fsError } from "../core/fs-errors.ts";
 import { defaultModelName, findModel } from "../models/catalogue.ts";
 import { cacheDir, configFile, expandHome } from "./paths.ts";
 
@@ -88,7 +89,10 @@ function readFile(file: string): Record<string, unknown> | undefined {
     text = readFileSync(file, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new CmdaiError(`cannot read ${file}: ${(e as Error).message}`, ExitCode.usage);
+    throw (
+      fsError(e, () => "check its permissions, or set XDG_CONFIG_HOME to another folder") ??
+      new CmdaiError(`cannot read ${file}: ${(e as Error).message}`, ExitCode.usage)
+    );
   }
   try {
     return parseToml(text) as Record<string, unknown>;
