@@ -99,7 +99,8 @@ export async function main(argv: string[]): Promise<number> {
     const { result } = await runCommand(command, { rawArgs: args });
     return typeof result === "number" ? result : ExitCode.ok;
   } catch (error) {
-    const word = sub ? args.find((a) => !a.startsWith("-")) : undefined;
+    // The command to point --help at: `cmdai model pull` (model is the one with subcommands).
+    const word = sub === "model" ? args.find((a) => !a.startsWith("-")) : undefined;
     return await report(error, verbose, ["cmdai", sub, word].filter(Boolean).join(" "));
   }
 }
