@@ -493,9 +493,11 @@ class Transfer {
         }
         const reason = e instanceof RetryableError ? e.message : describeNetworkError(e);
         if (failures > retries) {
+          // "Resume" only when there is something to resume from.
+          const kept = keptNote(o.dest);
           throw new DownloadError(
             "network",
-            `download failed after ${attempt} attempts: ${reason}; run the same command to resume${keptNote(o.dest)}`,
+            `download failed after ${attempt} attempts: ${reason}; ${kept ? `run the same command to resume${kept}` : "try again later"}`,
           );
         }
         let delay: number;

@@ -146,6 +146,15 @@ describe("offline (16.5)", () => {
     }, 20_000);
   }
 
+  test("a server that keeps failing with nothing downloaded: 'try again later', not 'resume'", async () => {
+    server = startFaultServer({ content: { data }, faults: () => ({ kind: "status", status: 503 }) });
+    const dest = join(models(), "m.gguf");
+    const e = await download({ url: server.url(), dest, sha256: sha, env: {}, retries: 2, backoffBaseMs: 1, backoffMaxMs: 2 }).catch((e) => e);
+    expect(e).toBeInstanceOf(DownloadError);
+    expect(e.exitCode).toBe(6);
+    expect(e.message).toBe("download failed after 3 attempts: server answered HTTP 503; try again later");
+  }, 20_000);
+
   test("with bytes kept from an earlier run, the message says they are kept", async () => {
     const dest = join(models(), "m.gguf");
     mkdirSync(models(), { recursive: true });
