@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expectOneLineError, repoRoot, runCli, sandboxHome } from "./helpers/run.ts";
+import { canRedraw, useColor } from "../src/cli/terminal.ts";
 
 // Issue #16: what a new user found broken (3: `~` in config, 4: permissions,
 // 7: colour and message style, 8: the smaller items). Each test failed before its fix.
@@ -36,6 +37,27 @@ describe("16.7 colour and message style", () => {
   test("FORCE_COLOR colours messages even when redirected (one decision, in cli/terminal.ts)", async () => {
     const r = await runCli(["model", "bogus"], { env: { ...sandboxHome(), FORCE_COLOR: "1" } });
     expect(hasEscape(r.stderr)).toBe(true);
+  });
+});
+
+describe("16.7 one decision for colour and redraw (cli/terminal.ts)", () => {
+  test.each([
+    [{}, true, true],
+    [{}, false, false],
+    [{ NO_COLOR: "1" }, true, false],
+    [{ NO_COLOR: "" }, true, true],
+    [{ TERM: "dumb" }, true, false],
+    [{ FORCE_COLOR: "1" }, false, true],
+    [{ FORCE_COLOR: "0" }, true, true],
+    [{ FORCE_COLOR: "0" }, false, false],
+  ] as const)("env %p, terminal %p: colour %p", (env, terminal, want) => {
+    expect(useColor(2, env, terminal)).toBe(want);
+  });
+
+  test("progress redraws only on a terminal whose TERM is not dumb", () => {
+    expect(canRedraw({ isTTY: true }, {})).toBe(true);
+    expect(canRedraw({ isTTY: true }, { TERM: "dumb" })).toBe(false);
+    expect(canRedraw({ isTTY: false }, {})).toBe(false);
   });
 });
 
