@@ -6,7 +6,7 @@ export default leaf({
   description: "Download a model (catalogue name or https URL), resuming and verifying",
   args: {
     name: { type: "positional", required: false, description: "Catalogue name or URL (default: the configured model)" },
-    sha256: { type: "string", description: "Expected SHA-256 (required for a URL unless the server sends X-Linked-Etag)" },
+    sha256: { type: "string", description: "Expected SHA-256 (needed when the server sends no X-Linked-Etag: a plain URL or mirror)" },
     "allow-unverified": {
       type: "boolean",
       description: "Install the file even when no SHA-256 is known for it (no pin, no X-Linked-Etag); it is marked unverified",
