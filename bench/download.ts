@@ -14,6 +14,7 @@
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startFaultServer } from "../test/helpers/http-server.ts";
 
 const root = join(import.meta.dir, "..");
 
@@ -36,99 +37,21 @@ interface Measure {
 
 // ---------------------------------------------------------------- server --
 
-/** The server process: Bun.serve + sendfile when unthrottled; a paced raw socket otherwise. */
+/**
+ * The server process: the tests' own server (test/helpers/http-server.ts), with
+ * the kernel's sendfile when unthrottled, paced 256 kB socket writes otherwise.
+ * GET /stats answers its request log.
+ */
 async function serve(file: string, portFile: string, rate: number) {
   const size = statSync(file).size;
-  const etag = `"bench-${size}"`;
-  const stats: { range?: string; start: number; bytes: number }[] = [];
-  const parseRange = (h: string | null) => {
-    const m = h?.match(/^bytes=(\d+)-$/);
-    return m ? Number(m[1]) : 0;
-  };
-  if (!rate) {
-    const server = Bun.serve({
-      hostname: "127.0.0.1",
-      port: 0,
-      fetch(req) {
-        const url = new URL(req.url);
-        if (url.pathname === "/stats") return Response.json(stats);
-        const start = parseRange(req.headers.get("range"));
-        stats.push({ range: req.headers.get("range") ?? undefined, start, bytes: size - start });
-        const headers: Record<string, string> = { etag, "accept-ranges": "bytes", "content-type": "application/octet-stream" };
-        if (start > 0) {
-          headers["content-range"] = `bytes ${start}-${size - 1}/${size}`;
-          return new Response(Bun.file(file).slice(start), { status: 206, headers });
-        }
-        return new Response(Bun.file(file), { headers });
-      },
-    });
-    await Bun.write(portFile, String(server.port));
-    return;
-  }
-  // Paced: 256 kB writes on a raw socket, sleeping to hold `rate`; Content-Length is kept.
-  const fd = openSync(file, "r");
-  const { readSync } = await import("node:fs");
-  type Conn = { buf: string; done: boolean; closed: boolean; drained?: () => void };
-  const listener = Bun.listen<Conn>({
-    hostname: "127.0.0.1",
-    port: 0,
-    socket: {
-      open(s) {
-        s.data = { buf: "", done: false, closed: false };
-      },
-      async data(s, chunk) {
-        if (s.data.done) return;
-        s.data.buf += new TextDecoder().decode(chunk);
-        const end = s.data.buf.indexOf("\r\n\r\n");
-        if (end < 0) return;
-        s.data.done = true;
-        const headText = s.data.buf.slice(0, end);
-        const path = headText.split(" ")[1] ?? "/";
-        const range = headText.match(/\r\nrange:\s*(\S+)/i)?.[1];
-        const write = async (b: Uint8Array) => {
-          let off = 0;
-          while (off < b.length && !s.data.closed) {
-            const n = s.write(b.subarray(off));
-            off += Math.max(0, n);
-            if (off < b.length) await new Promise<void>((r) => (s.data.drained = r));
-          }
-        };
-        if (path === "/stats") {
-          const body = JSON.stringify(stats);
-          await write(new TextEncoder().encode(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`));
-          s.end();
-          return;
-        }
-        const start = parseRange(range ? `${range}` : null);
-        const entry = { range, start, bytes: 0 };
-        stats.push(entry);
-        let head = `HTTP/1.1 ${start ? "206 Partial Content" : "200 OK"}\r\ncontent-length: ${size - start}\r\netag: ${etag}\r\naccept-ranges: bytes\r\nconnection: close\r\n`;
-        if (start) head += `content-range: bytes ${start}-${size - 1}/${size}\r\n`;
-        await write(new TextEncoder().encode(head + "\r\n"));
-        const buf = Buffer.allocUnsafe(256 * 1024);
-        const t0 = performance.now();
-        for (let pos = start; pos < size && !s.data.closed; ) {
-          const n = readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos);
-          await write(buf.subarray(0, n));
-          pos += n;
-          entry.bytes += n;
-          const ahead = ((entry.bytes / rate) * 1000) - (performance.now() - t0);
-          if (ahead > 1) await Bun.sleep(ahead);
-        }
-        s.end();
-      },
-      drain(s) {
-        const d = s.data.drained;
-        s.data.drained = undefined;
-        d?.();
-      },
-      close(s) {
-        s.data.closed = true;
-        s.data.drained?.();
-      },
-    },
+  const server = startFaultServer({
+    content: { file, etag: `"bench-${size}"` },
+    bytesPerSecond: rate || undefined,
+    sendfile: !rate,
+    chunk: 256 * 1024,
+    logPath: "/stats",
   });
-  await Bun.write(portFile, String(listener.port));
+  await Bun.write(portFile, String(server.port));
 }
 
 // ---------------------------------------------------------------- client --
@@ -257,7 +180,7 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
     const kept = existsSync(part) ? statSync(part).size : 0;
     const again = Bun.spawn(["sh", "-c", `${cmdai} model pull ${url} --sha256 ${sha} --json`], { env, stdout: "pipe", stderr: "ignore" });
     const [againOut, againCode] = await Promise.all([new Response(again.stdout).text(), again.exited]);
-    const stats = (await (await fetch(`${paced.base}/stats`)).json()) as { range?: string; start: number; bytes: number }[];
+    const stats = (await (await fetch(`${paced.base}/stats`)).json()) as { range?: string; start: number; sent: number }[];
     paced.proc.kill();
     const resumed = againCode === 0 ? JSON.parse(againOut) : undefined;
     const rangeStart = stats.at(-1)?.start ?? 0;

@@ -32,7 +32,7 @@ _cmdai() {
     done
     case $action in
     '') words='list pull rm verify path --help' ;;
-    pull) words="$names --sha256 --force --no-sync --json --help" ;;
+    pull) words="$names --sha256 --allow-unverified --force --no-sync --json --help" ;;
     rm | verify | path) words="$names --json --help" ;;
     *) words='--json --help' ;;
     esac

@@ -30,6 +30,7 @@ complete -c cmdai -n "__fish_seen_subcommand_from model; and __fish_seen_subcomm
 complete -c cmdai -n "__fish_seen_subcommand_from model" -l json -d 'Print JSON'
 complete -c cmdai -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from pull" -l sha256 -x -d 'Expected SHA-256 (for a URL)'
 complete -c cmdai -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from pull" -l force -d 'Download again'
+complete -c cmdai -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from pull" -l allow-unverified -d 'Install even when no SHA-256 is known'
 complete -c cmdai -n "__fish_seen_subcommand_from model; and __fish_seen_subcommand_from pull" -l no-sync -d 'Skip the flush to disk before the rename'
 complete -c cmdai -n "__fish_seen_subcommand_from server; and not __fish_seen_subcommand_from status stop" -a 'status stop'
 complete -c cmdai -n "__fish_seen_subcommand_from serve" -l keep-alive -x -a '30s 5m 10m 0 -1' -d 'Idle time before it exits'

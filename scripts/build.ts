@@ -103,7 +103,10 @@ try {
     splitting: true,
     minify: true,
     bytecode: true,
-    sourcemap: "none",
+    // Embedded in the executable, so a --verbose stack trace names src/…ts
+    // files and lines instead of /$bunfs/root/chunk-….js (+1.5 MB, no
+    // measurable start-up cost). The .map files Bun also writes are removed below.
+    sourcemap: "linked",
     external: ["@node-llama-cpp/*"],
     define: {
       CMDAI_COMMIT: JSON.stringify(commit),
@@ -132,6 +135,7 @@ if (!result.success) {
   for (const log of result.logs) console.error(log);
   process.exit(1);
 }
+for (const out of result.outputs) if (out.path.endsWith(".map")) rmSync(out.path, { force: true });
 const size = statSync(values.outfile).size;
 console.error(
   `built ${relative(process.cwd(), values.outfile)} (${target}, ${(size / 1e6).toFixed(1)} MB, natives ${nativesId}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,

@@ -50,7 +50,14 @@ function cmdai-widget -d 'cmdai: turn the request on the line into a command'
 
     # Ctrl-C reaches the runner, which cancels the helper and answers 130. The
     # runner also drops keys typed while waiting (fish's read has no timeout).
+    # fish stops this function on Ctrl-C, before it can show the runner's
+    # answer; a one-shot SIGINT handler says it instead.
+    function __cmdai_cancelled --on-signal SIGINT
+        functions -e __cmdai_cancelled
+        __cmdai_say 'cmdai: cancelled'
+    end
     set -l res (command sh -c $__cmdai_runner cmdai-runner $timeout 1 $bin --shell fish --no-input $args 2>/dev/null)
+    functions -e __cmdai_cancelled
     set -l st $res[1]
     set -l msg $res[2]
     set -l cmd (string join \n -- $res[3..-1])

@@ -109,6 +109,8 @@ case $r in
 3) e=${e:-"cmdai: no model; get one with: cmdai model pull"} ;;
 4) e=${e:-"cmdai: the model failed to load"} ;;
 5) e=${e:-"cmdai: no usable command for that request"} ;;
+6) e=${e:-"cmdai: cannot reach the network"} ;;
+74) e=${e:-"cmdai: a file or folder could not be read or written"} ;;
 124) e="cmdai: no answer after ${t}s, gave up" ;;
 130) e="cmdai: cancelled" ;;
 126 | 127) e=${e:-"cmdai: cannot run $1 (install cmdai, or set CMDAI_BIN)"} ;;

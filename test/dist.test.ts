@@ -76,6 +76,29 @@ describe("dist/cmdai, alone in a folder", () => {
   }, runTimeout);
 });
 
+// #16.4: a cache that cannot be written (the natives are unpacked there) is the
+// user's to fix, and --verbose points at source files, not /$bunfs/root/chunk-….js.
+// As root every folder is writable: drop to an unprivileged user for it.
+const asRoot = process.getuid?.() === 0;
+describe.skipIf(asRoot && Bun.which("setpriv") === null)("dist/cmdai with a read-only HOME", () => {
+  test("one line naming the folder and the setting, exit 74; --verbose traces name src/ files", async () => {
+    Bun.spawnSync(["chmod", "755", dir]);
+    Bun.spawnSync(["chmod", "644", model]);
+    const home = join(mkdtempSync(join(tmpdir(), "cmdai-ro-")), "home");
+    mkdirSync(home, { mode: 0o555 });
+    Bun.spawnSync(["chmod", "755", join(home, "..")]);
+    Bun.spawnSync(["chmod", "555", home]);
+    const drop = asRoot ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
+    const r = await runCli(["--model", model, "list files"], { exe: [...drop, ...exe], env: minimalEnv(home), cwd: tmpdir() });
+    expect(r.code).toBe(74);
+    expectOneLineError(r, /cannot create the folder .*\/home\/\.cache: permission denied; make that folder writable, or set XDG_CACHE_HOME/);
+    const v = await runCli(["--verbose", "--model", model, "list files"], { exe: [...drop, ...exe], env: minimalEnv(home), cwd: tmpdir() });
+    expect(v.code).toBe(74);
+    expect(v.stderr).toMatch(/at .*\(src\/backend\/natives\.ts:\d+:\d+\)/);
+    expect(v.stderr).not.toContain("$bunfs");
+  });
+});
+
 describe("dist/cmdai upgrades", () => {
   test("a new version's first run removes the old version's unpacked libraries", async () => {
     const home = mkdtempSync(join(tmpdir(), "cmdai-h-"));

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { CmdaiError, ExitCode } from "../core/errors.ts";
+import { fsError } from "../core/fs-errors.ts";
 
 // llama.cpp can abort the whole process on some malformed files, so a model
 // is checked here first: magic, version, and that every tensor's data lies
@@ -49,7 +50,8 @@ export function checkGguf(path: string, knownArchitectures?: ReadonlySet<string>
     fd = openSync(path, "r");
   } catch (e) {
     if (e instanceof CmdaiError) throw e;
-    throw fail(path, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    // Permissions and the like are the file system's, not the model's (exit 74).
+    throw fsError(e, () => "check its permissions") ?? fail(path, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   try {
     const r = new Reader(fd, fileSize, path);

@@ -1,5 +1,6 @@
 import { writeSync } from "node:fs";
 import { CmdaiError, ExitCode } from "../core/errors.ts";
+import { isTerminal } from "./terminal.ts";
 
 // Output goes straight to file descriptors 1 and 2, synchronously. Node's
 // process.stdout/stderr streams take ~8 ms to set up in a compiled binary,
@@ -33,12 +34,6 @@ function writeAll(fd: 1 | 2, text: string) {
 export const writeOut = (text: string) => writeAll(1, text);
 /** Messages for the user. */
 export const writeErr = (text: string) => writeAll(2, text);
-
-/** Whether fd is a terminal; node:tty is loaded only when this is asked. */
-export function isTerminal(fd: 0 | 1 | 2): boolean {
-  const { isatty } = require("node:tty") as typeof import("node:tty");
-  return isatty(fd);
-}
 
 /** stderr as a minimal stream, for code that takes one (progress output). */
 export const stderrSink = {

@@ -1,14 +1,12 @@
 import { createConsola, type ConsolaReporter, type LogObject } from "consola/core";
-import { isTerminal, writeErr } from "./io.ts";
+import { writeErr } from "./io.ts";
+import { useColor } from "./terminal.ts";
 
 // Every message goes to stderr as one short "cmdai: ..." line: stdout carries
 // only the product (a command, or JSON), and the shell scripts show the first
 // stderr line verbatim.
-// Decided at the first message, not at load: most runs print none.
-let color: boolean | undefined;
-const useColor = () => (color ??= !process.env.NO_COLOR && process.env.TERM !== "dumb" && isTerminal(2));
-
-const paint = (code: string, text: string) => (useColor() ? `\x1b[${code}m${text}\x1b[0m` : text);
+// Colour is decided at the first message (cli/terminal.ts), not at load: most runs print none.
+const paint = (code: string, text: string) => (useColor(2) ? `\x1b[${code}m${text}\x1b[0m` : text);
 
 const prefixes: Record<string, [string, string]> = {
   error: ["31", "error: "],

@@ -1,7 +1,8 @@
 import type { CommandDef } from "citty";
 import { CmdaiError, ExitCode } from "../core/errors.ts";
 import { versionLine } from "../core/build-info.ts";
-import { isTerminal, writeErr, writeOut } from "./io.ts";
+import { writeErr, writeOut } from "./io.ts";
+import { forStream } from "./terminal.ts";
 
 // Subcommands load lazily: `cmdai --help` and the shell key binding must not
 // pay for modules they do not use.
@@ -50,8 +51,8 @@ Environment: CMDAI_SERVER=0 generates in this process (no resident server);
 CMDAI_KEEP_ALIVE=10m keeps the model loaded that long after a request.
 
 Exit codes: 0 ok, 1 blocked by the safety level, 2 usage, 3 no model,
-4 model failed to load, 5 no usable command, 73 server folder not private,
-74 output not written, 130 cancelled.
+4 model cannot be used, 5 no usable command, 6 network, 73 server folder
+not private, 74 file not readable or writable, 130 cancelled.
 
 Set up a shell:  eval "$(cmdai init zsh)"   (then type a request and press Ctrl-G)
 `;
@@ -72,6 +73,8 @@ export function route(argv: string[]): { sub?: string; args: string[] } {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `cmdai help` and `cmdai version` alone are what they say, not requests.
+  if (argv.length === 1 && (argv[0] === "help" || argv[0] === "version")) argv = [`--${argv[0]}`];
   const { sub, args } = route(argv);
   const verbose = args.includes("--verbose");
   try {
@@ -105,15 +108,16 @@ export async function main(argv: string[]): Promise<number> {
       // `cmdai model pull --help` shows pull's usage, not model's.
       const nested = await resolveNested(command, args);
       let usage = await (nested ? renderUsage(nested, command) : renderUsage(command));
-      const plain = !isTerminal(1) || Boolean(process.env.NO_COLOR) || process.env.TERM === "dumb";
-      if (plain) usage = usage.replace(/\x1b\[[0-9;]*m/g, "");
+      usage = forStream(1, usage);
       writeOut(usage.replace(/(USAGE(?:\x1b\[[0-9;]*m)* (?:\x1b\[[0-9;]*m)*)/, "$1cmdai ") + "\n");
       return ExitCode.ok;
     }
     const { result } = await runCommand(command, { rawArgs: args });
     return typeof result === "number" ? result : ExitCode.ok;
   } catch (error) {
-    return await report(error, verbose);
+    // The command to point --help at: `cmdai model pull` (model is the one with subcommands).
+    const word = sub === "model" ? args.find((a) => !a.startsWith("-")) : undefined;
+    return await report(error, verbose, ["cmdai", sub, word].filter(Boolean).join(" "));
   }
 }
 
@@ -131,19 +135,16 @@ async function resolveArgs(command: CommandDef<any>) {
 }
 
 /** One line for the user; the stack only with --verbose. */
-export async function report(error: unknown, verbose: boolean): Promise<number> {
+export async function report(error: unknown, verbose: boolean, command = "cmdai"): Promise<number> {
   const { logger } = await import("./logger.ts");
+  // The parser's and the file system's errors are the user's to fix, not bugs.
+  if (!(error instanceof CmdaiError)) error = (await import("./user-errors.ts")).userError(error, command) ?? error;
   if (error instanceof CmdaiError) {
     logger.error(error.message);
     if (verbose && error.cause) logger.error(String((error.cause as Error).stack ?? error.cause));
     return error.exitCode;
   }
   const e = error as Error;
-  // citty's own usage errors (e.g. a missing required argument).
-  if (e?.name === "CLIError") {
-    logger.error(e.message);
-    return ExitCode.usage;
-  }
   logger.error(`internal error: ${e?.message ?? String(error)}${verbose ? "" : " (run with --verbose for details)"}`);
   if (verbose && e?.stack) writeErr(e.stack + "\n");
   return 70;

@@ -1,6 +1,7 @@
 import type { DownloadEvent } from "../models/download.ts";
 import { formatBytes, formatDuration, formatRate } from "../models/format.ts";
 import { stderrSink } from "./io.ts";
+import { canRedraw } from "./terminal.ts";
 
 // Download progress on stderr: one redrawn line on a terminal, a quiet line
 // every few seconds otherwise, or one JSON object per event for scripts.
@@ -21,7 +22,7 @@ export interface ProgressOptions {
 
 export function progressMode(json: boolean, stream: { isTTY?: boolean } = stderrSink): ProgressMode {
   if (json) return "json";
-  return stream.isTTY && process.env.TERM !== "dumb" ? "tty" : "lines";
+  return canRedraw(stream) ? "tty" : "lines";
 }
 
 export interface Progress {
@@ -100,12 +101,12 @@ export function createProgress(opts: ProgressOptions): Progress {
         return;
       case "done":
         clear();
-        if (e.alreadyPresent) say(`${label} is already downloaded and verified`);
+        if (e.alreadyPresent) say(`${label} is already downloaded; ${trust(e)}`);
         else
           say(
             `downloaded ${label} (${formatBytes(e.size)}${
               e.seconds > 0.5 ? ` in ${formatDuration(e.seconds)}` : ""
-            }), sha256 verified`,
+            }), ${trust(e)}`,
           );
         return;
       case "progress": {
@@ -136,6 +137,22 @@ export function createProgress(opts: ProgressOptions): Progress {
   }) as Progress;
   report.clear = clear;
   return report;
+}
+
+/** What vouches for the file, in words that match `verified_by` (never "verified" when nothing did). */
+function trust(e: Extract<DownloadEvent, { type: "done" }>): string {
+  switch (e.verifiedBy) {
+    case "pinned":
+      return "sha256 verified (pinned digest)";
+    case "hub":
+      return `sha256 verified (digest from ${e.digestFrom ?? "the hub"})`;
+    case "server":
+      return `sha256 matches the digest ${e.digestFrom ?? "the server"} sent (a mirror's own word: not checked against the hub)`;
+    case "recorded":
+      return "sha256 recorded when it was downloaded";
+    case "unverified":
+      return "NOT verified: no SHA-256 was known for it (--allow-unverified)";
+  }
 }
 
 /** The event's fields in snake_case, like every other JSON cmdai prints. */

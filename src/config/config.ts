@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { CmdaiError, ExitCode } from "../core/errors.ts";
+import { fsError } from "../core/fs-errors.ts";
 import { defaultModelName, findModel } from "../models/catalogue.ts";
-import { cacheDir, configFile } from "./paths.ts";
+import { cacheDir, configFile, expandHome } from "./paths.ts";
 
 export const levels = ["strict", "moderate", "permissive"] as const;
 export type Level = (typeof levels)[number];
@@ -112,9 +113,21 @@ function validate(name: SettingName, raw: unknown, where: string): Settings[Sett
     case "key":
       if (typeof raw !== "string" || !/^(ctrl|alt)-[a-z]$/i.test(raw)) throw bad('a key like "ctrl-g" or "alt-g"');
       return raw.toLowerCase();
+    case "model_dir": {
+      if (typeof raw !== "string" || raw.trim() === "") throw bad("a non-empty string");
+      const dir = expandHome(raw);
+      // A relative folder would change with the current directory: models
+      // pulled in one place would be missing everywhere else.
+      if (!isAbsolute(dir))
+        throw new CmdaiError(
+          `${where}: model_dir must be an absolute folder (or start with ~/), got ${JSON.stringify(raw)}`,
+          ExitCode.usage,
+        );
+      return dir;
+    }
     default:
       if (typeof raw !== "string" || raw.trim() === "") throw bad("a non-empty string");
-      return raw;
+      return name === "model" ? expandHome(raw) : raw;
   }
 }
 
@@ -124,13 +137,18 @@ function readFile(file: string): Record<string, unknown> | undefined {
     text = readFileSync(file, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new CmdaiError(`cannot read ${file}: ${(e as Error).message}`, ExitCode.usage);
+    throw (
+      fsError(e, () => "check its permissions, or set XDG_CONFIG_HOME to another folder") ??
+      new CmdaiError(`cannot read ${file}: ${(e as Error).message}`, ExitCode.usage)
+    );
   }
   try {
     return parseToml(text) as Record<string, unknown>;
   } catch (e) {
-    const first = String((e as Error).message).split("\n")[0];
-    throw new CmdaiError(`${file} is not valid TOML: ${first}`, ExitCode.usage);
+    const first = String((e as Error).message).split("\n")[0]!.replace(/^Invalid TOML document: /, "");
+    const { line, column } = e as { line?: number; column?: number };
+    const at = line ? `:${line}${column ? `:${column}` : ""}` : "";
+    throw new CmdaiError(`${file}${at}: not valid TOML: ${first}`, ExitCode.usage);
   }
 }
 

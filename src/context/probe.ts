@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { writeFileAtomic } from "../core/atomic-write.ts";
 import { platform, arch } from "node:os";
 import { join } from "node:path";
 
@@ -107,9 +108,7 @@ export function machineContext(cacheDir: string, path = process.env.PATH ?? ""):
   try {
     mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
     // Write then rename, so a concurrent reader never sees half a file.
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ key, context }), { mode: 0o600 });
-    renameSync(tmp, file);
+    writeFileAtomic(file, JSON.stringify({ key, context }));
   } catch {
     // A read-only cache only costs speed.
   }

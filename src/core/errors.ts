@@ -10,6 +10,9 @@ export const ExitCode = {
   /** The server's socket or folder cannot be made private (sysexits' EX_CANTCREAT). */
   cantCreate: 73,
   /** The output could not be written (a full disk, say): sysexits' EX_IOERR. */
+  /** A download could not reach its server (offline, DNS, refused) or kept failing. */
+  network: 6,
+  /** A file or folder could not be read or written (permissions, a read-only or full disk): sysexits' EX_IOERR. */
   io: 74,
   cancelled: 130,
 } as const;

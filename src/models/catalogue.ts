@@ -1,6 +1,16 @@
 // The models cmdai knows by name. `file` is the GGUF on the hub; `sha256` is
 // pinned where known, otherwise the hub's X-Linked-Etag (the file's SHA-256)
 // is checked during the download and recorded beside the file for `model verify`.
+//
+// Pinning (none yet: the hub cannot be reached from the machines this was built
+// on, and a digest is never invented). To pin a model, read its SHA-256 and
+// size from the hub itself, never from a mirror (a mirror that serves a changed
+// file would serve the matching digest too), at a fixed commit, not "main":
+//   curl -sI https://huggingface.co/<repo>/resolve/<commit>/<file>
+//     -> X-Linked-Etag (the SHA-256) and X-Linked-Size (the exact size)
+// or https://huggingface.co/api/models/<repo>/tree/<commit> ("lfs": {"oid", "size"}).
+// Then set `revision` to that commit, `sha256`, `size` with `sizeExact: true`,
+// and check the digest against a download on a second network before committing.
 export interface CatalogueEntry {
   name: string;
   repo: string;

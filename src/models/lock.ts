@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { hostname } from "node:os";
 
 // An exclusive lock file (O_CREAT|O_EXCL) beside the download, so two shells
@@ -68,20 +69,6 @@ function isStale(holder: LockHolder | undefined, mtime: number, staleMs: number)
   return age > staleMs;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-
 export async function acquireLock(path: string, opts: LockOptions = {}): Promise<Lock> {
   const pollMs = opts.pollMs ?? 250;
   const staleMs = opts.staleMs ?? 60_000;
@@ -123,7 +110,10 @@ export async function acquireLock(path: string, opts: LockOptions = {}): Promise
       announced = true;
       opts.onWait?.(holder);
     }
-    await sleep(pollMs, opts.signal);
+    // On abort, the signal's own reason (timers/promises rejects with an AbortError).
+    await sleep(pollMs, undefined, { signal: opts.signal }).catch((e) => {
+      throw opts.signal?.aborted ? opts.signal.reason : e;
+    });
   }
 }
 

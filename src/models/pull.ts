@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { CmdaiError, ExitCode } from "../core/errors.ts";
-import { catalogue, catalogueUrl, findModel, hubEndpoint, type CatalogueEntry } from "./catalogue.ts";
+import { catalogue, catalogueUrl, defaultHubEndpoint, findModel, hubEndpoint, type CatalogueEntry } from "./catalogue.ts";
 import { download, type DownloadOptions, type DownloadResult } from "./download.ts";
 import { normaliseSha256 } from "./hash.ts";
 
@@ -15,8 +15,10 @@ export interface PullTarget {
   entry?: CatalogueEntry;
   sha256?: string;
   size?: number;
-  /** URL pulls must be verifiable: --sha256 or the server's X-Linked-Etag. */
+  /** Every pull must be verifiable: a pinned digest (catalogue, --sha256) or the server's X-Linked-Etag... */
   requireHash: boolean;
+  /** ...unless the user says --allow-unverified. */
+  allowUnverified?: boolean;
 }
 
 /** The file name a URL's last path segment gives, checked to be a plain name. */
@@ -36,7 +38,7 @@ export function fileNameFromUrl(url: URL): string {
 export function resolvePullTarget(
   what: string,
   modelDir: string,
-  opts: { sha256?: string; env?: Record<string, string | undefined> } = {},
+  opts: { sha256?: string; allowUnverified?: boolean; env?: Record<string, string | undefined> } = {},
 ): PullTarget {
   let sha256: string | undefined;
   if (opts.sha256 !== undefined) {
@@ -57,7 +59,9 @@ export function resolvePullTarget(
       // Enforce the size only when it is exact and the digest is pinned: the
       // hub's X-Linked-Size otherwise decides.
       size: entry.sizeExact && entry.sha256 ? entry.size : undefined,
-      requireHash: false,
+      // A mirror (HF_ENDPOINT) that sends no X-Linked-Etag cannot be checked.
+      requireHash: true,
+      allowUnverified: opts.allowUnverified,
     };
   }
   if (/^https?:\/\//i.test(what)) {
@@ -68,7 +72,7 @@ export function resolvePullTarget(
       throw new CmdaiError(`not a valid URL: ${what}`, ExitCode.usage);
     }
     const file = fileNameFromUrl(url);
-    return { name: file, url: url.href, dest: join(modelDir, file), file, sha256, requireHash: true };
+    return { name: file, url: url.href, dest: join(modelDir, file), file, sha256, requireHash: true, allowUnverified: opts.allowUnverified };
   }
   const names = catalogue.map((m) => m.name).join(", ");
   throw new CmdaiError(`unknown model "${what}"; known: ${names}, or give an https:// URL`, ExitCode.usage);
@@ -82,16 +86,19 @@ export function hubHeaders(env: Record<string, string | undefined> = process.env
   return (url: string) => (new URL(url).origin === origin ? { authorization: `Bearer ${token}` } : undefined);
 }
 
-export type PullOptions = Omit<DownloadOptions, "url" | "dest" | "sha256" | "size" | "requireHash">;
+export type PullOptions = Omit<DownloadOptions, "url" | "dest" | "sha256" | "size" | "requireHash" | "allowUnverified">;
 
 export function pull(target: PullTarget, opts: PullOptions = {}): Promise<DownloadResult> {
   return download({
     headersFor: hubHeaders(opts.env),
+    // Only the hub itself vouches for a file; a mirror's X-Linked-Etag checks the transfer.
+    hubOrigins: [new URL(defaultHubEndpoint).origin],
     ...opts,
     url: target.url,
     dest: target.dest,
     sha256: target.sha256,
     size: target.size,
     requireHash: target.requireHash,
+    allowUnverified: target.allowUnverified,
   });
 }

@@ -27,12 +27,17 @@ export async function generateViaServer(request: CommandRequest, opts: RunOption
     sendKeepAlive: opts.keepAliveSet,
     note: opts.note,
   });
+  let why: string;
   try {
     return await client.generate(request);
   } catch (e) {
     if (!(e instanceof ServerUnavailable)) throw e;
-    opts.note?.(`the server could not be used (${e.message}); generating in this process`);
+    why = e.message;
   }
   const [{ openBackend }, { generate }] = await Promise.all([import("../generate/backend.ts"), import("../generate/generate.ts")]);
-  return generate(request, await openBackend({ settings: opts.settings, modelFile: opts.modelFile, log: opts.log }));
+  const result = await generate(request, await openBackend({ settings: opts.settings, modelFile: opts.modelFile, log: opts.log }));
+  // Said only when the answer came: if this process fails too, its own error
+  // is the one line worth showing (the shell shows the first).
+  opts.note?.(`the server could not be used (${why}); generated in this process`);
+  return result;
 }

@@ -460,7 +460,7 @@ describe("install.sh: downloaders, formats, versions, permissions", () => {
     const model = new Uint8Array(readFileSync(await tinyModel()));
     const hub = startFaultServer({ content: { data: model } });
     try {
-      const { home, env } = setup("rel", { CMDAI_ARCHIVE: "gz", HF_ENDPOINT: hub.url() });
+      const { home, env } = setup("rel", { CMDAI_ARCHIVE: "gz", HF_ENDPOINT: hub.url("") });
       const r = await installerRun("dash", ["--with-model"], env);
       expect(r.stderr).not.toContain("error");
       expect(r.code).toBe(0);

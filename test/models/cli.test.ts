@@ -61,7 +61,7 @@ describe("cmdai model", () => {
     server = startFaultServer({ content: { data } });
     const r = await cmdai(["model", "pull", server.url("/mirror/custom.gguf")]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^cmdai: error: cannot verify .*custom\.gguf: no SHA-256 is known .*pass --sha256 HEX\n$/);
+    expect(r.stderr).toMatch(/^cmdai: error: cannot verify .*custom\.gguf: no SHA-256 is known .*pass --sha256 HEX, or --allow-unverified to install it unchecked\n$/);
     expect(existsSync(join(models(), "custom.gguf"))).toBe(false);
   });
 
@@ -79,7 +79,8 @@ describe("cmdai model", () => {
     const pull = await cmdai(["model", "pull", "qwen2.5-coder-0.5b", "--json"]);
     expect(pull.code).toBe(0);
     const result = JSON.parse(pull.stdout);
-    expect(result).toMatchObject({ name: "qwen2.5-coder-0.5b", sha256: sha, size: SIZE, verified_by: "hub", already_present: false });
+    // A mirror (HF_ENDPOINT) sent the digest: said as such, never as the hub's.
+    expect(result).toMatchObject({ name: "qwen2.5-coder-0.5b", sha256: sha, size: SIZE, verified_by: "server", digest_from: `127.0.0.1:${server.port}`, already_present: false });
     expect(server.requests[0]!.path).toBe(`/Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF/resolve/main/${file05}`);
     // --json progress: one JSON object per line on stderr.
     const events = pull.stderr.trim().split("\n").map((l) => JSON.parse(l));
@@ -93,13 +94,15 @@ describe("cmdai model", () => {
     expect(list.models.find((m: any) => m.name === "qwen2.5-coder-0.5b")).toMatchObject({
       installed: true,
       verified: true,
+      verified_by: "server",
+      failed_verification: false,
       installed_size: SIZE,
       licence: "Apache-2.0",
       repo: "Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF",
     });
     expect(list.models.find((m: any) => m.name === "qwen2.5-coder-1.5b")).toMatchObject({ installed: false, configured: true });
     const text = await cmdai(["model", "list"]);
-    expect(text.stdout).toMatch(/qwen2\.5-coder-0\.5b +3\.1 MB +800 MB +Apache-2\.0 +installed/);
+    expect(text.stdout).toMatch(/qwen2\.5-coder-0\.5b +3\.1 MB +800 MB +Apache-2\.0 +installed \(digest from 127\.0\.0\.1:\d+\)/);
     expect(text.stdout).toMatch(/qwen2\.5-coder-1\.5b \* +~1\.1 GB/);
 
     expect((await cmdai(["model", "path", "qwen2.5-coder-0.5b"])).stdout).toBe(path + "\n");

@@ -265,7 +265,7 @@ describe("download", () => {
       faults: (i) => (i === 0 ? { kind: "stall", after: 800_000 } : { kind: "status", status: 503 }),
     });
     const e = await expectError(run({ url: server.url(), retries: 3 }), "network", /failed after 4 attempts: server answered HTTP 503; run the same command to resume \(800 kB kept in model\.gguf\.part\)$/);
-    expect(e.exitCode).toBe(3);
+    expect(e.exitCode).toBe(6); // network
     expectNoFinalFile();
     expect(statSync(partPath(dest())).size).toBe(800_000);
     expect(JSON.parse(readFileSync(metaPath(dest()), "utf8"))).toMatchObject({ url: server.url(), size: SIZE });
@@ -303,9 +303,10 @@ describe("download", () => {
   test("hub: X-Linked-Etag verifies when nothing is pinned, and is recorded", async () => {
     server = startFaultServer({ content: { data }, faults: [{ kind: "stall", after: 333_333 }] });
     const url = server.url("/Org/Repo-GGUF/resolve/main/model.gguf");
-    const r = await run({ url, sha256: undefined, requireHash: true });
+    const r = await run({ url, sha256: undefined, requireHash: true, hubOrigins: [new URL(url).origin] });
     expectVerified();
     expect(r.verifiedBy).toBe("hub");
+    expect(JSON.parse(readFileSync(`${dest()}.state.json`, "utf8"))).toEqual({ verified_by: "hub", digest_from: new URL(url).host });
     // Each attempt goes through the hub again (its CDN links expire).
     expect(server.requests.map((q) => q.status)).toEqual([302, 200, 302, 206]);
     expect(server.requests[2]!.range).toBe("bytes=333333-");

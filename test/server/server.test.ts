@@ -266,7 +266,7 @@ describe("the resident server", () => {
     const r = await ask(env, model);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).cmd.length).toBeGreaterThan(0);
-    expectOneLineError(r, /warning: the server could not be used \(refusing the server folder .*\); generating in this process/);
+    expectOneLineError(r, /warning: the server could not be used \(refusing the server folder .*\); generated in this process/);
     rmSync(dir, { recursive: true });
     mkdirSync(join(env.HOME!, "elsewhere"), { mode: 0o700 });
     symlinkSync(join(env.HOME!, "elsewhere"), dir);

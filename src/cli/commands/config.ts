@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { jsonArg } from "../args.ts";
+import { jsonArg, rejectExtraWords } from "../args.ts";
 import { logger } from "../logger.ts";
 import { envName, formatDuration, modelPath, resolveSettings, settingNames } from "../../config/config.ts";
 import { writeOut } from "../io.ts";
@@ -8,6 +8,7 @@ export default defineCommand({
   meta: { name: "config", description: "Show the effective settings and where each came from" },
   args: { ...jsonArg },
   run({ args }) {
+    rejectExtraWords(args._, 0, "cmdai config");
     const { settings, source, file, fileExists } = resolveSettings({}, (m) => logger.warn(m));
     const model = modelPath(settings);
     if (args.json) {
@@ -20,7 +21,7 @@ export default defineCommand({
       writeOut(JSON.stringify(out) + "\n");
       return 0;
     }
-    const width = Math.max(...settingNames.map((n) => n.length));
+    const width = Math.max(...[...settingNames, "file", "model path"].map((n) => n.length));
     const lines = settingNames.map((n) => {
       const from = source[n] === "env" ? `env ${envName(n)}` : source[n] === "config" ? "config file" : source[n];
       const value =

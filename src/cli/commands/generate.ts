@@ -35,6 +35,7 @@ export default {
     const shell = oneOf(args.shell, shells, "--shell") ?? shellFromEnv();
     const status = args.status === undefined ? undefined : Number(args.status);
     if (status !== undefined && !Number.isInteger(status)) throw usageError("--status must be a whole number");
+    if (status !== undefined && !args.fix) throw usageError("--status goes with --fix CMD (the exit status of CMD)");
     // llama.cpp refuses a grammar whose bounded repetition is much longer (it
     // expands every repeat into rules), and a longer command is no longer one
     // a person reads before pressing Enter.

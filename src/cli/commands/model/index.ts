@@ -1,7 +1,8 @@
 import { defineCommand, renderUsage } from "citty";
-import { takeLeafExit } from "./_shared.ts";
+import { takeLeafExit } from "../leaf.ts";
 import { ExitCode } from "../../../core/errors.ts";
 import { writeErr } from "../../io.ts";
+import { forStream } from "../../terminal.ts";
 
 // `cmdai model`: only lazy subcommands; each one loads when named.
 const rm = () => import("./rm.ts").then((m) => m.default);
@@ -24,7 +25,7 @@ const model = defineCommand({
   async run() {
     const code = takeLeafExit();
     if (code !== undefined) return code;
-    writeErr((await renderUsage(model)) + "\n");
+    writeErr(forStream(2, (await renderUsage(model)).replace(/(USAGE\S* \S*)model/, "$1cmdai model")) + "\n");
     return ExitCode.usage;
   },
 });

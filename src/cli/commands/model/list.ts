@@ -1,4 +1,4 @@
-import { commonArgs, leaf, out, outJson } from "./_shared.ts";
+import { commonArgs, leaf, out, outJson } from "../leaf.ts";
 
 export default leaf({
   name: "list",
@@ -33,7 +33,11 @@ export default leaf({
           configured: m.isDefault,
           installed: m.size !== undefined,
           installed_size: m.size,
-          verified: m.size !== undefined && m.recordedSha256 !== undefined,
+          // Checked against a digest when downloaded (verified_by says whose), and no failed check since.
+          verified: m.size !== undefined && m.recordedSha256 !== undefined && !m.state?.failed && m.state?.verified_by !== "unverified",
+          verified_by: m.size !== undefined && m.recordedSha256 ? (m.state?.verified_by ?? "recorded") : undefined,
+          digest_from: m.state?.digest_from,
+          failed_verification: m.state?.failed !== undefined,
           partial_bytes: m.partialBytes,
           downloading_pid: m.downloadingPid,
         })),
@@ -45,7 +49,8 @@ export default leaf({
       const sizeText = size === undefined ? "-" : `${m.size === undefined && !m.entry?.sizeExact ? "~" : ""}${formatBytes(size)}`;
       let status: string;
       if (m.downloadingPid) status = `downloading (pid ${m.downloadingPid})`;
-      else if (m.size !== undefined) status = m.recordedSha256 ? "installed" : "installed, unverified";
+      else if (m.size !== undefined && m.state?.failed) status = "FAILED verification: not used; pull it again";
+      else if (m.size !== undefined) status = !m.recordedSha256 ? "installed, unverified" : installedStatus(m.state);
       else if (m.partialBytes !== undefined) {
         const pct = m.entry ? ` ${Math.floor((m.partialBytes / m.entry.size) * 100)}%` : "";
         status = `partial${pct} (${formatBytes(m.partialBytes)}): pull resumes`;
@@ -66,3 +71,10 @@ export default leaf({
     return 0;
   },
 });
+
+/** "installed", qualified by what vouched for the digest recorded at download. */
+function installedStatus(state: { verified_by: string; digest_from?: string } | undefined): string {
+  if (state?.verified_by === "unverified") return "installed, UNVERIFIED (--allow-unverified)";
+  if (state?.verified_by === "server") return `installed (digest from ${state.digest_from ?? "a mirror"})`;
+  return "installed";
+}

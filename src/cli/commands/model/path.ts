@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { CmdaiError, ExitCode } from "../../../core/errors.ts";
-import { commonArgs, leaf, out, outJson } from "./_shared.ts";
+import { commonArgs, leaf, out, outJson } from "../leaf.ts";
 
 export default leaf({
   name: "path",

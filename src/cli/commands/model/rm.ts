@@ -1,6 +1,6 @@
 import { CmdaiError, ExitCode } from "../../../core/errors.ts";
 import { logger } from "../../logger.ts";
-import { commonArgs, leaf, outJson } from "./_shared.ts";
+import { commonArgs, leaf, outJson } from "../leaf.ts";
 
 export default leaf({
   name: "rm",
@@ -20,7 +20,7 @@ export default leaf({
     if (holder) throw new CmdaiError(`${m.name} is being downloaded by another cmdai (pid ${holder.pid}); try again when it is done`, ExitCode.usage);
     const removed: string[] = [];
     let freed = 0;
-    for (const p of [m.path, store.partPath(m.path), store.metaPath(m.path), store.shaPath(m.path)]) {
+    for (const p of [m.path, store.partPath(m.path), store.metaPath(m.path), store.shaPath(m.path), store.statePath(m.path)]) {
       const size = store.fileSize(p);
       if (size === undefined) continue;
       store.removeQuietly(p);

@@ -1,5 +1,5 @@
 import { defineCommand, renderUsage } from "citty";
-import { takeLeafExit } from "../model/_shared.ts";
+import { takeLeafExit } from "../leaf.ts";
 import { ExitCode } from "../../../core/errors.ts";
 import { writeErr } from "../../io.ts";
 

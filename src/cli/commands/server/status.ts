@@ -1,6 +1,7 @@
-import { commonArgs, leaf, out, outJson } from "../model/_shared.ts";
+import { commonArgs, leaf, out, outJson } from "../leaf.ts";
 
 export default leaf({
+  parent: "server",
   name: "status",
   description: "Show whether the server runs, its models, memory and requests",
   args: { ...commonArgs },

@@ -1,6 +1,7 @@
-import { commonArgs, leaf, out, outJson } from "../model/_shared.ts";
+import { commonArgs, leaf, out, outJson } from "../leaf.ts";
 
 export default leaf({
+  parent: "server",
   name: "stop",
   description: "Stop the server (it finishes requests under way); returns once it is gone",
   args: { ...commonArgs },

@@ -1,8 +1,8 @@
 import { defineCommand, type ArgsDef, type CommandDef } from "citty";
-import { jsonArg, rejectUnknownFlags, verboseArg } from "../../args.ts";
-import { logger, setVerbose } from "../../logger.ts";
-import { resolveSettings, type Settings } from "../../../config/config.ts";
-import { writeOut } from "../../io.ts";
+import { jsonArg, rejectExtraWords, rejectUnknownFlags, verboseArg } from "../args.ts";
+import { logger, setVerbose } from "../logger.ts";
+import { resolveSettings, type Settings } from "../../config/config.ts";
+import { writeOut } from "../io.ts";
 
 // citty drops a nested command's return value, so each leaf records its exit
 // code here and `model` (the parent, whose run follows the leaf's) returns it.
@@ -20,8 +20,10 @@ export interface LeafContext<A> {
   settings: Settings;
 }
 
-/** A `model` subcommand: checks its flags, resolves settings, records its exit code. */
+/** A `model` or `server` action: checks its flags and words, resolves settings, records its exit code. */
 export function leaf<const A extends ArgsDef>(def: {
+  /** The command it belongs to. */
+  parent?: "model" | "server";
   name: string;
   description: string;
   args: A;
@@ -32,6 +34,8 @@ export function leaf<const A extends ArgsDef>(def: {
     args: def.args,
     async run({ args, rawArgs }) {
       rejectUnknownFlags(rawArgs, def.args);
+      const positionals = Object.values(def.args).filter((a) => a.type === "positional").length;
+      rejectExtraWords((args._ as string[]).slice(positionals), 0, `cmdai ${def.parent ?? "model"} ${def.name}`);
       if (args.verbose) setVerbose(true);
       const { settings } = resolveSettings({}, (m) => logger.warn(m));
       leafExit = (await def.run({ args: args as Record<string, any>, settings })) ?? 0;
