@@ -1,10 +1,10 @@
-import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { CmdaiError, ExitCode } from "../core/errors.ts";
-import { fsError } from "../core/fs-errors.ts";
-
 // llama.cpp can abort the whole process on some malformed files, so a model
 // is checked here first: magic, version, and that every tensor's data lies
 // inside the file (a truncated download is the common case).
+
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { CmdaiError, ExitCode } from "../core/errors.ts";
+import { fsError } from "../core/fs-errors.ts";
 
 /** Bytes per block and elements per block of the common ggml tensor types. */
 const ggmlTypes: Record<number, [bytes: number, elements: number]> = {

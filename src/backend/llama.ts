@@ -1,3 +1,4 @@
+// The in-process backend: llama.cpp through node-llama-cpp, one loaded model with its context sequences, grammars and saved prompt state.
 import type { ChatHistoryItem, Llama, LlamaChat, LlamaContext, LlamaGrammar, LlamaModel } from "node-llama-cpp";
 import { basename } from "node:path";
 import { loadavg } from "node:os";

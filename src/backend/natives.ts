@@ -1,12 +1,12 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { cacheDir } from "../config/paths.ts";
-
 // Inside the single-file executable, llama.cpp's shared libraries are embedded
 // files. They must be real files on disk for the addon to load its sibling
 // libraries, so they are unpacked once into a versioned cache folder.
 // scripts/build.ts sets `__cmdaiNatives` in the executable's entry point and
 // points node-llama-cpp's package root at `__cmdaiLlamaRoot`.
+
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { cacheDir } from "../config/paths.ts";
 
 interface EmbeddedNatives {
   /** Unique per build of the natives (version + content fingerprint). */

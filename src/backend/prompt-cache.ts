@@ -1,6 +1,3 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
-
 // The system prompt is the same on every run, so its evaluated KV state is
 // saved once per model and loaded on later cold starts, skipping a few hundred
 // milliseconds of prompt evaluation.
@@ -10,6 +7,9 @@ import { join } from "node:path";
 // the prompt and the runtime, and a checksum of the file's own bytes, checked
 // before llama.cpp sees them; files are written whole (temporary name, then
 // rename) and private to the user.
+
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
 
 /**
  * What identifies the exact model file, prompt and runtime. The file is

@@ -1,7 +1,7 @@
-import type { Prompt } from "../prompt/prompt.ts";
-
 // The seam between the pipeline and whatever runs the model: the in-process
 // llama.cpp backend today, remote servers (Ollama, OpenAI-compatible) later.
+
+import type { Prompt } from "../prompt/prompt.ts";
 
 export interface GenerateRequest {
   prompt: Prompt;

@@ -1,3 +1,4 @@
+// Flag definitions and argv helpers the commands share: unknown flags and extra words are usage errors.
 import type { ArgsDef } from "citty";
 import { usageError } from "../core/errors.ts";
 

@@ -1,3 +1,7 @@
+// First run: the configured model is a catalogue name whose file is missing.
+// On a terminal, ask once and download it with progress; otherwise fail with
+// one line that gives the exact command to run.
+
 import { CmdaiError, ExitCode } from "../core/errors.ts";
 import { modelPath, type Settings } from "../config/config.ts";
 import { catalogue, findModel, type CatalogueEntry } from "../models/catalogue.ts";
@@ -7,10 +11,6 @@ import type { PullOptions } from "../models/pull.ts";
 import { lockPath, usableModelFile } from "../models/store.ts";
 import { writeErr } from "./io.ts";
 import { canAsk } from "./terminal.ts";
-
-// First run: the configured model is a catalogue name whose file is missing.
-// On a terminal, ask once and download it with progress; otherwise fail with
-// one line that gives the exact command to run.
 
 export interface EnsureModelOptions {
   settings: Settings;

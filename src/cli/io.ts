@@ -1,11 +1,11 @@
-import { writeSync } from "node:fs";
-import { CmdaiError, ExitCode } from "../core/errors.ts";
-import { isTerminal } from "./terminal.ts";
-
 // Output goes straight to file descriptors 1 and 2, synchronously. Node's
 // process.stdout/stderr streams take ~8 ms to set up in a compiled binary,
 // and that was paid on every `cmdai init` and every key press; a plain write
 // costs nothing to set up, and all of it has reached the OS before exit.
+
+import { writeSync } from "node:fs";
+import { CmdaiError, ExitCode } from "../core/errors.ts";
+import { isTerminal } from "./terminal.ts";
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 

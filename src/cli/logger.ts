@@ -1,3 +1,4 @@
+// Messages for the user: one "cmdai: ..." line each, on stderr.
 import { createConsola, type ConsolaReporter, type LogObject } from "consola/core";
 import { writeErr } from "./io.ts";
 import { useColor } from "./terminal.ts";

@@ -1,10 +1,10 @@
+// Download progress on stderr: one redrawn line on a terminal, a quiet line
+// every few seconds otherwise, or one JSON object per event for scripts.
+
 import type { DownloadEvent } from "../models/download.ts";
 import { formatBytes, formatDuration, formatRate } from "../models/format.ts";
 import { stderrSink } from "./io.ts";
 import { canRedraw } from "./terminal.ts";
-
-// Download progress on stderr: one redrawn line on a terminal, a quiet line
-// every few seconds otherwise, or one JSON object per event for scripts.
 
 export type ProgressMode = "tty" | "lines" | "json" | "none";
 

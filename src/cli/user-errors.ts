@@ -1,13 +1,13 @@
+// Errors that are not cmdai's own but still the user's to fix, as one
+// `cmdai: error: ...` line with the right exit code: the argument parser's
+// (citty) and the file system's (permissions, read-only or full disks).
+
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { CmdaiError, ExitCode } from "../core/errors.ts";
 import { fsError } from "../core/fs-errors.ts";
 import { cacheDir, configDir } from "../config/paths.ts";
 import { stripAnsi } from "./terminal.ts";
-
-// Errors that are not cmdai's own but still the user's to fix, as one
-// `cmdai: error: ...` line with the right exit code: the argument parser's
-// (citty) and the file system's (permissions, read-only or full disks).
 
 /** What to do about a path that could not be read or written. */
 function hint(path: string | undefined, code: string): string {

@@ -1,3 +1,4 @@
+// Where cmdai keeps things: the XDG config, cache and state folders.
 import { homedir } from "node:os";
 import { join } from "node:path";
 

@@ -1,3 +1,4 @@
+// The machine facts the prompt names (OS, userland, notable tools), probed once and cached until PATH changes.
 import { mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { writeFileAtomic } from "../core/atomic-write.ts";
 import { platform, arch } from "node:os";

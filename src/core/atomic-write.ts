@@ -1,3 +1,4 @@
+// Writing a file whole or not at all: a temporary name, then a rename.
 import { renameSync, unlinkSync, writeFileSync } from "node:fs";
 
 /**

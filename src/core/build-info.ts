@@ -1,3 +1,4 @@
+// Which cmdai this is: version, commit and target.
 import pkg from "../../package.json" with { type: "json" };
 
 // Replaced at build time by scripts/build.ts (`define`); from source they fall back.

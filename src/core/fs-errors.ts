@@ -1,8 +1,8 @@
-import { CmdaiError, ExitCode } from "./errors.ts";
-
 // A file-system error (permissions, a read-only or full disk, a file where a
 // folder should be) as one line that says what could not be done, where, and
 // what to do, with exit 74 (sysexits' EX_IOERR). Never "internal error".
+
+import { CmdaiError, ExitCode } from "./errors.ts";
 
 const reasons: Record<string, string> = {
   EACCES: "permission denied",

@@ -1,15 +1,15 @@
+// The library's one entry point for a request: the CLI, the benchmarks and the
+// tests all call generate(). It knows no terminal: what to print, and how, is
+// the caller's business. Whatever runs the model (in process, the resident
+// server, a remote API) is a Backend, so the safety verdict is always made
+// here, in the caller's process, the same way for every backend.
+
 import type { Backend } from "../backend/types.ts";
 import type { Level } from "../config/config.ts";
 import type { MachineContext } from "../context/probe.ts";
 import type { PromptInput } from "../prompt/prompt.ts";
 import { loadChecker } from "../safety/index.ts";
 import { runPipeline, type Outcome } from "./pipeline.ts";
-
-// The library's one entry point for a request: the CLI, the benchmarks and the
-// tests all call generate(). It knows no terminal: what to print, and how, is
-// the caller's business. Whatever runs the model (in process, the resident
-// server, a remote API) is a Backend, so the safety verdict is always made
-// here, in the caller's process, the same way for every backend.
 
 export interface CommandRequest {
   request: string;

@@ -1,3 +1,4 @@
+// Request -> prompt -> backend -> parsed command -> safety verdict, for one request and one backend.
 import type { Backend } from "../backend/types.ts";
 import type { MachineContext } from "../context/probe.ts";
 import { buildPrompt, responseSchema, type PromptInput } from "../prompt/prompt.ts";

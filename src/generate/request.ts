@@ -1,3 +1,4 @@
+// The user's words as one request line, checked (length, control characters, UTF-8).
 import { usageError } from "../core/errors.ts";
 
 // The longest request worth sending: the model's context is small, and a

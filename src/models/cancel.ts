@@ -1,3 +1,4 @@
+// Ctrl-C during a download: abort it cleanly and keep what can be resumed.
 import { takeOverInterrupt } from "../core/interrupt.ts";
 
 // Ctrl-C (or SIGTERM) during a download aborts it cleanly: the part file and

@@ -1,3 +1,9 @@
+// The resumable, verifying downloader. Bytes stream into `<dest>.part` and
+// through a native SHA-256 at the same time, so there is no second pass over
+// the file; a resumed download re-hashes only what is already on disk, once.
+// `<dest>` appears (by rename) only after the digest matched, so the final path
+// never holds a partial or corrupt model.
+
 import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { fdatasync } from "node:fs";
 import { statfs } from "node:fs/promises";
@@ -25,12 +31,6 @@ import {
   writeState,
   type ModelState,
 } from "./store.ts";
-
-// The resumable, verifying downloader. Bytes stream into `<dest>.part` and
-// through a native SHA-256 at the same time, so there is no second pass over
-// the file; a resumed download re-hashes only what is already on disk, once.
-// `<dest>` appears (by rename) only after the digest matched, so the final path
-// never holds a partial or corrupt model.
 
 export type DownloadEvent =
   | { type: "waiting"; pid?: number }

@@ -1,7 +1,7 @@
-import { closeSync, openSync, readSync } from "node:fs";
-
 // SHA-256 uses the runtime's native hasher (SHA-NI: ~1.5 GB/s here); hash-wasm's
 // SHA-256 is ~10x slower and would cap a download at ~145 MB/s.
+
+import { closeSync, openSync, readSync } from "node:fs";
 
 export const isSha256 = (s: string) => /^[0-9a-f]{64}$/.test(s);
 

@@ -1,11 +1,11 @@
-import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
-import { hostname } from "node:os";
-
 // An exclusive lock file (O_CREAT|O_EXCL) beside the download, so two shells
 // pulling the same model do not write the same part file. The holder writes
 // its pid and host and refreshes the file's mtime; a lock is stale when its pid
 // is gone (same host) or its heartbeat stopped (another host, e.g. an NFS home).
+
+import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { hostname } from "node:os";
 
 export interface LockHolder {
   pid: number;

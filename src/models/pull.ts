@@ -1,10 +1,10 @@
+// What `cmdai model pull NAME|URL` fetches, and the call that fetches it.
+
 import { join } from "node:path";
 import { CmdaiError, ExitCode } from "../core/errors.ts";
 import { catalogue, catalogueUrl, defaultHubEndpoint, findModel, hubEndpoint, type CatalogueEntry } from "./catalogue.ts";
 import { download, type DownloadOptions, type DownloadResult } from "./download.ts";
 import { normaliseSha256 } from "./hash.ts";
-
-// What `cmdai model pull NAME|URL` fetches, and the call that fetches it.
 
 export interface PullTarget {
   /** Catalogue name, or the file name for a URL. */

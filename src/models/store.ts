@@ -1,3 +1,9 @@
+// The models directory: `<file>` (complete and verified), `<file>.sha256`
+// (its SHA-256 in sha256sum format, written before the file appears),
+// `<file>.part` + `<file>.part.json` (a resumable download and what it is
+// of), `<file>.lock` (a download in progress), `<file>.state.json` (how the
+// digest was vouched for, and a failed `model verify`). Directory 0700, files 0600.
+
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { basename, join } from "node:path";
 import { CmdaiError, ExitCode } from "../core/errors.ts";
@@ -5,12 +11,6 @@ import { writeFileAtomic } from "../core/atomic-write.ts";
 import { isFsError } from "../core/fs-errors.ts";
 import { catalogue, type CatalogueEntry } from "./catalogue.ts";
 import { isSha256 } from "./hash.ts";
-
-// The models directory: `<file>` (complete and verified), `<file>.sha256`
-// (its SHA-256 in sha256sum format, written before the file appears),
-// `<file>.part` + `<file>.part.json` (a resumable download and what it is
-// of), `<file>.lock` (a download in progress), `<file>.state.json` (how the
-// digest was vouched for, and a failed `model verify`). Directory 0700, files 0600.
 
 export const partPath = (dest: string) => `${dest}.part`;
 export const metaPath = (dest: string) => `${dest}.part.json`;

@@ -1,3 +1,4 @@
+// The prompt and the JSON schema of the answer: pure functions of the request and the machine facts.
 import type { MachineContext } from "../context/probe.ts";
 
 export interface PromptInput {

@@ -1,3 +1,9 @@
+// The client side of the resident server: what a key press runs. It never
+// loads node-llama-cpp nor the safety parser; it asks the socket, starts `cmdai serve` when nobody
+// answers (under a lock, so two shells start one server), replaces a server
+// of another build, and reports a server it cannot use as ServerUnavailable so
+// the caller can generate in process instead.
+
 import { spawn } from "node:child_process";
 import { closeSync, openSync, statSync, unlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -16,12 +22,6 @@ import {
   type ModelRef,
   type StatusReply,
 } from "./protocol.ts";
-
-// The client side of the resident server: what a key press runs. It never
-// loads node-llama-cpp nor the safety parser; it asks the socket, starts `cmdai serve` when nobody
-// answers (under a lock, so two shells start one server), replaces a server
-// of another build, and reports a server it cannot use as ServerUnavailable so
-// the caller can generate in process instead.
 
 /** The server could not be used for this request; the message says why, in a few words. */
 export class ServerUnavailable extends Error {

@@ -1,11 +1,11 @@
-import { appendFileSync, mkdirSync, renameSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { stateDir } from "../config/paths.ts";
-
 // The server's log: one line per event, appended to
 // $XDG_STATE_HOME/cmdai/server.log (private), rotated to server.log.1 when it
 // passes maxBytes, so it never grows without bound. The user's request is
 // written only with `cmdai serve --verbose`.
+
+import { appendFileSync, mkdirSync, renameSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { stateDir } from "../config/paths.ts";
 
 export const logFile = () => join(stateDir(), "server.log");
 

@@ -1,10 +1,10 @@
-import { lstatSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { CmdaiError, ExitCode } from "../core/errors.ts";
-
 // Where the server's socket lives, and the checks that keep it private: the
 // folder is the user's own, not a symlink, and closed to group and others
 // (as atuin's daemon and ssh-agent do), so no other user can connect.
+
+import { lstatSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { CmdaiError, ExitCode } from "../core/errors.ts";
 
 export function socketDir(env: Record<string, string | undefined> = process.env): string {
   const runtime = env.XDG_RUNTIME_DIR;

@@ -1,6 +1,3 @@
-import { commit, version } from "../core/build-info.ts";
-import type { CommandRequest, CommandResult } from "../generate/generate.ts";
-
 // The resident server's wire protocol. The server runs the library's whole
 // generate() (prompt, model, parsing, safety check) for the request it is
 // sent, so a key press loads neither the model nor the safety parser: it
@@ -19,6 +16,9 @@ import type { CommandRequest, CommandResult } from "../generate/generate.ts";
 //                      (409 ErrorReply with code "version" when the builds differ;
 //                      closing the connection cancels the generation)
 //   POST /v1/stop      -> { stopping: true, pid } then the process exits
+
+import { commit, version } from "../core/build-info.ts";
+import type { CommandRequest, CommandResult } from "../generate/generate.ts";
 
 /** Bumped whenever a body's shape changes. */
 export const protocol = 1;

@@ -1,10 +1,10 @@
+// A request as `cmdai` runs it by default: in the resident server, started on
+// demand; in this process when the server cannot be used (one line says why).
+
 import type { CommandRequest, CommandResult } from "../generate/generate.ts";
 import type { Settings } from "../config/config.ts";
 import { ServerClient, ServerUnavailable } from "./client.ts";
 import { socketPath } from "./paths.ts";
-
-// A request as `cmdai` runs it by default: in the resident server, started on
-// demand; in this process when the server cannot be used (one line says why).
 
 export interface RunOptions {
   settings: Pick<Settings, "threads" | "keep_alive">;

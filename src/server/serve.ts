@@ -1,3 +1,9 @@
+// `cmdai serve`: holds loaded models (their context sequences and the
+// evaluated system prompt) between key presses, on a private Unix socket.
+// Models load on first use (or at start with --model), the least recently
+// used is unloaded when another is asked for, and the process exits after
+// `keep_alive` with nothing to do, as Ollama's keep_alive does.
+
 import { chmodSync, statSync, unlinkSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { LlamaBackend } from "../backend/llama.ts";
@@ -20,12 +26,6 @@ import {
   type StatusReply,
 } from "./protocol.ts";
 import { probeSocket } from "./client.ts";
-
-// `cmdai serve`: holds loaded models (their context sequences and the
-// evaluated system prompt) between key presses, on a private Unix socket.
-// Models load on first use (or at start with --model), the least recently
-// used is unloaded when another is asked for, and the process exits after
-// `keep_alive` with nothing to do, as Ollama's keep_alive does.
 
 export interface ServeOptions {
   socket: string;

@@ -1,3 +1,4 @@
+// `cmdai init zsh|bash|fish`: prints the shell integration (the widget, the runner, the key binding).
 import type { CommandDef } from "citty";
 import { existsSync } from "node:fs";
 import { usageError } from "../../core/errors.ts";

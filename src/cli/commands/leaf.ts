@@ -1,3 +1,4 @@
+// The shape of an action under `cmdai model` or `cmdai server`: its flags checked, settings resolved, its exit code kept.
 import { defineCommand, type ArgsDef, type CommandDef } from "citty";
 import { jsonArg, rejectExtraWords, rejectUnknownFlags, verboseArg } from "../args.ts";
 import { logger, setVerbose } from "../logger.ts";

@@ -1,3 +1,4 @@
+// `cmdai serve`: run the resident server in the foreground.
 import { defineCommand } from "citty";
 import { verboseArg } from "../args.ts";
 import { usageError } from "../../core/errors.ts";

@@ -1,3 +1,4 @@
+// `cmdai model`: manage local models (list, pull, rm, verify, path).
 import { defineCommand, renderUsage } from "citty";
 import { takeLeafExit } from "../leaf.ts";
 import { ExitCode } from "../../../core/errors.ts";

@@ -1,3 +1,4 @@
+// `cmdai model list`: the catalogue and what is installed, with what vouched for each file.
 import { commonArgs, leaf, out, outJson } from "../leaf.ts";
 
 export default leaf({

@@ -1,3 +1,4 @@
+// `cmdai model path`: where a model file is (or would be) on disk.
 import { join } from "node:path";
 import { CmdaiError, ExitCode } from "../../../core/errors.ts";
 import { commonArgs, leaf, out, outJson } from "../leaf.ts";

@@ -1,3 +1,4 @@
+// `cmdai model pull`: a verified, resumable download, with progress on stderr.
 import { CmdaiError, ExitCode } from "../../../core/errors.ts";
 import { commonArgs, leaf, out, outJson } from "../leaf.ts";
 

@@ -1,3 +1,4 @@
+// `cmdai model rm`: delete a model and any partial download of it.
 import { CmdaiError, ExitCode } from "../../../core/errors.ts";
 import { logger } from "../../logger.ts";
 import { commonArgs, leaf, outJson } from "../leaf.ts";

@@ -1,3 +1,4 @@
+// `cmdai model verify`: hash installed models again and compare with a trusted digest.
 import { CmdaiError, ExitCode } from "../../../core/errors.ts";
 import { logger } from "../../logger.ts";
 import { commonArgs, leaf, out, outJson } from "../leaf.ts";

@@ -1,3 +1,4 @@
+// `cmdai server`: status and stop for the resident server.
 import { defineCommand, renderUsage } from "citty";
 import { takeLeafExit } from "../leaf.ts";
 import { ExitCode } from "../../../core/errors.ts";

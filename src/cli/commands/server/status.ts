@@ -1,3 +1,4 @@
+// `cmdai server status`: whether the resident server runs, its models, memory and requests.
 import { commonArgs, leaf, out, outJson } from "../leaf.ts";
 
 export default leaf({

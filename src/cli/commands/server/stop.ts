@@ -1,3 +1,4 @@
+// `cmdai server stop`: stop the resident server and return once it is gone.
 import { commonArgs, leaf, out, outJson } from "../leaf.ts";
 
 export default leaf({
