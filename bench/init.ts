@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { median, ms, percentile, ratio, repeat, table, verdict } from "./lib.ts";
-import { hasShell, hasTmux, killServer, TmuxShell, type ShellName } from "../test/shell/tmux.ts";
+import { hasShell, hasTmux, killServer, TmuxShell, type ShellName } from "../test/integration/shell/tmux.ts";
 
 const root = resolve(import.meta.dir, "..");
 const RUNS = 21;

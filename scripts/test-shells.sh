@@ -2,7 +2,7 @@
 # shellcheck shell=dash
 #
 # Fetches other releases of the shells the integration supports, so that the
-# tmux tests (test/shell) run against them too: zsh 5.8 and bash 5.1 from
+# tmux tests (test/integration/shell) run against them too: zsh 5.8 and bash 5.1 from
 # Debian bullseye, fish 4.0 from trixie. Each is unpacked in DIR/<shell>-<version>/
 # with a launcher in DIR/bin-<shell>-<version>/<shell>, which the tests pick up.
 #
