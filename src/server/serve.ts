@@ -331,14 +331,16 @@ export async function serve(opts: ServeOptions): Promise<void> {
   log("start", { build, socket, keep_alive_ms: keepAliveMs });
   opts.onReady?.({ socket, pid: process.pid });
   scheduleIdle(true);
-  // The safety checker's parser compiles now, not during the first key press.
-  void import("../safety/index.ts").then(({ loadChecker }) => loadChecker()).catch(() => {});
+  // The safety checker's parser compiles once the model is in (not during its
+  // load, which it would slow on a small machine), so the next request finds
+  // it ready; the first request warms it while its answer is generated.
+  const warmChecker = () => void import("../safety/index.ts").then(({ loadChecker }) => loadChecker()).catch(() => {});
   if (opts.preload) {
     try {
       const ref = modelRef(opts.preload.path, opts.preload.threads);
-      void pool.get(ref).catch(() => {}); // a failure is reported to the request that asks
+      pool.get(ref).then(warmChecker, () => {}); // a failure is reported to the request that asks
     } catch {}
-  }
+  } else warmChecker();
   return done;
 }
 
