@@ -44,7 +44,7 @@ async function main(): Promise<number> {
     process.stderr.write(USAGE + "\n");
     return 0;
   }
-  let args;
+  let args: ReturnType<typeof parseArgs>;
   try {
     args = parseArgs(argv);
   } catch (err) {

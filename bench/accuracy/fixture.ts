@@ -117,7 +117,7 @@ export function snapshot(root: string): Map<string, FileState> {
       if (rel === "" && systemNames.has(name)) continue;
       const p = join(dir, name);
       const r = `${rel}/${name}`;
-      let st;
+      let st: ReturnType<typeof lstatSync>;
       try {
         st = lstatSync(p);
       } catch {

@@ -265,7 +265,7 @@ function trainedMerges(maxMerges: number): [string, string][] {
       }
     }
   };
-  words.forEach((_, wi) => addPairs(wi, 1));
+  for (let wi = 0; wi < words.length; wi++) addPairs(wi, 1);
   const heap: [number, string][] = [];
   const push = (item: [number, string]) => {
     heap.push(item);

@@ -46,7 +46,7 @@ export async function prepareNatives(root = join(cacheDir(), "runtime")): Promis
       try {
         renameSync(tmp, dest);
         removeOtherVersions(root, natives.id);
-      } catch (e) {
+      } catch {
         // Another process won the race (ENOTEMPTY/EEXIST): use its copy if complete.
         if (!existsSync(join(dest, marker))) {
           // A stale incomplete folder from a killed run: replace it.

@@ -5,7 +5,7 @@ import { join } from "node:path";
 // XDG base directories, with the spec's defaults when unset or relative.
 function xdg(name: string, fallback: string): string {
   const value = process.env[name];
-  return value && value.startsWith("/") ? value : join(homedir(), fallback);
+  return value?.startsWith("/") ? value : join(homedir(), fallback);
 }
 
 export const configDir = () => join(xdg("XDG_CONFIG_HOME", ".config"), "cmdai");

@@ -316,7 +316,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
       `download cancelled; run the same command to resume${keptNote(dest)}`,
       ExitCode.cancelled,
     );
-  let lock;
+  let lock: Awaited<ReturnType<typeof acquireLock>>;
   try {
     lock = await acquireLock(lockPath(dest), {
       signal: opts.signal,

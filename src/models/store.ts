@@ -84,7 +84,7 @@ export function writeRecordedSha(dest: string, sha256: string) {
  * Other errors (permissions) are thrown as they are, for the caller to word.
  */
 export function usableModelFile(path: string, pullHint = "cmdai model pull"): boolean {
-  let s;
+  let s: ReturnType<typeof statSync>;
   try {
     s = statSync(path);
   } catch (e) {

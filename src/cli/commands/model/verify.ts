@@ -15,7 +15,7 @@ export default leaf({
   async run({ args, settings }) {
     const { scanModels, findInstalled, readState, writeState } = await import("../../../models/store.ts");
     const { sha256File } = await import("../../../models/hash.ts");
-    let models;
+    let models: ReturnType<typeof scanModels>;
     if (args.name) {
       const m = findInstalled(settings.model_dir, args.name);
       if (!m || m.size === undefined)
