@@ -112,7 +112,8 @@ export async function runHelperBench(): Promise<string> {
   const { getLlama } = await import("node-llama-cpp");
   const threads = Number(process.env.BENCH_THREADS) || (await getLlama({ gpu: false, build: "never" })).cpuMathCores;
   const hello = await helloWorld();
-  const env = { ...process.env, HOME: join(work, "home"), XDG_CACHE_HOME: join(work, "home", ".cache"), XDG_CONFIG_HOME: join(work, "home", ".config") };
+  // In process (CMDAI_SERVER=0): "cold" means a new process loading the model; the server has its own bench.
+  const env = { ...process.env, HOME: join(work, "home"), XDG_CACHE_HOME: join(work, "home", ".cache"), XDG_CONFIG_HOME: join(work, "home", ".config"), CMDAI_SERVER: "0" };
   // Unpack the natives once, so "cold" means a new process, not a first install.
   await timed([dist, "--model", model, "--max-chars", "8", "warm up"], env);
 

@@ -89,7 +89,8 @@ export async function runInitBench(): Promise<string> {
   const compiled = existsSync(dist);
   const cmdai = compiled ? [dist] : [process.execPath, join(root, "src/main.ts")];
   const label = compiled ? "dist/cmdai" : "bun src/main.ts (dist/cmdai not built)";
-  const env = { ...process.env, CMDAI_KEY: "", XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "cmdai-bench-cfg-")) };
+  // In process (CMDAI_SERVER=0): these rows measure one process's own costs; `bench server` has the server's.
+  const env = { ...process.env, CMDAI_KEY: "", CMDAI_SERVER: "0", XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), "cmdai-bench-cfg-")) };
 
   const hello = await helloBaseline();
   // Interleaved (one run of each in turn, after a warm-up round), so that the
