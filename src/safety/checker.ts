@@ -1,9 +1,14 @@
-// The checker: bad-input handling, shell dialects, then the analysis.
-import { analyzeScript } from "./analyze.ts";
-import type { Tree } from "./parser.ts";
-import { RULES, type RuleId } from "./rules.ts";
-import { isBlocked, maxRisk, rank, type CheckOptions, type CheckResult, type Checker, type Finding } from "./types.ts";
+// The checker: bad-input handling, shell dialects, then the walk over the
+// syntax tree, which hands each command to the judge.
+import type { RuleId } from "./catalogue.ts";
 import { translateFish, translateZsh } from "./dialects.ts";
+import { judgeCommand, judgePipelineFlow } from "./judge.ts";
+import { finding } from "./judgement.ts";
+import type { Tree } from "./parser.ts";
+import { isBlocked, maxRisk, rank, type CheckOptions, type CheckResult, type Checker, type Finding } from "./types.ts";
+import { analyzeScript, type Judge } from "./walk.ts";
+
+const judge: Judge = { command: judgeCommand, pipeline: judgePipelineFlow };
 
 /**
  * Longer commands are refused (graded critical) instead of parsed: checking
@@ -29,10 +34,7 @@ export function createChecker(parser: ParserLike): Checker {
       const level = opts.level ?? "moderate";
       const shell = opts.shell ?? "bash";
       const findings: Finding[] = [];
-      const add = (rule: RuleId, start: number, end: number) => {
-        const info = RULES[rule];
-        findings.push({ rule, risk: info.risk, message: info.message, start, end, ...(info.alternative ? { alternative: info.alternative } : {}) });
-      };
+      const add = (rule: RuleId, start: number, end: number) => findings.push(finding(rule, start, end));
       let text = typeof cmd === "string" ? cmd : String(cmd ?? "");
       // tree-sitter's error recovery is superlinear on long chains (`a|a|a|…|`): bound the operators too.
       if (text.length > MAX_COMMAND_CHARS || countOperators(text) > MAX_OPERATORS) {
@@ -53,7 +55,7 @@ export function createChecker(parser: ParserLike): Checker {
       if (shell === "fish") ({ text: source, map } = translateFish(text));
       else if (shell === "zsh") source = translateZsh(text);
       try {
-        let inner = analyzeScript(source, { shell, depth: 0, asRoot: false, vars: new Map(), parse });
+        let inner = analyzeScript(source, { shell, depth: 0, asRoot: false, vars: new Map(), parse, judge });
         if (map) inner = inner.map((f) => ({ ...f, start: map!(f.start), end: map!(f.end) }));
         findings.push(...inner);
       } catch (e) {

@@ -1,13 +1,14 @@
 // Which rule function judges which program. Programs in READ_ONLY only read
 // or print and need no rule; programs in neither list fall under the
 // unknown-program policy in judge.ts.
-import type { Analysis, Cmd } from "../analyze.ts";
+import type { Cmd } from "../command.ts";
+import type { Judgement } from "../judgement.ts";
 import * as dev from "./dev.ts";
 import * as exec from "./exec.ts";
 import * as fs from "./fs.ts";
 import * as sys from "./system.ts";
 
-type Handler = (cmd: Cmd, a: Analysis) => void;
+type Handler = (cmd: Cmd, j: Judgement) => void;
 
 const each = (names: string[], h: Handler): Record<string, Handler> => Object.fromEntries(names.map((n) => [n, h]));
 
@@ -32,7 +33,7 @@ export const PROGRAMS: Record<string, Handler> = {
   chgrp: fs.chmod,
   dd: fs.dd,
   cd: fs.cd,
-  ...each(["mkfs", "wipefs", "mkswap", "blkdiscard", "mke2fs", "mkdosfs", "badblocks", "zpool", "mdadm", "nvme", "hdparm", "flashrom"], (c, a) => {
+  ...each(["mkfs", "wipefs", "mkswap", "blkdiscard", "mke2fs", "mkdosfs", "badblocks", "zpool", "mdadm", "nvme", "hdparm", "flashrom"], (c, j) => {
     // These are destructive only in their writing modes.
     if (c.name === "badblocks" && !c.args.some((w) => /^-\w*w/.test(w.text))) return;
     if (c.name === "zpool" && !/^(destroy|create|labelclear)$/.test(c.args[0]?.text ?? "")) return;
@@ -40,7 +41,7 @@ export const PROGRAMS: Record<string, Handler> = {
     if (c.name === "nvme" && !/^(format|sanitize)$/.test(c.args[0]?.text ?? "")) return;
     if (c.name === "hdparm" && !c.args.some((w) => /^--(security-erase|trim-sector-ranges|write-sector)/.test(w.text))) return;
     if (c.name === "flashrom" && !c.args.some((w) => /^(-w|--write|-E|--erase)$/.test(w.text))) return;
-    fs.formatTool(c, a);
+    fs.formatTool(c, j);
   }),
   ...each(["fdisk", "gdisk", "cfdisk", "sfdisk", "sgdisk", "parted", "cgdisk"], fs.partitionTool),
   diskutil: fs.diskutil,
@@ -73,7 +74,7 @@ export const PROGRAMS: Record<string, Handler> = {
   ifdown: sys.ifdown,
   nmcli: sys.nmcli,
   setenforce: sys.setenforce,
-  "aa-teardown": (c, a) => a.report("sys.selinux-off", c.start, c.end),
+  "aa-teardown": (c, j) => j.report("sys.selinux-off", c.start, c.end),
   ...each(["sysctl", "modprobe", "rmmod", "insmod"], sys.kernelChange),
   // users
   passwd: sys.passwd,

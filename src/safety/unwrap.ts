@@ -2,7 +2,8 @@
 // `sudo -u root env X=1 nice -n 5 rm -rf /` is judged as `rm -rf /` as root.
 // Each wrapper's options that take a value are listed so the value is not
 // mistaken for the wrapped program.
-import type { Analysis, Word } from "./analyze.ts";
+import { programName } from "./argv.ts";
+import type { Cmd, Word } from "./command.ts";
 
 interface WrapperSpec {
   /** Options followed by a separate value (`-u root`). Long forms may also use `--opt=value`. */
@@ -68,7 +69,7 @@ function basename(w: Word): string {
  * whether it runs as root. Options carrying a script (`su -c`, `flock -c`,
  * `env -S`, `watch CMD`) become `sh -c SCRIPT` so the shell rules see the script.
  */
-export function unwrap(words: Word[], a: Analysis): { argv: Word[]; asRoot: boolean } {
+export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean } {
   let argv = words;
   let asRoot = false;
   for (let guard = 0; guard < 16 && argv.length > 0; guard++) {
@@ -140,7 +141,6 @@ export function unwrap(words: Word[], a: Analysis): { argv: Word[]; asRoot: bool
     }
     if (spec.root) asRoot = true;
     argv = argv.slice(i);
-    void a;
   }
   return { argv, asRoot };
 }
@@ -149,4 +149,20 @@ export function unwrap(words: Word[], a: Analysis): { argv: Word[]; asRoot: bool
 function shC(at: Word, script: Word): Word[] {
   const mk = (text: string): Word => ({ text, start: at.start, end: at.end, quoted: false, glob: false, dynamic: false, subs: [] });
   return [mk("sh"), mk("-c"), script];
+}
+
+/** A command built from words of another (`find -exec`, `xargs`), unwrapped and judged like any other. */
+export function subCommand(parent: Cmd, argv: Word[]): Cmd | undefined {
+  if (argv.length === 0) return undefined;
+  const u = unwrap(argv);
+  if (u.argv.length === 0) return undefined;
+  return {
+    ...parent,
+    argv: u.argv,
+    args: u.argv.slice(1),
+    name: programName(u.argv[0]!),
+    asRoot: parent.asRoot || u.asRoot,
+    redirects: [],
+    stdinText: undefined,
+  };
 }

@@ -1,67 +1,25 @@
-// Walks the tree-sitter syntax tree of one script and turns it into simple
-// commands (program + evaluated words + redirections + pipeline context), then
-// hands each one to the rules. Every statement kind is visited: lists,
+// The walk: turns the tree-sitter syntax tree of one script into simple
+// commands (program + evaluated words + redirections + pipeline context) and
+// hands each one, and each pipeline, to the judge it is given. It tracks what
+// the shell would know while running: variables, the working directory after
+// `cd`, the functions being defined. Every statement kind is visited: lists,
 // pipelines, subshells, blocks, loops, functions, `$(…)`, backticks and `<(…)`.
 // Node kinds that are not known here are reported ("not provably safe"), never
 // skipped silently.
+import { programName } from "./argv.ts";
+import type { RuleId } from "./catalogue.ts";
+import type { Cmd, Word } from "./command.ts";
+import { finding, type JudgeHooks, type Span } from "./judgement.ts";
 import type { Node, Tree } from "./parser.ts";
 import { HOME, UNKNOWN, UNKNOWN_NONEMPTY, classifyPath, hasUnknown } from "./paths.ts";
-import { RULES, type RuleId } from "./rules.ts";
-import { judgeCommand, judgePipeline } from "./judge.ts";
-import { unwrap } from "./normalize.ts";
+import { decodeAnsiC, staticOutput } from "./static-text.ts";
 import type { CheckShell, Finding } from "./types.ts";
+import { unwrap } from "./unwrap.ts";
 
-export interface Word {
-  /** Value after quote removal and the expansions we know; markers from paths.ts for the rest. */
-  text: string;
-  start: number;
-  end: number;
-  quoted: boolean;
-  /** Unquoted glob characters present. */
-  glob: boolean;
-  /** Contains an expansion whose value is unknown. */
-  dynamic: boolean;
-  /** Command and process substitutions inside the word, as pipelines of commands. */
-  subs: Cmd[][];
-  procSub?: boolean;
-  /** Synthetic word for "every file below base" (from `find … -exec`, `find | xargs`). */
-  tree?: { base: string; narrowed: boolean };
-  /** Exact source offset of text[0] when the word is one plain or single-quoted string. */
-  exactBase?: number;
-}
-
-export interface Redirect {
-  op: string;
-  fd: number | null;
-  target: Word | null;
-  start: number;
-  end: number;
-}
-
-export interface Cmd {
-  /** Program name after unwrapping (`/usr/bin/rm` → `rm`); "" if computed at run time. */
-  name: string;
-  argv: Word[];
-  args: Word[];
-  asRoot: boolean;
-  redirects: Redirect[];
-  /** Text fed on stdin by a heredoc or here-string: string if known, null if not, undefined if none. */
-  stdinText?: string | null;
-  start: number;
-  end: number;
-  background: boolean;
-  pipe?: { stages: Cmd[]; index: number };
-  /** Known working directory (after `cd DIR &&`). */
-  cwd?: string;
-  /** Inside the body of these functions. */
-  functions: string[];
-  compound?: boolean;
-  /** A redirection with no command at all (`> file`): truncates. */
-  bare?: boolean;
-  /** For a compound stage (subshell, block, loop): the commands inside it. */
-  inner?: Cmd[];
-  /** The heredoc/here-string word, for spans. */
-  stdinWord?: Word;
+/** What the walk hands each command to: the judge (judge.ts), given by the checker. */
+export interface Judge {
+  command(cmd: Cmd, hooks: JudgeHooks): Finding[];
+  pipeline(stages: Cmd[], hooks: JudgeHooks): Finding[];
 }
 
 export interface AnalysisContext {
@@ -71,6 +29,7 @@ export interface AnalysisContext {
   vars: Map<string, string>;
   cwd?: string;
   parse(text: string): Tree | null;
+  judge: Judge;
 }
 
 const MAX_DEPTH = 6;
@@ -88,15 +47,18 @@ const EXPRESSION_KINDS = new Set([
   "heredoc_content", "heredoc_start", "heredoc_end", "file_descriptor", "command_name",
 ]);
 
-export class Analysis {
+export class Walk {
   findings: Finding[] = [];
   vars: Map<string, string>;
   cwd: string | undefined;
   functions: string[] = [];
   /** Open compound stages collecting the commands built inside them. */
   private collectors: Cmd[][] = [];
-  /** Words that stay in the word list of a `for` loop etc. */
-  private parseErrorReported = false;
+  /** Judges the commands built here, with this walk's variables and directory for nested scripts. */
+  private readonly hooks: JudgeHooks = {
+    nested: (text, span, exactBase, opts) => this.nested(text, span, exactBase, opts),
+    command: (cmd) => this.ctx.judge.command(cmd, this.hooks),
+  };
 
   constructor(
     readonly src: string,
@@ -109,15 +71,7 @@ export class Analysis {
   // ---- reporting -------------------------------------------------------
 
   report(rule: RuleId, start: number, end: number, detail?: string) {
-    const info = RULES[rule];
-    const message = detail ? `${info.message} (${detail})` : info.message;
-    const f: Finding = { rule, risk: info.risk, message, start, end };
-    if (info.alternative) f.alternative = info.alternative;
-    this.findings.push(f);
-  }
-
-  reportWord(rule: RuleId, w: { start: number; end: number }, detail?: string) {
-    this.report(rule, w.start, w.end, detail);
+    this.findings.push(finding(rule, start, end, detail));
   }
 
   /**
@@ -125,11 +79,8 @@ export class Analysis {
    * into a shell). Offsets map back exactly when the script is a plain string
    * in the source, else the whole span of the outer word is blamed.
    */
-  nested(text: string, span: { start: number; end: number }, exactBase?: number, opts: { asRoot?: boolean } = {}) {
-    if (this.ctx.depth + 1 > MAX_DEPTH) {
-      this.report("parse.too-deep", span.start, span.end);
-      return [];
-    }
+  private nested(text: string, span: Span, exactBase?: number, opts: { asRoot?: boolean } = {}): Finding[] {
+    if (this.ctx.depth + 1 > MAX_DEPTH) return [finding("parse.too-deep", span.start, span.end)];
     const inner = analyzeScript(text, {
       ...this.ctx,
       depth: this.ctx.depth + 1,
@@ -142,15 +93,13 @@ export class Analysis {
         ? { ...f, start: f.start + exactBase, end: f.end + exactBase }
         : { ...f, start: span.start, end: span.end },
     );
-    this.findings.push(...mapped);
     return mapped;
   }
 
   // ---- statements -------------------------------------------------------
 
   run(root: Node) {
-    if (root.hasError && !this.parseErrorReported) {
-      this.parseErrorReported = true;
+    if (root.hasError) {
       const err = findError(root);
       this.report("parse.error", err?.startIndex ?? 0, err?.endIndex ?? this.src.length);
     }
@@ -290,7 +239,7 @@ export class Analysis {
     const valueNode = node.childForFieldName("value");
     const value = valueNode ? this.word(valueNode) : undefined;
     if (!name) return;
-    const text = value ? (value.dynamic && !value.text.replace(/[\uE000-\uE003]/g, "") ? value.text : value.text) : "";
+    const text = value?.text ?? "";
     if (persist) this.vars.set(name, text);
     if (/^HIST(FILE|SIZE|FILESIZE)$/.test(name) && (text === "" || text === "0" || text === "/dev/null"))
       this.report("history.disable", node.startIndex, node.endIndex);
@@ -315,15 +264,13 @@ export class Analysis {
       this.pipeline(body.type === "pipeline" ? body.namedChildren.filter(isNode) : [body], node, redirectNodes);
       return;
     }
-    if (body && body.type === "redirected_statement") {
-      this.visit(body);
-    } else if (body) this.visit(body);
+    if (body) this.visit(body);
     // Redirections of a block apply to all of it: judge them on a stand-in command.
     const cmd = this.emptyCmd(node, isBackground(node));
     cmd.bare = !body;
     const extra: Node[] = [];
     for (const r of redirectNodes) this.redirect(r, cmd, extra);
-    judgeCommand(cmd, this);
+    this.findings.push(...this.ctx.judge.command(cmd, this.hooks));
     for (const e of extra) this.visit(e);
   }
 
@@ -383,8 +330,8 @@ export class Analysis {
       } else later.push(extra);
     }
     stages.forEach((s, index) => (s.pipe = { stages, index }));
-    for (const s of stages) if (!s.compound) judgeCommand(s, this);
-    if (stages.length > 1) judgePipeline(stages, this);
+    for (const s of stages) if (!s.compound) this.findings.push(...this.ctx.judge.command(s, this.hooks));
+    if (stages.length > 1) this.findings.push(...this.ctx.judge.pipeline(stages, this.hooks));
     for (const s of stages) if (s.name === "cd" && stages.length === 1) this.pendingCd = s.args[0]?.text ?? HOME;
     for (const n of later) this.visit(n);
     return stages;
@@ -434,7 +381,7 @@ export class Analysis {
       for (const [k, v] of env) this.vars.set(k, v);
       return cmd;
     }
-    const u = unwrap(words, this);
+    const u = unwrap(words);
     cmd.argv = u.argv;
     cmd.args = u.argv.slice(1);
     cmd.name = u.argv.length ? programName(u.argv[0]!) : "";
@@ -519,7 +466,7 @@ export class Analysis {
     switch (node.type) {
       case "word":
       case "command_name": {
-        let raw = node.type === "command_name" ? node.text : node.text;
+        let raw = node.text;
         if (!inDq && w.text === "" && raw.startsWith("~")) {
           const m = /^~([A-Za-z_][\w.-]*)?(?=\/|$)/.exec(raw);
           if (m) {
@@ -698,114 +645,14 @@ function normalizeCd(dir: string, cwd?: string): string {
   return path.startsWith("~") ? path.replace(/^~/, HOME) : path;
 }
 
-/** `/usr/bin/rm` → `rm`, `python3.12` → `python3`. */
-export function programName(w: Word): string {
-  if (w.dynamic && (w.text.includes(UNKNOWN) || w.text.includes(UNKNOWN_NONEMPTY))) return "";
-  const base = w.text.replace(/\/+$/, "").split("/").pop() ?? "";
-  return base.replace(/^((?:python|pip|perl|ruby|php|node)\d?)\.\d+$/, "$1");
-}
-
 function unescapeDq(s: string): string {
   return s.replace(/\\\n/g, "").replace(/\\([$`"\\])/g, "$1");
-}
-
-/** Decodes the body of `$'…'`. */
-export function decodeAnsiC(s: string): string {
-  const simple: Record<string, string> = { n: "\n", t: "\t", r: "\r", a: "\x07", b: "\b", e: "\x1b", E: "\x1b", f: "\f", v: "\v", "\\": "\\", "'": "'", '"': '"', "?": "?" };
-  return s.replace(/\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)/gs, (all, e: string) => {
-    if (e[0] === "x" || e[0] === "u" || e[0] === "U") {
-      const cp = parseInt(e.slice(1), 16);
-      return cp <= 0x10ffff ? String.fromCodePoint(cp) : all;
-    }
-    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8) & 0xff);
-    if (e[0] === "c" && e.length === 2) return String.fromCharCode(e.charCodeAt(1) & 0x1f);
-    return simple[e] ?? all;
-  });
-}
-
-/**
- * The text a pipeline prints, when it can be known without running anything:
- * echo/printf of literals, heredocs through cat, and the decoders people use to
- * hide a payload (base64 -d, rev, xxd -r -p).
- */
-export function staticOutput(stages: Cmd[], upTo = stages.length): string | null {
-  let input: string | null | undefined = undefined;
-  for (let i = 0; i < upTo; i++) {
-    const s = stages[i]!;
-    if (s.stdinText !== undefined) input = s.stdinText;
-    const args = s.args;
-    const lit = args.every((a) => !a.dynamic || !/[\uE000\uE001\uE003]/.test(a.text));
-    switch (s.name) {
-      case "echo": {
-        if (!lit) return null;
-        let rest = args.map((a) => a.text);
-        let newline = true;
-        let escapes = false;
-        while (rest[0] && /^-[neE]+$/.test(rest[0])) {
-          if (rest[0].includes("n")) newline = false;
-          if (rest[0].includes("e")) escapes = true;
-          rest = rest.slice(1);
-        }
-        const out = rest.join(" ");
-        input = (escapes ? decodeAnsiC(out) : out) + (newline ? "\n" : "");
-        break;
-      }
-      case "printf": {
-        if (!lit || args.length === 0) return null;
-        input = formatPrintf(args[0]!.text, args.slice(1).map((a) => a.text));
-        break;
-      }
-      case "cat":
-      case "tee":
-        if (args.some((a) => a.text !== "-" && !a.text.startsWith("-") && s.name === "cat")) return null;
-        if (input == null) return null;
-        break;
-      case "rev":
-        if (input == null) return null;
-        input = input
-          .split("\n")
-          .map((l) => [...l].reverse().join(""))
-          .join("\n");
-        break;
-      case "base64":
-      case "base32":
-        if (input == null || !args.some((a) => /^-(d|D|-decode)$|^-\w*d/.test(a.text))) return null;
-        try {
-          input = s.name === "base64" ? Buffer.from(input.replace(/\s+/g, ""), "base64").toString("utf8") : null;
-        } catch {
-          return null;
-        }
-        if (input === null) return null;
-        break;
-      case "xxd":
-        if (input == null || !args.some((a) => a.text.includes("r"))) return null;
-        input = Buffer.from(input.replace(/[^0-9a-fA-F]/g, ""), "hex").toString("utf8");
-        break;
-      default:
-        return null;
-    }
-  }
-  return input ?? null;
-}
-
-function formatPrintf(fmt: string, args: string[]): string {
-  let i = 0;
-  const unesc = decodeAnsiC;
-  const one = () =>
-    unesc(fmt).replace(/%([-+ #0]*\d*(?:\.\d+)?)([sbdiouxXfgeEc%q])/g, (_m, _f, conv: string) => {
-      if (conv === "%") return "%";
-      const a = args[i++] ?? "";
-      return conv === "b" ? decodeAnsiC(a) : a;
-    });
-  let out = one();
-  while (i < args.length && /%[^%]/.test(fmt)) out += one();
-  return out;
 }
 
 /** Parses and analyses one script; used for the top level and for nested scripts. */
 export function analyzeScript(text: string, ctx: AnalysisContext): Finding[] {
   const tree = ctx.parse(text);
-  const a = new Analysis(text, ctx);
+  const a = new Walk(text, ctx);
   if (!tree) {
     a.report("parse.error", 0, text.length);
     return a.findings;
