@@ -4,6 +4,7 @@ import type { RuleId } from "./catalogue.ts";
 import { translateFish, translateZsh } from "./dialects.ts";
 import { judgeCommand, judgePipelineFlow } from "./judge.ts";
 import { finding } from "./judgement.ts";
+import { isPackOff, rulesByProgram } from "./packs/index.ts";
 import type { Tree } from "./parser.ts";
 import { isBlocked, maxRisk, rank, type CheckOptions, type CheckResult, type Checker, type Finding } from "./types.ts";
 import { analyzeScript, type Judge } from "./walk.ts";
@@ -22,6 +23,8 @@ interface ParserLike {
 }
 
 export function createChecker(parser: ParserLike): Checker {
+  // Compile the packs and check their examples now, not on the first command.
+  rulesByProgram();
   const parse = (text: string) => {
     try {
       return parser.parse(text);
@@ -39,7 +42,7 @@ export function createChecker(parser: ParserLike): Checker {
       // tree-sitter's error recovery is superlinear on long chains (`a|a|a|…|`): bound the operators too.
       if (text.length > MAX_COMMAND_CHARS || countOperators(text) > MAX_OPERATORS) {
         add("input.too-long", 0, text.length);
-        return finish(text, findings, level);
+        return finish(text, findings, level, opts.packsOff);
       }
       // NUL and terminal control characters: shells drop or mangle them, terminals hide text with them.
       const ctrl = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u009b]/.exec(text);
@@ -63,7 +66,7 @@ export function createChecker(parser: ParserLike): Checker {
         add("input.internal-error", 0, text.length);
         if (process.env.CMDAI_DEBUG_SAFETY) console.error(e);
       }
-      return finish(cmd, findings, level);
+      return finish(cmd, findings, level, opts.packsOff);
     },
   };
 }
@@ -80,10 +83,11 @@ function countOperators(text: string): number {
   return n;
 }
 
-function finish(cmd: string, all: Finding[], level: CheckOptions["level"]): CheckResult {
-  // One finding per rule and span; worst first, then by position.
+function finish(cmd: string, all: Finding[], level: CheckOptions["level"], packsOff: readonly string[] = []): CheckResult {
+  // One finding per rule and span, none from a pack switched off; worst first, then by position.
   const seen = new Set<string>();
   const findings = all.filter((f) => {
+    if (packsOff.length && isPackOff(f.pack ?? "core", packsOff)) return false;
     const key = `${f.rule}:${f.start}:${f.end}`;
     if (seen.has(key)) return false;
     seen.add(key);

@@ -4,6 +4,8 @@
 // for programs nobody listed. It returns findings; it keeps no state.
 import type { Cmd } from "./command.ts";
 import { Judgement, type JudgeHooks } from "./judgement.ts";
+import { rulesByProgram } from "./packs/index.ts";
+import { isDryRun } from "./packs/match.ts";
 import { classifyPath, isBlockDevice, normalizePath } from "./paths.ts";
 import { judgePipeline } from "./rules/pipeline.ts";
 import { PROGRAMS, READ_ONLY } from "./rules/programs.ts";
@@ -40,6 +42,12 @@ function judgeInto(cmd: Cmd, j: Judgement) {
   if (cmd.functions.includes(cmd.name) && (cmd.background || (cmd.pipe && cmd.pipe.stages.length > 1)))
     j.report("exec.fork-bomb", cmd.start, cmd.end);
 
+  // Tools that only show what they would do with --dry-run, --what-if, … change nothing.
+  const words = cmd.args.map((w) => w.text);
+  const data = rulesByProgram().get(cmd.name);
+  if ((data || DRY_RUN_AWARE.has(cmd.name)) && isDryRun(words)) return;
+  if (data) for (const c of data) if (c.test(words)) j.reportData(c.rule, cmd);
+
   const handler = PROGRAMS[cmd.name] ?? (/^mkfs\./.test(cmd.name) ? PROGRAMS.mkfs : undefined);
   if (handler) {
     handler(cmd, j);
@@ -48,6 +56,12 @@ function judgeInto(cmd: Cmd, j: Judgement) {
   if (READ_ONLY.has(cmd.name)) return;
   unknownProgram(cmd, j);
 }
+
+/** Programs with code rules whose --dry-run (or --what-if) changes nothing. Not shells or wrappers: there it is an argument. */
+const DRY_RUN_AWARE = new Set([
+  "git", "kubectl", "oc", "helm", "terraform", "tofu", "aws", "gcloud", "az", "doctl", "docker", "podman", "rsync", "apt", "apt-get",
+  "dnf", "yum", "zypper", "npm", "pnpm", "yarn", "pip", "pip3", "cargo", "gem", "twine", "poetry", "uv", "brew", "systemctl",
+]);
 
 /**
  * Programs not listed anywhere. In cases.jsonl "safe" means "reads or creates

@@ -6,6 +6,8 @@
 // import the walk or the judge.
 import { RULES, type RuleId } from "./catalogue.ts";
 import type { Cmd } from "./command.ts";
+import { packOf } from "./packs/index.ts";
+import type { DataRule } from "./packs/types.ts";
 import type { Finding } from "./types.ts";
 
 export interface Span {
@@ -25,8 +27,15 @@ export interface JudgeHooks {
 
 export function finding(rule: RuleId, start: number, end: number, detail?: string): Finding {
   const info = RULES[rule];
-  const f: Finding = { rule, risk: info.risk, message: detail ? `${info.message} (${detail})` : info.message, start, end };
+  const f: Finding = { rule, pack: packOf(rule), risk: info.risk, message: detail ? `${info.message} (${detail})` : info.message, start, end };
   if (info.alternative) f.alternative = info.alternative;
+  return f;
+}
+
+/** A finding of a data rule (packs/), blaming the whole command. */
+export function dataFinding(rule: DataRule, span: Span): Finding {
+  const f: Finding = { rule: rule.id, pack: packOf(rule.id), risk: rule.risk, message: rule.message, start: span.start, end: span.end };
+  if (rule.alternative) f.alternative = rule.alternative;
   return f;
 }
 
@@ -41,6 +50,10 @@ export class Judgement {
 
   reportWord(rule: RuleId, w: Span, detail?: string) {
     this.report(rule, w.start, w.end, detail);
+  }
+
+  reportData(rule: DataRule, span: Span) {
+    this.findings.push(dataFinding(rule, span));
   }
 
   /** Judges a nested script; its findings become this judgement's and are returned. */
