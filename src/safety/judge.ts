@@ -8,7 +8,7 @@ import { rulesByProgram } from "./packs/index.ts";
 import { isDryRun } from "./packs/match.ts";
 import { classifyPath, isBlockDevice, normalizePath } from "./paths.ts";
 import { judgePipeline } from "./rules/pipeline.ts";
-import { PROGRAMS, READ_ONLY } from "./rules/programs.ts";
+import { HOOKS, PROGRAMS, READ_ONLY } from "./rules/programs.ts";
 import { judgeRedirect } from "./rules/write.ts";
 import type { Finding } from "./types.ts";
 
@@ -42,6 +42,7 @@ function judgeInto(cmd: Cmd, j: Judgement) {
   if (cmd.functions.includes(cmd.name) && (cmd.background || (cmd.pipe && cmd.pipe.stages.length > 1)))
     j.report("exec.fork-bomb", cmd.start, cmd.end);
 
+  HOOKS[cmd.name]?.(cmd, j);
   // Tools that only show what they would do with --dry-run, --what-if, … change nothing.
   const words = cmd.args.map((w) => w.text);
   const data = rulesByProgram().get(cmd.name);

@@ -56,7 +56,82 @@ export const WRAPPERS: Record<string, WrapperSpec> = {
   proxychains4: { valued: ["-f"] },
   torsocks: { valued: [] },
   firejail: { valued: [] },
+  "systemd-run": {
+    valued: ["-u", "--unit", "-p", "--property", "-M", "--machine", "--description", "--slice", "-E", "--setenv", "--on-active", "--on-boot", "--on-startup",
+      "--on-unit-active", "--on-unit-inactive", "--on-calendar", "--on-clock-change", "--timer-property", "--path-property", "--socket-property", "-H", "--host",
+      "--uid", "--gid", "--nice", "--working-directory", "-D", "--service-type", "--expand-environment"],
+    stop: ["-h", "--help", "--version"],
+    root: true,
+  },
+  repeat: { valued: [], positional: 1 },
+  unshare: { valued: ["-S", "--setuid", "-G", "--setgid", "-R", "--root", "-w", "--wd"] },
+  nsenter: { valued: ["-t", "--target", "-S", "--setuid", "-G", "--setgid", "-r", "--root", "-w", "--wd"], root: true },
+  "xvfb-run": { valued: ["-n", "--server-num", "-s", "--server-args", "-f", "--auth-file", "-e", "--error-file"] },
+  chronic: { valued: [] },
+  daemonize: { valued: ["-a", "-c", "-e", "-E", "-o", "-p", "-l", "-u"] },
+  "start-stop-daemon": { valued: [] },
+  cpulimit: { valued: ["-l", "--limit", "-p", "--pid", "-e", "--exe"] },
+  prlimit: { valued: ["-p", "--pid"] },
+  sg: { valued: [] },
+  "dbus-launch": { valued: [] },
 };
+
+const SCREEN_VALUED = new Set(["-S", "-c", "-e", "-h", "-p", "-t", "-T", "-Logfile", "-L", "-X", "-x", "-r", "-R"]);
+const TMUX_NEW = /^(new|new-session|new-window|neww|split-window|splitw|respawn-pane|respawnp|respawn-window|respawnw|run-shell|run|display-popup|popup)$/;
+const TMUX_VALUED = new Set(["-s", "-n", "-c", "-t", "-x", "-y", "-e", "-F", "-f", "-l", "-p", "-S", "-L", "-b", "-w", "-h", "-d", "-T", "-E", "-A"]);
+const CONTAINER_EXEC_VALUED = new Set(["-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file", "--detach-keys", "-c", "--container", "-n", "--namespace", "--context", "--kubeconfig", "--pod-running-timeout"]);
+
+/**
+ * Programs that carry a command in their arguments, each in its own way:
+ * `screen -dm CMD`, `tmux new -d 'CMD'`, `script -c 'CMD'`, `docker exec C CMD`,
+ * `kubectl exec POD -- CMD`. Returns the carried command's words, or undefined.
+ */
+function carried(name: string, argv: Word[]): Word[] | undefined {
+  const t = (k: number) => argv[k]?.text ?? "";
+  if (name === "screen") {
+    let i = 1;
+    let detached = false;
+    while (i < argv.length && t(i).startsWith("-")) {
+      const o = t(i);
+      if (/^-[dDmS]+$/.test(o) && /[dm]/.test(o)) detached = true;
+      if (o === "-ls" || o === "-list" || o === "-r" || o === "-x" || o === "-X" || o === "-wipe" || o === "-v") return undefined;
+      i += SCREEN_VALUED.has(o) || (/^-[dDmS]+S$/.test(o) && o !== "-S") ? 2 : 1;
+    }
+    if (!detached && i >= argv.length) return undefined;
+    const rest = argv.slice(i);
+    return rest.length === 1 ? shC(argv[0]!, rest[0]!) : rest.length ? rest : undefined;
+  }
+  if (name === "tmux") {
+    let i = 1;
+    while (i < argv.length && t(i).startsWith("-")) i += /^-[LSf]$/.test(t(i)) ? 2 : 1;
+    if (!TMUX_NEW.test(t(i))) return undefined;
+    i++;
+    while (i < argv.length && t(i).startsWith("-") && t(i) !== "--") i += TMUX_VALUED.has(t(i)) && !/^-[dhbEAP]$/.test(t(i)) ? 2 : 1;
+    if (t(i) === "--") i++;
+    const rest = argv.slice(i);
+    return rest.length === 1 ? shC(argv[0]!, rest[0]!) : rest.length ? rest : undefined;
+  }
+  if (name === "script") {
+    const c = argv.findIndex((w, k) => k > 0 && (w.text === "-c" || w.text === "--command"));
+    if (c > 0 && argv[c + 1]) return shC(argv[0]!, argv[c + 1]!);
+    const eq = argv.find((w) => w.text.startsWith("--command="));
+    if (eq) return shC(argv[0]!, { ...eq, text: eq.text.slice(10), exactBase: undefined });
+    return undefined;
+  }
+  if (/^(docker|podman|nerdctl|kubectl|oc|lxc|incus)$/.test(name)) {
+    let i = 1;
+    while (i < argv.length && t(i).startsWith("-")) i += /^(-H|--host|--context|-c|--config|-n|--namespace|--kubeconfig|--connection)$/.test(t(i)) ? 2 : 1;
+    if (t(i) === "container") i++;
+    if (t(i) !== "exec") return undefined;
+    i++;
+    const dd = argv.findIndex((w, k) => k > i && w.text === "--");
+    if (dd > 0) return argv.slice(dd + 1).length ? argv.slice(dd + 1) : undefined;
+    while (i < argv.length && t(i).startsWith("-")) i += CONTAINER_EXEC_VALUED.has(t(i)) ? 2 : 1;
+    const rest = argv.slice(i + 1);
+    return rest.length ? rest : undefined;
+  }
+  return undefined;
+}
 
 const isAssignment = (s: string) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(s);
 
@@ -87,6 +162,11 @@ export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean } {
       if (rest.length === 0) return { argv, asRoot };
       if (rest.length === 1) return { argv: shC(argv[0]!, rest[0]!), asRoot };
       argv = rest;
+      continue;
+    }
+    const inner = carried(name, argv);
+    if (inner) {
+      argv = inner;
       continue;
     }
     const spec = WRAPPERS[name];

@@ -3,6 +3,7 @@
 import { hasOpt, operands, optValue } from "../argv.ts";
 import type { RuleId } from "../catalogue.ts";
 import type { Cmd, Word } from "../command.ts";
+import { describeSource } from "../flow.ts";
 import type { Judgement } from "../judgement.ts";
 import { subCommand } from "../unwrap.ts";
 import { judgeWrite } from "./write.ts";
@@ -153,6 +154,19 @@ function xargsItems(cmd: Cmd): Word {
   return mk(UNKNOWN_NONEMPTY);
 }
 
+/** The items xargs reads when they can be known: a here-string, or text the earlier stages print. */
+function knownXargsInput(cmd: Cmd, nul: boolean, delim: string | undefined): string[] | undefined {
+  let text: string | null | undefined = cmd.stdinText;
+  if (text === undefined && cmd.pipe && cmd.pipe.index > 0) {
+    const src = describeSource(cmd.pipe.stages, cmd.pipe.index);
+    text = src.text ?? (src.printed.length ? src.printed.join("") : null);
+  }
+  if (typeof text !== "string") return undefined;
+  const items = nul ? text.split("\0") : delim !== undefined ? text.split(delim) : text.split(/\s+/);
+  const out = items.map((s) => (nul || delim !== undefined ? s.replace(/\n$/, "") : s)).filter((s) => s !== "");
+  return out.length ? out.slice(0, 32) : undefined;
+}
+
 export function xargs(cmd: Cmd, j: Judgement) {
   const valued = ["-I", "-i", "-n", "-L", "-l", "-P", "-d", "-E", "-e", "-s", "-a", "--max-args", "--max-lines", "--max-procs", "--delimiter", "--arg-file", "--replace", "--max-chars", "--process-slot-var"];
   let i = 0;
@@ -172,6 +186,22 @@ export function xargs(cmd: Cmd, j: Judgement) {
   }
   const inner = args.slice(i);
   if (inner.length === 0) return;
+  const delimWord = args.slice(0, i).findIndex((w) => w.text === "-d" || w.text === "--delimiter");
+  const delim = delimWord >= 0 ? args[delimWord + 1]?.text.replace(/^\\n$/, "\n") : undefined;
+  const known = knownXargsInput(cmd, hasOpt(cmd, "0", "--null"), delim);
+  if (known) {
+    // `echo / | xargs rm -rf` is `rm -rf /`: judge the command with the items it will get.
+    const at = inner[inner.length - 1]!;
+    const item = (text: string, w: Word = at): Word => ({ ...w, text, dynamic: false, glob: /[*?]/.test(text), subs: [], exactBase: undefined });
+    const argvs = replace
+      ? known.map((k) => inner.map((w) => (w.text.includes(replace!) ? item(w.text.replaceAll(replace!, k), w) : w)))
+      : [[...inner, ...known.map((k) => item(k))]];
+    for (const argv of argvs) {
+      const sub = subCommand(cmd, argv);
+      if (sub) j.judge(sub);
+    }
+    return;
+  }
   const items = xargsItems(cmd);
   const argv = replace
     ? inner.map((w) => (w.text.includes(replace!) ? { ...items, start: w.start, end: w.end, text: w.text === replace ? items.text : w.text.replaceAll(replace!, items.text) } : w))

@@ -6,6 +6,7 @@ import type { Judgement } from "../judgement.ts";
 import * as dev from "./dev.ts";
 import * as exec from "./exec.ts";
 import * as fs from "./fs.ts";
+import * as hooks from "./hooks.ts";
 import * as sys from "./system.ts";
 
 type Handler = (cmd: Cmd, j: Judgement) => void;
@@ -103,6 +104,23 @@ export const PROGRAMS: Record<string, Handler> = {
   "redis-cli": dev.redis,
   ...each(["dropdb", "mysqladmin"], dev.dropdb),
   yes: () => {},
+};
+
+/** Programs that run a command given in an option; judged before the program's own rules. */
+export const HOOKS: Record<string, Handler> = {
+  git: hooks.git,
+  ssh: hooks.ssh,
+  scp: hooks.ssh,
+  sftp: hooks.ssh,
+  ...each(["tar", "gtar", "bsdtar"], hooks.tar),
+  rsync: hooks.rsync,
+  rg: hooks.ripgrep,
+  ...each(["parallel", "sem"], hooks.parallel),
+  ...each(["at", "batch"], hooks.at),
+  alias: hooks.alias,
+  zip: hooks.optionCommand(["-TT"], ["--unzip-command"]),
+  man: hooks.optionCommand(["-P"], ["--pager"]),
+  mysql: hooks.optionCommand([], ["--pager"]),
 };
 
 /** Programs that only read, print, or create harmless output by themselves. */
