@@ -38,6 +38,8 @@ export function optValue(cmd: Cmd, short: string[], long: string[]): Word | unde
     for (const s of short) {
       if (t === s) return args[i + 1];
       if (t.startsWith(s) && !t.startsWith("--") && t.length > s.length) return { ...args[i]!, text: t.slice(s.length) };
+      // `-sSLo FILE`: a cluster of short flags ending with the option.
+      if (s.length === 2 && /^-[A-Za-z]{2,}$/.test(t) && t.endsWith(s[1]!)) return args[i + 1];
     }
   }
   return undefined;

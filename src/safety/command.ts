@@ -51,6 +51,8 @@ export interface Cmd {
   bare?: boolean;
   /** For a compound stage (subshell, block, loop): the commands inside it. */
   inner?: Cmd[];
+  /** Files downloaded by earlier commands of the script (path → where from), for download-then-run. */
+  downloads?: ReadonlyMap<string, { url: string; insecure: boolean }>;
   /** The heredoc/here-string word, for spans. */
   stdinWord?: Word;
 }

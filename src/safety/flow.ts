@@ -126,3 +126,40 @@ export function readsProgramFromStdin(c: Cmd): "shell" | "interpreter" | undefin
   }
   return;
 }
+
+/** The file a download command saves, and where it comes from: `curl -o F URL`, `curl -O URL`, `wget URL`, `wget -O F URL`. */
+export function downloadTarget(c: Cmd): { path: string; url: string; insecure: boolean } | undefined {
+  const urlWord = c.args.find((w) => /^(https?|ftp|tftp):\/\//i.test(w.text));
+  if (!urlWord) return undefined;
+  const url = urlWord.text;
+  const insecure = /^(http|ftp|tftp):\/\//i.test(url) || /^[a-z]+:\/\/\d{1,3}(\.\d{1,3}){3}([:/]|$)/i.test(url);
+  const base = url.replace(/[?#].*$/, "").replace(/\/+$/, "").split("/").pop() || "index.html";
+  let path: string | undefined;
+  switch (c.name) {
+    case "curl": {
+      const o = optValue(c, ["-o"], ["--output"]);
+      if (o) path = o.text;
+      else if (hasOpt(c, "O", "--remote-name", "--remote-name-all")) path = base;
+      break;
+    }
+    case "wget": {
+      const o = optValue(c, ["-O"], ["--output-document"]);
+      if (o) path = o.text;
+      else if (!hasOpt(c, "", "--spider")) {
+        const dir = optValue(c, ["-P"], ["--directory-prefix"]);
+        path = dir ? `${dir.text.replace(/\/+$/, "")}/${base}` : base;
+      }
+      break;
+    }
+    case "aria2c":
+    case "fetch":
+    case "http":
+    case "xh": {
+      const o = optValue(c, ["-o"], ["--output", "--out"]);
+      path = o?.text ?? (c.name === "aria2c" || c.name === "fetch" ? base : undefined);
+      break;
+    }
+  }
+  if (!path || path === "-" || /^\/dev\//.test(path)) return undefined;
+  return { path, url, insecure };
+}

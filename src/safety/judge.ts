@@ -7,6 +7,8 @@ import { Judgement, type JudgeHooks } from "./judgement.ts";
 import { rulesByProgram } from "./packs/index.ts";
 import { isDryRun } from "./packs/match.ts";
 import { classifyPath, isBlockDevice, normalizePath } from "./paths.ts";
+import { runsDownloaded } from "./rules/exec.ts";
+import { NETWORK_SINKS, secretsToNetwork } from "./rules/exfil.ts";
 import { judgePipeline } from "./rules/pipeline.ts";
 import { HOOKS, PROGRAMS, READ_ONLY } from "./rules/programs.ts";
 import { judgeRedirect } from "./rules/write.ts";
@@ -43,6 +45,8 @@ function judgeInto(cmd: Cmd, j: Judgement) {
     j.report("exec.fork-bomb", cmd.start, cmd.end);
 
   HOOKS[cmd.name]?.(cmd, j);
+  if (NETWORK_SINKS.has(cmd.name)) secretsToNetwork(cmd, j);
+  runsDownloaded(cmd, j);
   // Tools that only show what they would do with --dry-run, --what-if, … change nothing.
   const words = cmd.args.map((w) => w.text);
   const data = rulesByProgram().get(cmd.name);

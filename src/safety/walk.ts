@@ -11,7 +11,8 @@ import type { RuleId } from "./catalogue.ts";
 import type { Cmd, Word } from "./command.ts";
 import { finding, type JudgeHooks, type Span } from "./judgement.ts";
 import type { Node, Tree } from "./parser.ts";
-import { HOME, UNKNOWN, UNKNOWN_NONEMPTY, classifyPath, hasUnknown } from "./paths.ts";
+import { downloadTarget } from "./flow.ts";
+import { HOME, UNKNOWN, UNKNOWN_NONEMPTY, classifyPath, hasUnknown, normalizePath } from "./paths.ts";
 import { decodeAnsiC, staticOutput } from "./static-text.ts";
 import type { CheckShell, Finding } from "./types.ts";
 import { unwrap } from "./unwrap.ts";
@@ -34,6 +35,10 @@ export interface AnalysisContext {
 
 const MAX_DEPTH = 6;
 
+/** Marks where an expansion splits into separate words (`$a` with spaces, `"${arr[@]}"`, `"$@"`). */
+const FIELD = "\uE010";
+const FIELDS = /\uE010+/;
+
 const STATEMENT_CONTAINERS = new Set([
   "program", "compound_statement", "do_group", "if_statement", "elif_clause", "else_clause", "while_statement",
   "for_statement", "c_style_for_statement", "case_statement", "case_item", "subshell",
@@ -52,6 +57,10 @@ export class Walk {
   vars: Map<string, string>;
   cwd: string | undefined;
   functions: string[] = [];
+  /** Arrays and the positional parameters (`@`), as far as they are known. */
+  private arrays = new Map<string, string[]>();
+  /** Files downloaded by earlier commands of this script, by normalised path. */
+  private downloads = new Map<string, { url: string; insecure: boolean }>();
   /** Open compound stages collecting the commands built inside them. */
   private collectors: Cmd[][] = [];
   /** Judges the commands built here, with this walk's variables and directory for nested scripts. */
@@ -237,9 +246,14 @@ export class Walk {
   private assign(node: Node, persist: boolean): [string, string] | undefined {
     const name = node.childForFieldName("name")?.text ?? node.namedChild(0)?.text;
     const valueNode = node.childForFieldName("value");
-    const value = valueNode ? this.word(valueNode) : undefined;
     if (!name) return;
-    const text = value?.text ?? "";
+    if (valueNode?.type === "array") {
+      const items = valueNode.namedChildren.filter(isNode).map((c) => this.word(c).text.split(FIELDS)).flat().filter((s) => s !== "");
+      if (persist) this.arrays.set(name, items);
+    }
+    const value = valueNode ? this.word(valueNode) : undefined;
+    // An assignment does not split words: `x=$y` keeps y's spaces.
+    const text = valueNode?.type === "array" ? (this.arrays.get(name)?.[0] ?? "") : (value?.text.replace(FIELDS, " ") ?? "");
     if (persist) this.vars.set(name, text);
     if (/^HIST(FILE|SIZE|FILESIZE)$/.test(name) && (text === "" || text === "0" || text === "/dev/null"))
       this.report("history.disable", node.startIndex, node.endIndex);
@@ -333,6 +347,10 @@ export class Walk {
     for (const s of stages) if (!s.compound) this.findings.push(...this.ctx.judge.command(s, this.hooks));
     if (stages.length > 1) this.findings.push(...this.ctx.judge.pipeline(stages, this.hooks));
     for (const s of stages) if (s.name === "cd" && stages.length === 1) this.pendingCd = s.args[0]?.text ?? HOME;
+    for (const s of stages) {
+      const d = downloadTarget(s);
+      if (d) this.downloads.set(normalizePath(d.path, s.cwd), d);
+    }
     for (const n of later) this.visit(n);
     return stages;
   }
@@ -370,12 +388,14 @@ export class Walk {
       if (c.type === "variable_assignment") {
         const kv = this.assign(c, false);
         if (kv) env.set(kv[0], kv[1]);
-      } else if (c.type.endsWith("redirect")) this.redirect(c, cmd, later);
+      } else if (c.type.endsWith("redirect")) words.push(...this.redirect(c, cmd, later));
       else if (c.type === "command_name") words.push(this.word(c.namedChild(0) ?? c));
       else if (c.type === "subshell" || c.type === "ERROR") this.visit(c);
       else words.push(this.word(c));
     }
-    for (const r of redirectNodes) this.redirect(r, cmd, later);
+    // `"git" >/dev/null reset --hard`: words after a redirection are still the command's.
+    for (const r of redirectNodes) words.push(...this.redirect(r, cmd, later));
+    splitFields(words);
     if (words.length === 0) {
       // Only assignments: `x=rm` persists in the shell.
       for (const [k, v] of env) this.vars.set(k, v);
@@ -386,6 +406,9 @@ export class Walk {
     cmd.args = u.argv.slice(1);
     cmd.name = u.argv.length ? programName(u.argv[0]!) : "";
     cmd.asRoot = this.ctx.asRoot || u.asRoot;
+    cmd.downloads = this.downloads;
+    // `set -- a b` sets the positional parameters.
+    if (cmd.name === "set" && cmd.args[0]?.text === "--") this.arrays.set("@", cmd.args.slice(1).map((w) => w.text));
     // fish assigns with `set [-gx…] NAME VALUE…`.
     if (this.ctx.shell === "fish" && cmd.name === "set") {
       const rest = cmd.args.filter((w) => !w.text.startsWith("-"));
@@ -395,7 +418,9 @@ export class Walk {
     return cmd;
   }
 
-  private redirect(node: Node, cmd: Cmd, later: Node[]) {
+  /** Records a redirection on the command; returns words the parser put after its target (they are arguments). */
+  private redirect(node: Node, cmd: Cmd, later: Node[]): Word[] {
+    const extra: Word[] = [];
     if (node.type === "file_redirect") {
       let op = "";
       let fd: number | null = null;
@@ -406,6 +431,7 @@ export class Walk {
         if (!c.isNamed) op ||= c.type;
         else if (c.type === "file_descriptor") fd = Number(c.text);
         else if (!target) target = this.word(c);
+        else extra.push(this.word(c));
       }
       cmd.redirects.push({ op, fd, target, start: node.startIndex, end: node.endIndex });
     } else if (node.type === "herestring_redirect") {
@@ -430,10 +456,11 @@ export class Walk {
       } else cmd.stdinText = null;
       for (const c of node.namedChildren) {
         if (!c || c === body || c === start || c.type === "heredoc_end") continue;
-        if (c.type === "file_redirect" || c.type === "herestring_redirect") this.redirect(c, cmd, later);
+        if (c.type === "file_redirect" || c.type === "herestring_redirect") extra.push(...this.redirect(c, cmd, later));
         else later.push(c);
       }
     } else this.report("parse.unknown-construct", node.startIndex, node.endIndex, node.type);
+    return extra;
   }
 
   private heredocWord(body: Node): Word {
@@ -506,11 +533,11 @@ export class Walk {
         return;
       case "simple_expansion": {
         const name = node.namedChild(0)?.text ?? node.text.slice(1);
-        w.text += this.lookup(name, w);
+        w.text += this.lookup(name, w, inDq);
         return;
       }
       case "expansion":
-        w.text += this.expansion(node, w);
+        w.text += this.expansion(node, w, inDq);
         return;
       case "command_substitution": {
         const stages = this.substitution(node);
@@ -555,20 +582,31 @@ export class Walk {
     }
   }
 
-  private lookup(name: string, w: Word): string {
+  private lookup(name: string, w: Word, inDq = true): string {
     if (name === "HOME") return HOME;
+    const list = name === "@" || name === "*" ? this.arrays.get("@") : /^[1-9]$/.test(name) ? this.arrays.get("@")?.slice(Number(name) - 1, Number(name)) : undefined;
+    if (list) return name === "*" && inDq ? list.join(" ") : list.join(FIELD);
     const v = this.vars.get(name);
     if (v !== undefined) {
       if (hasUnknown(v)) w.dynamic = true;
-      return v;
+      if (inDq) return v;
+      // Unquoted: split on IFS (default blanks), as the shell does.
+      const ifs = this.vars.get("IFS");
+      if (ifs === undefined) return v.replace(/[ \t\n]+/g, FIELD);
+      if (hasUnknown(ifs)) {
+        w.dynamic = true;
+        return UNKNOWN;
+      }
+      return ifs ? v.replace(new RegExp(`[${ifs.replace(/[\]\\^-]/g, "\\$&")}]+`, "g"), FIELD) : v;
     }
     w.dynamic = true;
+    if (name === "SHELL") return "/bin/sh";
     if (name === "PWD") return this.cwd ?? UNKNOWN_NONEMPTY;
     if (/^(USER|LOGNAME|HOSTNAME|UID|EUID|SHELL|PATH|TMPDIR)$/.test(name)) return UNKNOWN_NONEMPTY;
     return UNKNOWN;
   }
 
-  private expansion(node: Node, w: Word): string {
+  private expansion(node: Node, w: Word, inDq: boolean): string {
     const m = /^\$\{(#?)([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])(.*)\}$/s.exec(node.text);
     this.scan(node);
     if (!m) {
@@ -581,7 +619,24 @@ export class Walk {
       return UNKNOWN_NONEMPTY;
     }
     const known = name === "HOME" || this.vars.has(name);
-    if (rest === "") return this.lookup(name, w);
+    if (rest === "") return this.lookup(name, w, inDq);
+    const arr = /^\[([@*]|\d+)\]$/.exec(rest);
+    if (arr && this.arrays.has(name)) {
+      const items = this.arrays.get(name)!;
+      if (/^\d+$/.test(arr[1]!)) return items[Number(arr[1])] ?? "";
+      return arr[1] === "*" && inDq ? items.join(" ") : items.join(FIELD);
+    }
+    if (rest === "@P" || rest === "@E") {
+      // Prompt and escape expansion run what the value holds: judge it as a script.
+      if (!known) {
+        this.report("exec.eval-dynamic", node.startIndex, node.endIndex);
+        w.dynamic = true;
+        return UNKNOWN;
+      }
+      const v = this.lookup(name, w, true);
+      this.findings.push(...this.nested(v, { start: node.startIndex, end: node.endIndex }));
+      return v;
+    }
     if (/^:?\?/.test(rest)) return known ? this.lookup(name, w) : (w.dynamic = true, UNKNOWN_NONEMPTY);
     if (/^:?[-=]/.test(rest)) {
       if (known) return this.lookup(name, w);
@@ -615,6 +670,16 @@ export class Walk {
 }
 
 // ---- helpers ---------------------------------------------------------------
+
+/** Splits words at the field marks unquoted or list expansions left, in place. */
+function splitFields(words: Word[]) {
+  for (let i = words.length - 1; i >= 0; i--) {
+    const w = words[i]!;
+    if (!w.text.includes(FIELD)) continue;
+    const parts = w.text.split(FIELDS).filter((p) => p !== "");
+    words.splice(i, 1, ...parts.map((text) => ({ ...w, text, exactBase: undefined })));
+  }
+}
 
 const isNode = (n: Node | null): n is Node => !!n;
 

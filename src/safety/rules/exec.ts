@@ -264,3 +264,23 @@ export function judgeScriptSource(
   }
   if (!src.decoded && !unknownOk) j.report("exec.stdin-script", span.start, span.end);
 }
+
+/**
+ * Download-then-run across `;`, `&&` or lines: `curl -o x URL; sh x`,
+ * `wget URL -O p && chmod +x p && ./p`, `curl -O URL/setup.py && python3 setup.py`.
+ */
+export function runsDownloaded(cmd: Cmd, j: Judgement) {
+  const d = cmd.downloads;
+  if (!d || d.size === 0) return;
+  const candidates: Word[] = [];
+  if (cmd.argv[0] && cmd.argv[0].text.includes("/")) candidates.push(cmd.argv[0]);
+  if (SHELLS.has(cmd.name) || INTERPRETERS.has(cmd.name) || /^python[\d.]*$/.test(cmd.name) || cmd.name === "source" || cmd.name === ".") {
+    const first = operands(cmd, ["-o", "-O", "+O", "-m", "-W", "-X"])[0];
+    if (first && !hasOpt(cmd, "c")) candidates.push(first);
+  }
+  if (/^(dpkg|rpm|installer|apt|apt-get|msiexec|open|hdiutil)$/.test(cmd.name)) candidates.push(...operands(cmd, ["-target"]));
+  for (const w of candidates) {
+    const src = d.get(normalizePath(w.text, cmd.cwd));
+    if (src) return j.report(src.insecure ? "exec.remote-code-insecure" : "exec.remote-code", cmd.start, cmd.end, `downloaded from ${src.url}`);
+  }
+}
