@@ -14,6 +14,8 @@ export interface Source {
   /** Lines printed by echo/printf among the producers (for crontab). */
   printed: string[];
   listsCrontab: boolean;
+  /** Commands printed from the shell history (`history`, `fc -l`). */
+  history: boolean;
   producers: Cmd[];
 }
 
@@ -85,13 +87,14 @@ export function describeSource(stages: Cmd[], upto: number): Source {
     if (s.compound) producers.push(...(s.inner ?? []));
     else producers.push(s);
   }
-  const src: Source = { decoded: false, secret: false, text: null, printed: [], listsCrontab: false, producers };
+  const src: Source = { decoded: false, secret: false, text: null, printed: [], listsCrontab: false, history: false, producers };
   for (const p of producers) {
     src.remote ??= remoteFetch(p);
     if (DECODERS[p.name]?.(p)) src.decoded = true;
     if (p.name === "printf" && /\\x[0-9a-f]{2}|\\[0-7]{3}/i.test(p.args[0]?.text ?? "")) src.decoded = true;
     if (printsSecret(p)) src.secret = true;
     if (p.name === "crontab" && hasOpt(p, "l")) src.listsCrontab = true;
+    if (p.name === "history" || (p.name === "fc" && hasOpt(p, "l"))) src.history = true;
     // `cat <(crontab -l) <(echo …)`: look inside process substitutions too.
     for (const w of p.args) for (const s of w.subs) for (const q of s) if (q.name === "crontab" && hasOpt(q, "l")) src.listsCrontab = true;
     for (const w of p.args) for (const s of w.subs) for (const q of s) if (q.name === "echo" || q.name === "printf") {
@@ -116,7 +119,9 @@ export function readsProgramFromStdin(c: Cmd): "shell" | "interpreter" | undefin
     if (ops.length === 0 || ops[0]!.text === "-" || ops[0]!.text === "/dev/stdin" || hasOpt(c, "s")) return "shell";
     return;
   }
-  if ((c.name === "source" || c.name === ".") && c.args[0]?.text === "/dev/stdin") return "shell";
+  // fish: `… | source` runs what it reads; `at`/`batch` schedule it.
+  if ((c.name === "source" || c.name === ".") && (c.args.length === 0 || c.args[0]!.text === "-" || c.args[0]!.text === "/dev/stdin")) return "shell";
+  if ((c.name === "at" || c.name === "batch") && !hasOpt(c, "flcdr", "--list")) return "shell";
   if (INTERPRETERS.has(c.name) || /^python[\d.]*$/.test(c.name)) {
     if (hasOpt(c, "cem", "--eval", "--module")) return;
     // `-m module`, `-mjson.tool`, `-c code`, `-e code`, `-r code`: the program is not stdin.

@@ -144,6 +144,14 @@ export function isShellStartupFile(path: string): boolean {
 export const isAuthorizedKeys = (path: string) => /(^|\/)\.ssh\/authorized_keys2?$/.test(path);
 export const isHistoryFile = (path: string) =>
   /(^|\/)(\.(bash|zsh|sh|python|node_repl|mysql|psql|sqlite|lesshst|irb)_?history|\.history|\.lesshst|fish_history|\.zhistory)$/.test(path);
+/** System logs and login records: wiping them hides what happened. */
+export const isSystemLog = (path: string) => /^\/var\/log\/(?!.*\.(gz|xz|bz2|zst|old|\d+)$)/.test(path) || /^\/var\/(log|run|adm)\/(wtmp|btmp|utmp|lastlog|faillog)$/.test(path);
+
+/** Files that decide name resolution, scheduled jobs, services, logins and start-up programs. */
+const SENSITIVE_FILES =
+  /^\/etc\/(hosts|crontab|anacrontab|cron\.(d|daily|hourly|weekly|monthly|allow|deny)(\/.*)?|systemd(\/.*)?|init\.d(\/.*)?|init(\/.*)?|rc\.local|rc\d\.d(\/.*)?|profile|profile\.d(\/.*)?|bash\.bashrc|bashrc|zshrc|zsh\/.*|zprofile|zshenv|environment|ssh\/sshd_config(\.d\/.*)?|ssh\/ssh_config|ld\.so\.conf(\.d\/.*)?|modules|modules-load\.d(\/.*)?|modprobe\.d(\/.*)?|sysctl\.conf|sysctl\.d(\/.*)?|udev\/rules\.d(\/.*)?|xdg\/autostart(\/.*)?|update-motd\.d(\/.*)?|apt\/sources\.list(\.d(\/.*)?)?|yum\.repos\.d(\/.*)?|hosts\.(allow|deny)|securetty|shells|doas\.conf|polkit-1(\/.*)?)$|^\/(usr\/)?lib\/systemd\/.*|^\/var\/spool\/cron(\/.*)?$|^\/(System\/)?Library\/(LaunchAgents|LaunchDaemons|StartupItems)(\/.*)?$|^~\/(\.config\/(systemd|autostart)(\/.*)?|Library\/LaunchAgents(\/.*)?)$|^\uE002\/(\.config\/(systemd|autostart)(\/.*)?|Library\/LaunchAgents(\/.*)?)$/;
+export const isSensitiveFile = (path: string) => SENSITIVE_FILES.test(path);
+
 export const isLogFile = (path: string) => /\.log(\.\d+)?$/.test(path) || /^\/var\/log\//.test(path);
 
 /** Shells and their stdin/`-c` conventions. */

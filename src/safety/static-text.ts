@@ -44,6 +44,12 @@ export function staticOutput(stages: Cmd[], upTo = stages.length): string | null
         input = (escapes ? decodeAnsiC(out) : out) + (newline ? "\n" : "");
         break;
       }
+      case "string": {
+        // fish: `string join SEP WORDS…`
+        if (!lit || args[0]?.text !== "join" || args.length < 2) return null;
+        input = args.slice(2).map((a) => a.text).join(args[1]!.text) + "\n";
+        break;
+      }
       case "printf": {
         if (!lit || args.length === 0) return null;
         input = formatPrintf(args[0]!.text, args.slice(1).map((a) => a.text));

@@ -226,7 +226,8 @@ export function gcloud(cmd: Cmd, j: Judgement) {
 
 /** Classifies SQL (and Mongo/Redis commands) by what they destroy. */
 export function judgeSql(sql: string, span: { start: number; end: number }, j: Judgement) {
-  const s = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ");
+  // Comments and string literals are data: `ILIKE '%drop table%'` drops nothing.
+  const s = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ").replace(/'(?:''|[^'])*'/g, "''");
   if (/\bdrop\s+(database|schema|table|collection|keyspace|index|view|user|role)\b/i.test(s) || /\.drop(Database|Collection)?\s*\(/.test(s) || /\bdropDatabase\b/.test(s))
     return j.report("db.drop", span.start, span.end);
   if (/\btruncate\b/i.test(s) || /\bdelete\s+from\s+[\w."`\[\]]+\s*(;|$|\))/im.test(s.trim()) || /\bupdate\s+[\w."`\[\]]+\s+set\s+(?![\s\S]*\bwhere\b)/i.test(s) || /\.(deleteMany|remove)\s*\(\s*\{\s*\}\s*\)/.test(s) || /\bflushall\b|\bflushdb\b/i.test(s))

@@ -256,6 +256,7 @@ export function judgeScriptSource(
     j.report(src.remote.insecure ? "exec.remote-code-insecure" : "exec.remote-code", span.start, span.end, src.remote.url);
     return;
   }
+  if (src.history) return j.report("exec.history-replay", span.start, span.end);
   if (src.decoded) j.report("exec.obfuscated", span.start, span.end);
   if (src.text !== null) {
     if (kind === "shell") j.nested(src.text, span, undefined, { asRoot: consumer.asRoot });

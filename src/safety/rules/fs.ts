@@ -9,7 +9,7 @@ import { subCommand } from "../unwrap.ts";
 import { judgeWrite } from "./write.ts";
 import {
   EVERYTHING, HOME, SHELLS, UNKNOWN_NONEMPTY, classifyPath, isBlockDevice, isCriticalSystemFile, isPureGlob,
-  isSecretPath, normalizePath,
+  isSecretPath, isSensitiveFile, isSystemLog, normalizePath,
 } from "../paths.ts";
 
 // ---- deleting ------------------------------------------------------------------
@@ -71,6 +71,8 @@ export function reportDeletes(cmd: Cmd, targets: Word[], recursive: boolean, j: 
 
 export function rm(cmd: Cmd, j: Judgement) {
   if (hasOpt(cmd, "", "--help", "--version")) return;
+  const log = operands(cmd).find((t) => isSystemLog(normalizePath(t.text, cmd.cwd)) && !/\/\*?$/.test(t.text));
+  if (log && !hasOpt(cmd, "rR", "--recursive")) return j.reportWord("fs.wipe-system-log", log);
   if (hasOpt(cmd, "", "--no-preserve-root")) j.report("fs.no-preserve-root", cmd.start, cmd.end);
   const recursive = cmd.name === "rm" ? hasOpt(cmd, "rR", "--recursive") : true;
   reportDeletes(cmd, operands(cmd), recursive, j);
@@ -83,6 +85,7 @@ export function unlink(cmd: Cmd, j: Judgement) {
 export function shred(cmd: Cmd, j: Judgement) {
   const targets = operands(cmd, ["-n", "--iterations", "-s", "--size", "--random-source"]);
   for (const t of targets) if (isBlockDevice(normalizePath(t.text))) return j.reportWord("disk.write-device", t);
+  for (const t of targets) if (isSystemLog(normalizePath(t.text, cmd.cwd))) return j.reportWord("fs.wipe-system-log", t);
   reportDeletes(cmd, targets, false, j);
 }
 
@@ -104,10 +107,21 @@ export function find(cmd: Cmd, j: Judgement) {
   while (i < args.length && !/^[-(!),]/.test(args[i]!.text)) starts.push(args[i++]!);
   if (starts.length === 0) starts.push({ ...cmd.argv[0]!, text: "." });
   const expr = args.slice(i);
+  // Words inside `-exec … ;` belong to the program find runs (`-exec echo -delete \;` deletes nothing).
+  const own: Word[] = [];
+  for (let k = 0; k < expr.length; k++) {
+    if (FIND_EXEC.has(expr[k]!.text)) {
+      while (k < expr.length && !/^(;|\\;|\+)$/.test(expr[k]!.text)) k++;
+      continue;
+    }
+    own.push(expr[k]!);
+  }
+  // -fprint/-fprintf/-fls write (and truncate) the named file.
+  for (let k = 0; k < own.length; k++) if (/^-(fprint0?|fprintf|fls)$/.test(own[k]!.text) && own[k + 1]) judgeWrite(cmd, own[k + 1]!, "overwrite", j);
   // `-name '*'` matches everything: not a filter.
   const narrowed = expr.some((w, k) => isNarrowing(w.text) && !/^-(exec|execdir|ok|okdir)$/.test(w.text) && !(/^-i?(name|path|wholename)$/.test(w.text) && isPureGlob(expr[k + 1]?.text ?? "")));
   const treeWords = starts.map((s): Word => ({ ...s, text: s.text, tree: { base: s.text, narrowed } }));
-  if (expr.some((w) => w.text === "-delete")) reportDeletes(cmd, treeWords, true, j);
+  if (own.some((w) => w.text === "-delete")) reportDeletes(cmd, treeWords, true, j);
   for (let k = 0; k < expr.length; k++) {
     if (!FIND_EXEC.has(expr[k]!.text)) continue;
     const inner: Word[] = [];
@@ -395,3 +409,24 @@ export function cd(_cmd: Cmd, _j: Judgement) {
 }
 
 export { HOME, SHELLS };
+
+/** `sed -i` edits files in place: judged as writes to them. */
+export function sed(cmd: Cmd, j: Judgement) {
+  if (!cmd.args.some((w) => /^-[a-zA-Z]*i/.test(w.text) && !w.text.startsWith("--") || w.text.startsWith("--in-place"))) return;
+  const scripted = cmd.args.some((w) => /^(-e|-f|--expression|--file)(=|$)/.test(w.text));
+  const ops = operands(cmd, ["-e", "-f", "--expression", "--file", "-l", "--line-length"]);
+  for (const t of scripted ? ops : ops.slice(1)) {
+    const path = normalizePath(t.text, cmd.cwd);
+    if (isCriticalSystemFile(path)) j.reportWord("fs.edit-critical-file", t);
+    else judgeWrite(cmd, t, "append", j);
+  }
+}
+
+/** Editors opened on account, password or start-up files. */
+export function editor(cmd: Cmd, j: Judgement) {
+  for (const t of operands(cmd, ["-c", "-u", "-S", "--cmd", "-T"])) {
+    const path = normalizePath(t.text, cmd.cwd);
+    if (isCriticalSystemFile(path)) return j.reportWord("fs.edit-critical-file", t);
+    if (isSensitiveFile(path)) return j.reportWord("fs.write-sensitive-file", t);
+  }
+}

@@ -33,6 +33,8 @@ export const PROGRAMS: Record<string, Handler> = {
   chown: fs.chmod,
   chgrp: fs.chmod,
   dd: fs.dd,
+  ...each(["sed", "gsed"], fs.sed),
+  ...each(["vi", "vim", "nvim", "nano", "emacs", "ed", "pico", "micro", "joe", "mcedit", "kak", "helix", "hx"], fs.editor),
   cd: fs.cd,
   ...each(["mkfs", "wipefs", "mkswap", "blkdiscard", "mke2fs", "mkdosfs", "badblocks", "zpool", "mdadm", "nvme", "hdparm", "flashrom"], (c, j) => {
     // These are destructive only in their writing modes.

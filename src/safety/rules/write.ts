@@ -2,8 +2,9 @@
 // cp/mv/install/dd. The path decides the risk.
 import type { Cmd, Word } from "../command.ts";
 import type { Judgement } from "../judgement.ts";
+import { staticOutput } from "../static-text.ts";
 import {
-  SHELLS, isAuthorizedKeys, isBlockDevice, isCriticalSystemFile, isHarmlessDevice, isHistoryFile, isLogFile,
+  SHELLS, isSensitiveFile, isSystemLog, isAuthorizedKeys, isBlockDevice, isCriticalSystemFile, isHarmlessDevice, isHistoryFile, isLogFile,
   isNetworkDevice, isSecretPath, isShellStartupFile, normalizePath,
 } from "../paths.ts";
 
@@ -31,7 +32,7 @@ export function judgeRedirect(cmd: Cmd, r: { op: string; target: Word | null; st
     (cmd.name === "echo" && cmd.args.length === 1 && cmd.args[0]!.text === "-n") ||
     (cmd.name === "printf" && cmd.args.length === 1 && cmd.args[0]!.text === "");
   if (empties && !append) mode = "truncate";
-  judgeWrite(cmd, t, mode, j, { start: r.start, end: r.end });
+  judgeWrite(cmd, t, mode, j, { start: r.start, end: r.end }, staticOutput([cmd]));
   if (mode === "overwrite") overwriteOfInput(cmd, t, j, r);
   if (!append && /^\/dev\/(zero|u?random)$/.test(cmd.args.find((w) => w.text.startsWith("/dev/"))?.text ?? "") && (cmd.name === "cat" || cmd.name === "pv"))
     if (!isBlockDevice(normalizePath(t.text))) j.report("fs.fill-disk", cmd.start, r.end);
@@ -39,7 +40,7 @@ export function judgeRedirect(cmd: Cmd, r: { op: string; target: Word | null; st
 }
 
 /** Any write to a path: redirections, tee, cp/mv/install/dd targets. */
-export function judgeWrite(cmd: Cmd, t: Word, mode: WriteMode, j: Judgement, span: { start: number; end: number } = t) {
+export function judgeWrite(cmd: Cmd, t: Word, mode: WriteMode, j: Judgement, span: { start: number; end: number } = t, content?: string | null) {
   const path = normalizePath(t.text, cmd.cwd);
   if (isHarmlessDevice(path)) return;
   if (isNetworkDevice(path)) {
@@ -51,8 +52,11 @@ export function judgeWrite(cmd: Cmd, t: Word, mode: WriteMode, j: Judgement, spa
   if (/^\/(proc\/sys|sys)\//.test(path)) return j.report("sys.kernel-change", span.start, span.end);
   if (isCriticalSystemFile(path)) return j.report("fs.write-critical-file", span.start, span.end);
   if (isAuthorizedKeys(path)) return j.report("fs.authorized-keys", span.start, span.end);
-  if (isShellStartupFile(path))
+  if (isShellStartupFile(path)) {
+    if (mode === "append" && content != null && startupCodeIsRisky(content, span, j)) return j.report("persist.startup-file-code", span.start, span.end);
     return j.report(mode === "append" ? "fs.append-startup-file" : "fs.clobber-startup-file", span.start, span.end);
+  }
+  if (isSensitiveFile(path)) return j.report("fs.write-sensitive-file", span.start, span.end);
   if (isHistoryFile(path)) return mode === "append" ? undefined : j.report("fs.truncate-log", span.start, span.end);
   if (/^\/etc\//.test(path)) return j.report("fs.write-system-file", span.start, span.end);
   if (/^\/(usr\/local|usr\/share|usr\/include|lib\/modules)\//.test(path)) return j.report("fs.write-system-file", span.start, span.end);
@@ -62,6 +66,7 @@ export function judgeWrite(cmd: Cmd, t: Word, mode: WriteMode, j: Judgement, spa
     return j.report(intoDir ? "fs.write-system-file" : "fs.write-system-binary", span.start, span.end);
   }
   if (mode === "truncate") {
+    if (isSystemLog(path)) return j.report("fs.wipe-system-log", span.start, span.end);
     if (isLogFile(path)) return j.report("fs.truncate-log", span.start, span.end);
     return j.report("fs.truncate", span.start, span.end);
   }
@@ -87,4 +92,18 @@ function overwriteOfInput(cmd: Cmd, t: Word, j: Judgement, r: { start: number; e
       return;
     }
   }
+}
+
+/** Commands people alias to something else to catch passwords or hide activity. */
+const HIJACKED = /^\s*alias\s+(sudo|su|ssh|ls|cd|git|rm|cp|mv|cat|ps|passwd|curl|wget|bash|sh|gpg|docker|kubectl)=/m;
+
+/**
+ * Text appended to a shell start-up file runs in every new shell: risky when it
+ * is risky as a command (judged as a script), hijacks a common command, or
+ * preloads a library or a PATH from a temporary folder.
+ */
+function startupCodeIsRisky(content: string, span: { start: number; end: number }, j: Judgement): boolean {
+  const found = j.nested(content, span);
+  if (found.some((f) => f.risk !== "safe" && f.rule !== "fs.delete")) return true;
+  return HIJACKED.test(content) || /\b(LD_PRELOAD|DYLD_INSERT_LIBRARIES)=|PATH=["']?\/(tmp|var\/tmp|dev\/shm)\b/.test(content);
 }
