@@ -1,7 +1,7 @@
 // The checker: bad-input handling, shell dialects, then the walk over the
 // syntax tree, which hands each command to the judge.
 import type { RuleId } from "./catalogue.ts";
-import { translateFish, translateZsh } from "./dialects.ts";
+import { joinContinuations, translateFish, translateZsh, zshQualifierCode } from "./dialects.ts";
 import { judgeCommand, judgePipelineFlow } from "./judge.ts";
 import { finding } from "./judgement.ts";
 import { isPackOff, rulesByProgram } from "./packs/index.ts";
@@ -56,11 +56,27 @@ export function createChecker(parser: ParserLike): Checker {
       let source = text;
       let map: ((i: number) => number) | undefined;
       if (shell === "fish") ({ text: source, map } = translateFish(text));
-      else if (shell === "zsh") source = translateZsh(text);
+      else {
+        const joined = joinContinuations(text);
+        if (joined) ({ text: source, map } = joined);
+        if (shell === "zsh") {
+          const q = zshQualifierCode(source);
+          if (q) {
+            const at = map ? [map(q.start), map(q.end)] : [q.start, q.end];
+            add("parse.unknown-construct", at[0]!, at[1]!);
+            const inner = analyzeScript(q.code, { shell, depth: 1, asRoot: false, vars: new Map(), parse, judge });
+            findings.push(...inner.map((f) => ({ ...f, start: at[0]!, end: at[1]! })));
+          }
+          source = translateZsh(source);
+        }
+      }
       try {
         let inner = analyzeScript(source, { shell, depth: 0, asRoot: false, vars: new Map(), parse, judge });
         if (map) inner = inner.map((f) => ({ ...f, start: map!(f.start), end: map!(f.end) }));
         findings.push(...inner);
+        // Sockets opened by redirection: the parser cannot read every spelling (`196<>/dev/tcp/…`).
+        const sock = DEV_TCP_SHELL.exec(text);
+        if (sock) add("net.reverse-shell", sock.index, sock.index + sock[0].length);
       } catch (e) {
         // Never crash and never call it safe: an internal failure is a finding.
         add("input.internal-error", 0, text.length);
@@ -70,6 +86,9 @@ export function createChecker(parser: ParserLike): Checker {
     },
   };
 }
+
+/** `exec N<>/dev/tcp/…`, `sh … >& /dev/tcp/…`, `<>/dev/udp/…`: a socket wired to this shell. */
+const DEV_TCP_SHELL = /\bexec\s+\d*\s*[<>]{1,2}&?\s*\/dev\/(tcp|udp)\/\S+|\d*<>\s*\/dev\/(tcp|udp)\/\S+|\b(ba|z|k|da|c|tc|fi)?sh\b[^;|&\n]*[<>]&?\s*\/dev\/(tcp|udp)\/\S+/;
 
 /** Pipes, list operators, parentheses and expansions: what makes a command long to parse. */
 export const MAX_OPERATORS = 200;
