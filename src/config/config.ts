@@ -16,6 +16,8 @@ export interface Settings {
   model_dir: string;
   /** 0 = choose automatically (physical cores, fewer for tiny models). */
   threads: number;
+  /** Safety rule packs switched off, comma-separated (`cloud,containers`); in TOML also a list. */
+  safety_packs_off?: string;
 }
 export type SettingName = keyof Settings;
 export type Source = "default" | "config" | "env" | "flag";
@@ -33,6 +35,7 @@ const envNames: Record<SettingName, string> = {
   key: "CMDAI_KEY",
   model_dir: "CMDAI_MODEL_DIR",
   threads: "CMDAI_THREADS",
+  safety_packs_off: "CMDAI_SAFETY_PACKS_OFF",
 };
 export const settingNames = Object.keys(envNames) as SettingName[];
 export const envName = (name: SettingName) => envNames[name];
@@ -44,6 +47,7 @@ function defaults(): Settings {
     key: "ctrl-g",
     model_dir: join(cacheDir(), "models"),
     threads: 0,
+    safety_packs_off: "",
   };
 }
 
@@ -60,6 +64,13 @@ function validate(name: SettingName, raw: unknown, where: string): Settings[Sett
       const n = typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
       if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 512) throw bad("a whole number from 0 to 512");
       return n;
+    }
+    case "safety_packs_off": {
+      const list = Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split(",") : undefined;
+      const names = list?.map((x) => (typeof x === "string" ? x.trim() : "")).filter((x) => x !== "");
+      if (!names || !list!.every((x) => typeof x === "string") || !names.every((x) => /^[a-z][a-z0-9-]*$/.test(x)))
+        throw bad('a list of pack names, e.g. ["cloud", "containers"]');
+      return names.join(",");
     }
     case "key":
       if (typeof raw !== "string" || !/^(ctrl|alt)-[a-z]$/i.test(raw)) throw bad('a key like "ctrl-g" or "alt-g"');
@@ -125,6 +136,9 @@ export function resolveSettings(
   }
   return { settings: settings as unknown as Settings, source, file, fileExists: data !== undefined };
 }
+
+/** The safety packs switched off, as a list. */
+export const packsOff = (settings: Settings): string[] => (settings.safety_packs_off ?? "").split(",").filter((x) => x !== "");
 
 /** Where the configured model lives: a catalogue name maps into model_dir. */
 export function modelPath(settings: Settings): { path: string; catalogueName?: string } {

@@ -107,6 +107,9 @@ function finish(cmd: string, all: Finding[], level: CheckOptions["level"], packs
   const seen = new Set<string>();
   const findings = all.filter((f) => {
     if (packsOff.length && isPackOff(f.pack ?? "core", packsOff)) return false;
+    // Spans always point into the command, whatever a nested script mapped them to.
+    f.end = Math.min(Math.max(f.end, 0), cmd.length);
+    f.start = Math.min(Math.max(f.start, 0), f.end);
     const key = `${f.rule}:${f.start}:${f.end}`;
     if (seen.has(key)) return false;
     seen.add(key);

@@ -112,7 +112,7 @@ function carried(name: string, argv: Word[]): Word[] | undefined {
     return rest.length === 1 ? shC(argv[0]!, rest[0]!) : rest.length ? rest : undefined;
   }
   if (name === "script") {
-    const c = argv.findIndex((w, k) => k > 0 && (w.text === "-c" || w.text === "--command"));
+    const c = argv.findIndex((w, k) => k > 0 && (/^-[a-zA-Z]*c$/.test(w.text) || w.text === "--command"));
     if (c > 0 && argv[c + 1]) return shC(argv[0]!, argv[c + 1]!);
     const eq = argv.find((w) => w.text.startsWith("--command="));
     if (eq) return shC(argv[0]!, { ...eq, text: eq.text.slice(10), exactBase: undefined });

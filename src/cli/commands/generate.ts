@@ -36,7 +36,7 @@ export default defineCommand({
     if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= 8 && maxChars <= 4000))
       throw usageError("--max-chars must be a whole number from 8 to 4000");
 
-    const { resolveSettings } = await import("../../config/config.ts");
+    const { packsOff, resolveSettings } = await import("../../config/config.ts");
     const { cacheDir } = await import("../../config/paths.ts");
     const { settings } = resolveSettings(
       { model: args.model, level: args.level, threads: args.threads },
@@ -81,7 +81,7 @@ export default defineCommand({
         ...(maxChars ? { maxChars } : {}),
       },
       backend,
-      async (cmd) => (await checkerReady).check(cmd, { shell, level: settings.level }),
+      async (cmd) => (await checkerReady).check(cmd, { shell, level: settings.level, packsOff: packsOff(settings) }),
     );
     logger.debug(`model said: ${outcome.raw}`);
 

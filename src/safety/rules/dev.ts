@@ -51,7 +51,7 @@ export function git(cmd: Cmd, j: Judgement) {
       const staged = has("S", "--staged");
       const worktree = has("W", "--worktree");
       if (staged && !worktree) return;
-      const paths = ops;
+      const paths = operands(sc, ["-s", "--source"]);
       if (paths.length === 0) return;
       return j.reportWord(paths.some((w) => /^(\.|\.\/|\*|:\/)$/.test(w.text)) ? "git.discard-all" : "git.discard-file", span);
     }
@@ -165,10 +165,14 @@ function hostAccess(cmd: Cmd, rest: Word[], j: Judgement) {
   if (risky) j.reportWord("container.host-access", cmd);
 }
 
+/** kubectl's global options that take a value: skipped to find the verb. */
+const KUBECTL_GLOBAL_VALUED = new Set(["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server", "--token", "--as", "--as-group", "--request-timeout", "--certificate-authority", "--client-certificate", "--client-key", "--tls-server-name", "-v", "--v"]);
+
 export function kubectl(cmd: Cmd, j: Judgement) {
   const t = cmd.args.map((w) => w.text);
   if (t.some((x) => /^--dry-run(=(client|server))?$/.test(x))) return;
-  const verbIdx = t.findIndex((x) => !x.startsWith("-"));
+  let verbIdx = 0;
+  while (verbIdx < t.length && t[verbIdx]!.startsWith("-")) verbIdx += KUBECTL_GLOBAL_VALUED.has(t[verbIdx]!) ? 2 : 1;
   const verb = t[verbIdx] ?? "";
   if (verb === "delete") {
     const kinds = t.slice(verbIdx + 1).filter((x) => !x.startsWith("-"));

@@ -38,6 +38,7 @@ export function deleteRule(w: Word, recursive: boolean, cwd: string | undefined)
     case "home": return recursive || w.glob ? "fs.delete-home" : "fs.delete-home-path";
     case "system": return "fs.delete-system";
     case "system-path":
+      if (isCriticalSystemFile(path)) return "fs.delete-system";
       return !recursive && /^\/var\/(log|cache|tmp)\//.test(path) ? "fs.delete" : "fs.delete-system-path";
     case "home-path":
       if (isSecretPath(path)) return "fs.delete-secret";
@@ -415,11 +416,7 @@ export function sed(cmd: Cmd, j: Judgement) {
   if (!cmd.args.some((w) => /^-[a-zA-Z]*i/.test(w.text) && !w.text.startsWith("--") || w.text.startsWith("--in-place"))) return;
   const scripted = cmd.args.some((w) => /^(-e|-f|--expression|--file)(=|$)/.test(w.text));
   const ops = operands(cmd, ["-e", "-f", "--expression", "--file", "-l", "--line-length"]);
-  for (const t of scripted ? ops : ops.slice(1)) {
-    const path = normalizePath(t.text, cmd.cwd);
-    if (isCriticalSystemFile(path)) j.reportWord("fs.edit-critical-file", t);
-    else judgeWrite(cmd, t, "append", j);
-  }
+  for (const t of scripted ? ops : ops.slice(1)) judgeWrite(cmd, t, "append", j);
 }
 
 /** Editors opened on account, password or start-up files. */

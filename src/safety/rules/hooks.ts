@@ -90,7 +90,7 @@ export function parallel(cmd: Cmd, j: Judgement) {
     if (sep < 0) j.reportWord("exec.stdin-script", cmd);
     return;
   }
-  const fill = (w: Word, item: Word): Word => (/\{\}|\{\.\}|\{\/\}|\{\d+\}/.test(w.text) ? { ...item, text: w.text.replace(/\{[./\d]*\}/g, item.text), start: w.start, end: w.end } : w);
+  const fill = (w: Word, item: Word): Word => (/\{\}|\{\.\}|\{\/\}|\{\d+\}/.test(w.text) ? { ...item, text: w.text.replace(/\{[./\d]*\}/g, item.text), start: w.start, end: w.end, exactBase: undefined } : w);
   const runs = inputs.length ? inputs.map((item) => (template.some((w) => /\{[./\d]*\}/.test(w.text)) ? template.map((w) => fill(w, item)) : [...template, item])) : [template];
   for (const argv of runs) {
     if (argv.length === 1) judgeScript(cmd, argv[0]!, j);
