@@ -255,7 +255,9 @@ export class Walk {
     // An assignment does not split words: `x=$y` keeps y's spaces.
     const text = valueNode?.type === "array" ? (this.arrays.get(name)?.[0] ?? "") : (value?.text.replace(FIELDS, " ") ?? "");
     if (persist) this.vars.set(name, text);
-    if (/^(LD_PRELOAD|LD_AUDIT|DYLD_INSERT_LIBRARIES)$/.test(name) && text !== "") this.report("persist.ld-preload", node.startIndex, node.endIndex);
+    // Exported or set for the shell: every later program; for one command: only from a temporary or hidden place.
+    if (/^(LD_PRELOAD|LD_AUDIT|DYLD_INSERT_LIBRARIES)$/.test(name) && text !== "" && (persist || /(^|:)\/(tmp|var\/tmp|dev\/shm)\/|\/\.[^/]+\//.test(text)))
+      this.report("persist.ld-preload", node.startIndex, node.endIndex);
     if (/^HIST(FILE|SIZE|FILESIZE)$/.test(name) && (text === "" || text === "0" || text === "/dev/null"))
       this.report("history.disable", node.startIndex, node.endIndex);
     return [name, text];

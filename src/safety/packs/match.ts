@@ -71,13 +71,14 @@ export function compile(rule: DataRule): Compiled {
   return {
     rule,
     test(words) {
-      if (isDryRun(words)) return false;
+      if (isDryRun(words) || words.includes("--help") || words.includes("--version")) return false;
       if (w.unless?.some((u) => hasFlag(words, u))) return false;
       if (w.flags && !w.flags.every((g) => g.some((f) => hasFlag(words, f)))) return false;
-      if (sub.length || operand) {
+      if (sub.length || operand || w.noOperand) {
         const pos = positionals(words, valued);
         for (let i = 0; i < sub.length; i++) if (!sub[i]!.test(pos[i] ?? "")) return false;
         if (operand && !pos.slice(sub.length).some((p) => operand.test(p))) return false;
+        if (w.noOperand && pos.length > sub.length) return false;
       }
       if (word && !words.some((t) => word.test(t))) return false;
       if (option && !optionValues(words, option.names).some((v) => option.value.test(v))) return false;

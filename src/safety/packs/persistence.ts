@@ -17,7 +17,7 @@ export const persistence: Pack = {
     rule("persistence.unit-from-file", "high", "enables a service from a file: it runs at every boot",
       { program: ["systemctl"], sub: ["enable|link|reenable"], operand: "(/|\\./|~/|\uE002).*" },
       ["systemctl enable /tmp/x.service", "systemctl link /home/me/agent.service", "systemctl enable --now ./evil.service"], ["systemctl enable nginx", "systemctl status x.service"]),
-    rule("persistence.user-unit", "high", "enables a per-user service or timer: it runs at every login",
+    rule("persistence.user-unit", "moderate", "enables a per-user service or timer: it runs at every login",
       { program: ["systemctl"], sub: ["enable|link|reenable"], flags: [["--user", "--global"]] },
       ["systemctl --user enable --now agent.timer", "systemctl --user enable x.service"], ["systemctl --user status x.service", "systemctl enable nginx"]),
     rule("persistence.login-hook", "high", "installs a login or logout hook that runs a program as root",

@@ -22,6 +22,8 @@ export interface When {
   operand?: string;
   /** Some word matches this anchored regular expression (`--replicas=0`). */
   word?: string;
+  /** No non-option word after `sub` (`pkill -u bob` signals everything of bob; `pkill -u bob x` does not). */
+  noOperand?: boolean;
   /** The value of one of these options matches `value` (anchored): `-C /`, `--directory=/`. */
   option?: { names: string[]; value: string };
 }

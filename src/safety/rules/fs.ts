@@ -283,7 +283,12 @@ export function truncate(cmd: Cmd, j: Judgement) {
 
 export function tee(cmd: Cmd, j: Judgement) {
   const append = hasOpt(cmd, "a", "--append");
-  for (const t of operands(cmd, ["--output-error"])) judgeWrite(cmd, t, append ? "append" : "overwrite", j);
+  // What tee writes is what the pipeline feeds it: nothing at all empties the file.
+  const prev = cmd.pipe && cmd.pipe.index > 0 ? cmd.pipe.stages[cmd.pipe.index - 1] : undefined;
+  const src = cmd.pipe && cmd.pipe.index > 0 ? describeSource(cmd.pipe.stages, cmd.pipe.index) : undefined;
+  const content = cmd.stdinText ?? src?.text ?? null;
+  const empty = content === "" || (prev?.name === "cat" && prev.args.length === 1 && prev.args[0]!.text === "/dev/null") || (!!prev && /^(true|:|false)$/.test(prev.name));
+  for (const t of operands(cmd, ["--output-error"])) judgeWrite(cmd, t, empty && !append ? "truncate" : append ? "append" : "overwrite", j, t, content);
 }
 
 export function ln(cmd: Cmd, j: Judgement) {

@@ -39,6 +39,12 @@ function values(args: Word[], short: string[], long: string[]): Word[] {
 }
 
 export function git(cmd: Cmd, j: Judgement) {
+  // `git config [--global] KEY VALUE`: a command-valued key runs VALUE later.
+  const cfg = cmd.args.findIndex((w) => w.text === "config");
+  if (cfg >= 0) {
+    const rest = cmd.args.slice(cfg + 1).filter((w) => !w.text.startsWith("-"));
+    if (rest.length >= 2 && GIT_COMMAND_KEYS.test(rest[0]!.text)) judgeScript(cmd, scriptWord(rest[1]!, rest[1]!.text.replace(/^!/, "")), j);
+  }
   for (const v of values(cmd.args, ["-c"], ["--config-env"])) {
     const eq = v.text.indexOf("=");
     if (eq <= 0 || !GIT_COMMAND_KEYS.test(v.text.slice(0, eq))) continue;

@@ -65,7 +65,7 @@ export function judgeWrite(cmd: Cmd, t: Word, mode: WriteMode, j: Judgement, spa
     const intoDir = /\/$/.test(t.text) || /^\/(usr\/)?(s?bin|lib\w*)$/.test(path);
     return j.report(intoDir ? "fs.write-system-file" : "fs.write-system-binary", span.start, span.end);
   }
-  if (mode !== "append" && isSystemLog(path)) return j.report("fs.wipe-system-log", span.start, span.end);
+  if (mode !== "append" && /^\/var\/(log|run|adm)\/(wtmp|btmp|utmp|lastlog|faillog)$/.test(path)) return j.report("fs.wipe-system-log", span.start, span.end);
   if (mode === "truncate") {
     if (isSystemLog(path)) return j.report("fs.wipe-system-log", span.start, span.end);
     if (isLogFile(path)) return j.report("fs.truncate-log", span.start, span.end);
