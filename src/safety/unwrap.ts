@@ -88,6 +88,11 @@ const CONTAINER_EXEC_VALUED = new Set(["-e", "--env", "-u", "--user", "-w", "--w
  */
 function carried(name: string, argv: Word[]): Word[] | undefined {
   const t = (k: number) => argv[k]?.text ?? "";
+  // `coproc NAME { cmd; }` reaches the parser as plain words: the command follows the brace.
+  if (name === "coproc") {
+    const at = /^[{(]$/.test(t(1)) ? 2 : /^[{(]$/.test(t(2)) ? 3 : 1;
+    return argv.length > at ? argv.slice(at) : undefined;
+  }
   if (name === "screen") {
     let i = 1;
     let detached = false;
