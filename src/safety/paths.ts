@@ -48,6 +48,8 @@ export const isPureGlob = (seg: string) => /^[.*?{},\[\]!]*$/.test(seg) && /[*?]
 /** Collapses `//`, `/./`, `a/..`, a trailing `/`; keeps globs. `~` marks home. */
 export function normalizePath(text: string, cwd?: string): string {
   let t = text.replaceAll(HOME, "~");
+  // Above the home directory is the folder of every user's home.
+  t = t.replace(/^~\/\.\.(?=\/|$)/, "/home");
   if (cwd !== undefined && !t.startsWith("/") && !t.startsWith("~") && !t.startsWith(UNKNOWN)) t = `${cwd.replaceAll(HOME, "~")}/${t}`;
   const abs = t.startsWith("/");
   const segs: string[] = [];
@@ -131,7 +133,8 @@ export function isSecretPath(path: string): boolean {
     /^\/etc\/(shadow|gshadow|sudoers)$/.test(path) ||
     /(^|\/)\.env(\.[\w-]+)?$/.test(path) ||
     /\.(pem|key|p12|pfx|keystore|jks|kdbx)$/.test(path) ||
-    /(^|\/)\.ssh$/.test(path)
+    /(^|\/)\.ssh$/.test(path) ||
+    /(^|\/)\.(aws|kube|docker|gnupg|password-store|azure|config\/gh|config\/gcloud)\/?$/.test(path)
   );
 }
 

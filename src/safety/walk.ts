@@ -59,6 +59,8 @@ export class Walk {
   functions: string[] = [];
   /** Arrays and the positional parameters (`@`), as far as they are known. */
   private arrays = new Map<string, string[]>();
+  /** What earlier commands of this script wrote to files, when known, by normalised path. */
+  private written = new Map<string, string>();
   /** Files downloaded by earlier commands of this script, by normalised path. */
   private downloads = new Map<string, { url: string; insecure: boolean }>();
   /** Open compound stages collecting the commands built inside them. */
@@ -354,6 +356,15 @@ export class Walk {
       const d = downloadTarget(s);
       if (d) this.downloads.set(normalizePath(d.path, s.cwd), d);
     }
+    // `echo 'rm -rf ~' > x.sh`: remember what a script file will contain, in case it is run later.
+    const last = stages[stages.length - 1]!;
+    for (const r of last.redirects) {
+      if (!r.target || r.target.dynamic || (r.op !== ">" && r.op !== ">>" && r.op !== ">|")) continue;
+      const text = staticOutput(stages);
+      const path = normalizePath(r.target.text, last.cwd);
+      if (text === null) this.written.delete(path);
+      else this.written.set(path, (r.op === ">>" ? (this.written.get(path) ?? "") : "") + text);
+    }
     for (const n of later) this.visit(n);
     return stages;
   }
@@ -410,6 +421,7 @@ export class Walk {
     cmd.name = u.argv.length ? programName(u.argv[0]!) : "";
     cmd.asRoot = this.ctx.asRoot || u.asRoot;
     cmd.downloads = this.downloads;
+    cmd.written = this.written;
     // `set -- a b` sets the positional parameters.
     if (cmd.name === "set" && cmd.args[0]?.text === "--") this.arrays.set("@", cmd.args.slice(1).map((w) => w.text));
     // fish assigns with `set [-gx…] NAME VALUE…`.

@@ -22,8 +22,8 @@ export const iac: Pack = {
     rule("iac.state-change", "high", "edits the infrastructure state by hand (resources can be orphaned or destroyed later)",
       { program: ["pulumi"], sub: ["state", "delete|unprotect"] },
       ["pulumi state delete urn:x", "pulumi state unprotect urn:x"], ["pulumi stack export"]),
-    rule("iac.terraform-state-push", "high", "overwrites the remote Terraform state",
-      { program: ["terraform", "tofu"], sub: ["state", "push|rm|replace-provider"], word: "-force|--force|push" },
-      ["terraform state push -force x.tfstate", "terraform state push x.tfstate"], ["terraform state list"]),
+    rule("iac.terraform-state-push", "high", "overwrites the Terraform state or drops resources from it (they are orphaned, or destroyed by a later apply)",
+      { program: ["terraform", "tofu", "terragrunt"], sub: ["state|workspace", "push|rm|replace-provider|delete"] },
+      ["terraform state push -force x.tfstate", "terraform state push x.tfstate", "terraform state rm aws_db_instance.main", "terraform workspace delete prod"], ["terraform state list", "terraform workspace list"]),
   ],
 };

@@ -23,8 +23,8 @@ export function git(cmd: Cmd, j: Judgement) {
   switch (sub) {
     case "push": {
       if (has("", "--mirror")) return j.reportWord("git.mirror-push", span);
-      if (has("", "--force-with-lease", "--force-if-includes")) return j.reportWord("git.force-push-lease", span);
       if (has("f", "--force") || ops.some((w) => /^\+/.test(w.text))) return j.reportWord("git.force-push", span);
+      if (has("", "--force-with-lease", "--force-if-includes")) return j.reportWord("git.force-push-lease", span);
       if (has("d", "--delete") || ops.slice(1).some((w) => /^:[^/]/.test(w.text))) return j.reportWord("git.delete-remote-ref", span);
       if (has("", "--prune")) return j.reportWord("git.delete-remote-ref", span);
       return;
@@ -84,7 +84,7 @@ export function git(cmd: Cmd, j: Judgement) {
       if (has("", "--abort", "--continue", "--skip", "--quit", "--show-current-patch")) return;
       return j.reportWord("git.rebase", span);
     case "update-ref":
-      if (has("d")) return j.reportWord("git.stash-drop", span);
+      if (has("d")) return j.reportWord("git.delete-ref", span);
       return;
     case "worktree":
       if (ops[0]?.text === "remove" && has("f", "--force")) return j.reportWord("git.discard-file", span);
@@ -175,7 +175,7 @@ export function kubectl(cmd: Cmd, j: Judgement) {
   while (verbIdx < t.length && t[verbIdx]!.startsWith("-")) verbIdx += KUBECTL_GLOBAL_VALUED.has(t[verbIdx]!) ? 2 : 1;
   const verb = t[verbIdx] ?? "";
   if (verb === "delete") {
-    const kinds = t.slice(verbIdx + 1).filter((x) => !x.startsWith("-"));
+    const kinds = t.slice(verbIdx + 1).filter((x) => !x.startsWith("-")).map((x) => x.replace(/\/.*$/, ""));
     const wide = t.some((x) => /^(--all|-A|--all-namespaces)$/.test(x)) || /^(namespaces?|ns|pv|pvc|persistentvolumes?|persistentvolumeclaims?|crd|customresourcedefinitions?|nodes?|clusterroles?)$/.test(kinds[0] ?? "") || cmd.args.some(isEverything);
     return j.reportWord(wide ? "k8s.delete-wide" : "k8s.delete", cmd);
   }

@@ -130,7 +130,7 @@ function serveFiles(cmd: Cmd, j: Judgement, rest: Word[]) {
 const HOME_EXPR = /expanduser\(\s*['"]~\/?['"]\s*\)|Path\.home\(\)|environ\[\s*['"]HOME['"]\s*\]|environ\.get\(\s*['"]HOME['"]|getenv\(\s*['"]HOME['"]\s*\)|homedir\(\)|ENV\[\s*['"]HOME['"]\s*\]|\$ENV\{\s*['"]?HOME['"]?\s*\}|Dir\.home|['"]~\/?['"]/;
 const DELETE_TREE = /\b(shutil\.rmtree|rmtree|remove_tree|rm_rf|rm_r|rmSync|rmdirSync|rimraf|removedirs|fs\.rm|FileUtils\.rm|deleteRecursively|unlink_r)\s*\(?/g;
 const DELETE_FILE = /\b(os\.remove|os\.unlink|unlinkSync|File\.delete|unlink|os\.rmdir|Path\([^)]*\)\.unlink|\.unlink\(\))/;
-const SHELL_CALL = /\b(os\.system|os\.popen|subprocess\.\w+|system|exec(?:Sync)?|spawn(?:Sync)?|shell_exec|passthru|popen|Popen|check_output|check_call|run)\s*\(?\s*(\[[^\]]*\]|(['"`])((?:\\.|(?!\3).)*)\3|qq?\{([^}]*)\}|qq?\(([^)]*)\))/g;
+const SHELL_CALL = /\b(os\.execute|io\.popen|os\.system|os\.popen|subprocess\.\w+|system|exec(?:Sync)?|spawn(?:Sync)?|shell_exec|passthru|popen|Popen|check_output|check_call|run)\s*\(?\s*(\[[^\]]*\]|(['"`])((?:\\.|(?!\3).)*)\3|qq?\{([^}]*)\}|qq?\(([^)]*)\))/g;
 
 /**
  * Inline programs are not shell, so this reads them for behaviour instead of
@@ -169,6 +169,12 @@ export function judgeInterpreterCode(lang: string, code: string, span: { start: 
       const found = j.nested(script.replace(/\\(["'\\])/g, "$1"), span, undefined, { asRoot: cmd.asRoot });
       if (found.length === 0) j.report("exec.interpreter-code", span.start, span.end);
     }
+  }
+  // Ruby and Perl backticks and %x(): `rm -rf ~`, %x(rm -rf ~).
+  for (const m of code.matchAll(/`([^`]+)`|%x[({]([^)}]+)[)}]/g)) {
+    touched = true;
+    const found = j.nested(m[1] ?? m[2]!, span, undefined, { asRoot: cmd.asRoot });
+    if (found.length === 0) j.report("exec.interpreter-code", span.start, span.end);
   }
   if (!touched && DELETE_FILE.test(code)) j.report("exec.interpreter-code", span.start, span.end);
   void lang;
@@ -272,7 +278,8 @@ export function judgeScriptSource(
  */
 export function runsDownloaded(cmd: Cmd, j: Judgement) {
   const d = cmd.downloads;
-  if (!d || d.size === 0) return;
+  const written = cmd.written;
+  if ((!d || d.size === 0) && (!written || written.size === 0)) return;
   const candidates: Word[] = [];
   if (cmd.argv[0] && cmd.argv[0].text.includes("/")) candidates.push(cmd.argv[0]);
   if (SHELLS.has(cmd.name) || INTERPRETERS.has(cmd.name) || /^python[\d.]*$/.test(cmd.name) || cmd.name === "source" || cmd.name === ".") {
@@ -281,7 +288,14 @@ export function runsDownloaded(cmd: Cmd, j: Judgement) {
   }
   if (/^(dpkg|rpm|installer|apt|apt-get|msiexec|open|hdiutil)$/.test(cmd.name)) candidates.push(...operands(cmd, ["-target"]));
   for (const w of candidates) {
-    const src = d.get(normalizePath(w.text, cmd.cwd));
+    const path = normalizePath(w.text, cmd.cwd);
+    // A script this command line wrote a moment ago: judge what it holds.
+    const text = written?.get(path);
+    if (text !== undefined && !INTERPRETERS.has(cmd.name) && !/^python/.test(cmd.name)) {
+      j.nested(text, cmd, undefined, { asRoot: cmd.asRoot });
+      return;
+    }
+    const src = d?.get(path);
     if (src) return j.report(src.insecure ? "exec.remote-code-insecure" : "exec.remote-code", cmd.start, cmd.end, `downloaded from ${src.url}`);
   }
 }

@@ -49,14 +49,29 @@ export function judgeWrite(cmd: Cmd, t: Word, mode: WriteMode, j: Judgement, spa
   }
   if (isBlockDevice(path)) return j.report("disk.write-device", span.start, span.end);
   if (path === "/proc/sysrq-trigger") return j.report("sys.sysrq", span.start, span.end);
+  if (/^\/proc\/sys\/(kernel\/(randomize_va_space|yama\/ptrace_scope|kptr_restrict|dmesg_restrict|modules_disabled|perf_event_paranoid|unprivileged_bpf_disabled)|fs\/protected_\w+)$/.test(path))
+    return j.report("sys.protection-off", span.start, span.end);
   if (/^\/(proc\/sys|sys)\//.test(path)) return j.report("sys.kernel-change", span.start, span.end);
   if (isCriticalSystemFile(path)) return j.report("fs.write-critical-file", span.start, span.end);
-  if (isAuthorizedKeys(path)) return j.report("fs.authorized-keys", span.start, span.end);
+  if (isAuthorizedKeys(path)) return j.report(/^\/root\/|^\/var\/root\//.test(path) ? "persist.root-authorized-keys" : "fs.authorized-keys", span.start, span.end);
   if (isShellStartupFile(path)) {
     if (mode === "append" && content != null && startupCodeIsRisky(content, span, j)) return j.report("persist.startup-file-code", span.start, span.end);
     return j.report(mode === "append" ? "fs.append-startup-file" : "fs.clobber-startup-file", span.start, span.end);
   }
-  if (isSensitiveFile(path)) return j.report("fs.write-sensitive-file", span.start, span.end);
+  if (isSensitiveFile(path)) {
+    // A cron table's lines are jobs: judge each command (after the schedule, and the user in system tables).
+    if (content != null && /cron/.test(path)) {
+      const fields = /^\/etc\/(crontab|cron\.d\/)/.test(path) ? 6 : 5;
+      for (const line of content.split("\n")) {
+        const job = line.trim().replace(new RegExp(`^(@\\w+(\\s+\\S+)?\\s+|(\\S+\\s+){${fields}})`), "");
+        if (!job || line.trim().startsWith("#") || /^\w+=/.test(line.trim())) continue;
+        const found = j.nested(job, span);
+        if (found.some((f) => f.rule.startsWith("exec.") || f.risk === "critical" || f.risk === "high") || /^\S*(\/tmp\/|\/dev\/shm\/|\/\.[^/\s]+\/)/.test(job))
+          return j.report("cron.remote-job", span.start, span.end);
+      }
+    }
+    return j.report("fs.write-sensitive-file", span.start, span.end);
+  }
   if (isHistoryFile(path)) return mode === "append" ? undefined : j.report("fs.truncate-log", span.start, span.end);
   if (/^\/etc\//.test(path)) return j.report("fs.write-system-file", span.start, span.end);
   if (/^\/(usr\/local|usr\/share|usr\/include|lib\/modules)\//.test(path)) return j.report("fs.write-system-file", span.start, span.end);
