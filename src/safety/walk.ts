@@ -174,6 +174,9 @@ export class Walk {
       case "herestring_redirect":
         this.scan(node);
         return;
+      case "for_statement":
+        this.forLoop(node);
+        return;
       case "while_statement":
         this.loop(node);
         this.statements(node);
@@ -234,6 +237,38 @@ export class Walk {
     const body = node.childForFieldName("body") ?? node.namedChildren.find((c) => c && c.type !== "word");
     if (body) this.visit(body);
     this.functions.pop();
+  }
+
+  /**
+   * `for d in / /home; do rm -rf "$d"; done`: when the list is known (a few
+   * plain words), the body is judged once for each value; otherwise once with
+   * the variable unknown.
+   */
+  private forLoop(node: Node) {
+    const name = node.childForFieldName("variable")?.text;
+    const body = node.childForFieldName("body");
+    const valueNodes = node.childrenForFieldName("value").filter(isNode);
+    const values: string[] = [];
+    let known = !!name && valueNodes.length > 0;
+    for (const v of valueNodes) {
+      const w = this.word(v);
+      if (w.dynamic || w.glob) known = false;
+      values.push(...w.text.split(FIELDS).filter((x) => x !== ""));
+    }
+    if (!body || !name) {
+      this.statements(node);
+      return;
+    }
+    if (known && values.length <= 8) {
+      for (const v of values) {
+        this.vars.set(name, v);
+        this.visit(body);
+      }
+    } else {
+      this.vars.set(name, UNKNOWN_NONEMPTY);
+      this.visit(body);
+    }
+    this.vars.delete(name);
   }
 
   /** `while true; do … & done`: starts background jobs without end. */
@@ -410,6 +445,15 @@ export class Walk {
     // `"git" >/dev/null reset --hard`: words after a redirection are still the command's.
     for (const r of redirectNodes) words.push(...this.redirect(r, cmd, later));
     splitFields(words);
+    // `${CMD:-rm} -rf /`: a program name whose variable is unknown may well be its default.
+    const first = words[0];
+    if (first?.dynamic) {
+      const d = /^"?\$\{[A-Za-z_]\w*:?[-=]([\w./+-]+)\}"?$/.exec(this.src.slice(first.start, first.end));
+      if (d) {
+        words[0] = { ...first, text: d[1]!, dynamic: false };
+        this.report("exec.dynamic-command", first.start, first.end);
+      }
+    }
     if (words.length === 0) {
       // Only assignments: `x=rm` persists in the shell.
       for (const [k, v] of env) this.vars.set(k, v);

@@ -23,7 +23,7 @@ export const credentials: Pack = {
       { program: ["security", "gpg", "gpg2", "ssh-add", "keyctl", "secret-tool"], word: "delete-keychain|delete-generic-password|delete-internet-password|delete-identity|--delete-secret-keys|--delete-secret-and-public-key|--delete-keys|-D|purge|clear|unlink" },
       ["security delete-keychain login.keychain", "gpg --delete-secret-keys ABCD", "ssh-add -D", "keyctl purge user", "secret-tool clear service x"], ["security find-generic-password -s x", "gpg --list-keys", "ssh-add -l"]),
     rule("credentials.export-secret-keys", "moderate", "prints secret keys or access tokens (to the terminal, a file or a pipe)",
-      { program: ["gpg", "gpg2", "security", "gcloud", "az"], word: "--export-secret-keys|--export-secret-subkeys|dump-keychain|print-access-token|print-identity-token|get-access-token|-g" },
-      ["gpg --export-secret-keys -a me > k.asc", "security dump-keychain -d", "gcloud auth print-access-token", "az account get-access-token", "security find-generic-password -s x -g"], ["gpg --export -a me", "gcloud auth list"]),
+      { program: ["gpg", "gpg2", "security", "gcloud", "az"], word: "--export-secret-keys|--export-secret-subkeys|dump-keychain|print-access-token|print-identity-token|get-access-token" },
+      ["gpg --export-secret-keys -a me > k.asc", "security dump-keychain -d", "gcloud auth print-access-token", "az account get-access-token"], ["gpg --export -a me", "gcloud auth list", "az vm run-command invoke -g rg -n vm"]),
   ],
 };

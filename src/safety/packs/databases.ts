@@ -27,5 +27,10 @@ export const databases: Pack = {
     rule("databases.elastic-delete", "high", "deletes indexes or every document through a database's HTTP API",
       { program: ["curl", "http", "xh", "wget"], option: { names: ["-X", "--request", "--method"], value: "DELETE|delete" }, word: "(https?://)?[^ ]*(:9200|:5984|:8086|:7474|:9000|/_all|/_data|elastic|opensearch|couch)[^ ]*" },
       ["curl -X DELETE 'http://localhost:9200/_all'", "curl -XDELETE http://es:9200/logs-*", "curl -X DELETE http://admin:pw@127.0.0.1:5984/app"], ["curl http://localhost:9200/_cat/indices", "curl -X DELETE https://api.example.com/items/3"]),
+      rule("databases.messaging-delete", "high", "deletes topics or queues, purges their messages, or resets a broker",
+      { program: ["kafka-topics", "kafka-topics.sh", "kafka-consumer-groups", "kafka-consumer-groups.sh", "rabbitmqctl", "rabbitmqadmin", "kafka-delete-records", "kafka-delete-records.sh", "nats"],
+        word: "--delete|--reset-offsets|reset|force_reset|delete_queue|purge_queue|delete_vhost|delete|purge|--offset-json-file", unless: ["--dry-run", "list"] },
+      ["kafka-topics --bootstrap-server b:9092 --delete --topic orders", "kafka-consumer-groups --bootstrap-server b:9092 --group g --reset-offsets --to-earliest --execute --all-topics", "rabbitmqctl reset", "rabbitmqctl delete_queue orders", "rabbitmqctl purge_queue orders", "rabbitmqadmin delete queue name=q"],
+      ["kafka-topics --bootstrap-server b:9092 --list", "rabbitmqctl list_queues"]),
   ],
 };

@@ -124,3 +124,38 @@ export function alias(cmd: Cmd, j: Judgement) {
   // fish: `alias name 'body'`
   if (cmd.args.length === 2 && !cmd.args[0]!.text.includes("=")) judgeScript(cmd, cmd.args[1]!, j);
 }
+
+/** `ansible HOSTS -a CMD` (the command, shell and raw modules), `salt TARGET cmd.run CMD`: run on many hosts. */
+export function ansible(cmd: Cmd, j: Judgement) {
+  const module = values(cmd.args, ["-m"], ["--module-name"])[0]?.text ?? "command";
+  if (!/^(ansible\.builtin\.)?(command|shell|raw|script)$/.test(module)) return;
+  for (const v of values(cmd.args, ["-a"], ["--args"])) judgeScript(cmd, v, j);
+}
+
+export function salt(cmd: Cmd, j: Judgement) {
+  const i = cmd.args.findIndex((w) => /^cmd\.(run|shell|script|exec_code|run_all|run_stdout)$/.test(w.text));
+  if (i >= 0 && cmd.args[i + 1]) judgeScript(cmd, cmd.args[i + 1]!, j);
+}
+
+/** pdsh, pssh, clush and friends: the words after the options are one command run on every host. */
+export function parallelShell(valued: string[]) {
+  return (cmd: Cmd, j: Judgement) => {
+    const args = cmd.args;
+    let i = 0;
+    while (i < args.length && args[i]!.text.startsWith("-")) i += valued.includes(args[i]!.text) ? 2 : 1;
+    const rest = args.slice(i);
+    if (rest.length === 0) return;
+    const w: Word = rest.length === 1 ? rest[0]! : { ...rest[0]!, text: rest.map((x) => x.text).join(" "), end: rest[rest.length - 1]!.end, exactBase: undefined };
+    judgeScript(cmd, w, j);
+  };
+}
+
+/** Cloud CLIs that run a command on machines: `gcloud compute ssh --command`, `az vm run-command --scripts`, `aws ssm send-command`. */
+export function cloudRun(cmd: Cmd, j: Judgement) {
+  for (const v of values(cmd.args, [], ["--command", "--scripts"])) judgeScript(cmd, v, j);
+  for (const v of values(cmd.args, [], ["--parameters"])) {
+    const m = /commands=\[?(.*?)\]?$/s.exec(v.text);
+    if (!m) continue;
+    for (const c of m[1]!.matchAll(/"((?:\\.|[^"])*)"|'([^']*)'|([^,"'\[\]]+)/g)) judgeScript(cmd, scriptWord(v, (c[1] ?? c[2] ?? c[3]!).trim()), j);
+  }
+}
