@@ -176,7 +176,11 @@ export function kubectl(cmd: Cmd, j: Judgement) {
   const verb = t[verbIdx] ?? "";
   if (verb === "delete") {
     const kinds = t.slice(verbIdx + 1).filter((x) => !x.startsWith("-")).map((x) => x.replace(/\/.*$/, ""));
-    const wide = t.some((x) => /^(--all|-A|--all-namespaces)$/.test(x)) || /^(namespaces?|ns|pv|pvc|persistentvolumes?|persistentvolumeclaims?|crd|customresourcedefinitions?|nodes?|clusterroles?)$/.test(kinds[0] ?? "") || cmd.args.some(isEverything);
+    // Workloads, services, secrets and storage: deleting them takes something out of service (pods are recreated).
+    const wide =
+      t.some((x) => /^(--all|-A|--all-namespaces)$/.test(x)) ||
+      /^(namespaces?|ns|pv|pvc|persistentvolumes?|persistentvolumeclaims?|crds?|customresourcedefinitions?|nodes?|no|clusterroles?|clusterrolebindings?|deploy|deployments?|statefulsets?|sts|daemonsets?|ds|services?|svc|ingress(es)?|ing|cronjobs?|cj|secrets?|configmaps?|cm|storageclass(es)?|sc|all|apiservices?|mutatingwebhookconfigurations?|validatingwebhookconfigurations?|hpa|horizontalpodautoscalers?)(\.[\w.]+)?$/.test(kinds[0] ?? "") ||
+      cmd.args.some(isEverything);
     return j.reportWord(wide ? "k8s.delete-wide" : "k8s.delete", cmd);
   }
   if (/^(drain|cordon|taint)$/.test(verb)) return j.reportWord("k8s.delete", cmd);
