@@ -17,7 +17,7 @@ import { packages } from "./packages.ts";
 import { persistence } from "./persistence.ts";
 import { storage } from "./storage.ts";
 import { system } from "./system.ts";
-import type { DataRule, Pack } from "./types.ts";
+import type { Pack } from "./types.ts";
 import { vcs } from "./vcs.ts";
 
 export type { DataRule, Pack } from "./types.ts";
@@ -111,8 +111,4 @@ function exampleProblems(c: Compiled): string[] {
   for (const m of rule.examples.match) check(m, true);
   for (const m of rule.examples.notMatch) check(m, false);
   return out;
-}
-
-export function allDataRules(): DataRule[] {
-  return PACKS.flatMap((p) => p.rules);
 }
