@@ -151,5 +151,6 @@ export const READ_ONLY = new Set([
   "ssh-copy-id", "gpg", "openssl", "nmap", "curl", "wget", "rmdir", "mktemp", "split", "csplit", "shuf",
   "numfmt", "factor", "xargs", "envsubst", "systemd-analyze", "timedatectl", "localectl", "loginctl", "uptime",
   "fdupes", "ncdu", "sestatus", "getenforce", "aa-status", "lsattr", "getfacl", "vdir", "sum", "tty", "stty",
-  "mesg", "script", "screen", "tmux", "groff", "nroff", "look", "units", "awk",
+  "mesg", "script", "screen", "tmux", "groff", "nroff", "look", "units", "awk", "lvs", "vgs", "pvs", "lvdisplay", "vgdisplay",
+  "pvdisplay", "lvscan", "vgscan", "pvscan", "dmsetup", "getcap", "lsattr",
 ]);
