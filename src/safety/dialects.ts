@@ -19,8 +19,17 @@ export function translateFish(src: string): { text: string; map: (i: number) => 
   let i = 0;
   let atCmd = true;
   const n = src.length;
+  // Open blocks, so the `end` of a `for` becomes `done`; `pendingDo` until the loop's header ends.
+  const blocks: string[] = [];
+  let pendingDo = false;
   while (i < n) {
     const ch = src[i]!;
+    if (pendingDo && (ch === ";" || ch === "\n")) {
+      emit("; do ", i++);
+      pendingDo = false;
+      atCmd = true;
+      continue;
+    }
     if (ch === "'") {
       // fish single quotes allow \' and \\.
       emit("'", i);
@@ -88,6 +97,22 @@ export function translateFish(src: string): { text: string; map: (i: number) => 
       continue;
     }
     const word = src.slice(i, j);
+    if (atCmd && /^(begin|if|while|function|switch)$/.test(word)) blocks.push(word);
+    if (atCmd && word === "end" && blocks.pop() === "for") {
+      emit("done", i);
+      i = j;
+      atCmd = false;
+      continue;
+    }
+    if (atCmd && word === "for" && /^\s+[A-Za-z_]\w*\s+in\b/.test(src.slice(j))) {
+      // `for x in a b; …; end` → `for x in a b; do …; done`: the loop variable takes each value.
+      blocks.push("for");
+      pendingDo = true;
+      emit(word, i);
+      i = j;
+      atCmd = false;
+      continue;
+    }
     if (atCmd && (FISH_BLANK.has(word) || word === "function")) {
       // `function name --args…` goes up to the end of the statement.
       if (word === "function") while (j < n && src[j] !== ";" && src[j] !== "\n") j++;

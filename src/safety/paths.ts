@@ -78,7 +78,7 @@ export function classifyPath(text: string, cwd?: string): { cls: PathClass; path
   const home = path === "~" || path.startsWith("~/") || /^~[A-Za-z_][\w.-]*(\/|$)/.test(path);
   if (home) {
     const rest = path.replace(/^~[^/]*\/?/, "").split("/").filter(Boolean);
-    if (rest.length === 0 || (rest.length === 1 && isPureGlob(rest[0]!))) return { cls: "home", path };
+    if (rest.every((s) => isPureGlob(s))) return { cls: "home", path };
     if (rest.some((s) => hasUnknown(s)) && rest.length === 1) return { cls: "home-path", path };
     return { cls: "home-path", path };
   }
@@ -86,7 +86,8 @@ export function classifyPath(text: string, cwd?: string): { cls: PathClass; path
     return { cls: "dynamic", path };
   if (path.startsWith("/")) {
     const segs = path.split("/").filter(Boolean);
-    if (segs.length === 0 || (segs.length === 1 && isPureGlob(segs[0]!))) return { cls: "root", path };
+    // `/`, `/*`, `/*/*`, `/**/*`: every file on the system.
+    if (segs.every((s) => isPureGlob(s))) return { cls: "root", path };
     const parent = "/" + segs.slice(0, -1).join("/");
     const last = segs[segs.length - 1]!;
     const base = isPureGlob(last) ? parent : path;

@@ -643,7 +643,11 @@ export class Walk {
 
   private lookup(name: string, w: Word, inDq = true): string {
     if (name === "HOME") return HOME;
-    const list = name === "@" || name === "*" ? this.arrays.get("@") : /^[1-9]$/.test(name) ? this.arrays.get("@")?.slice(Number(name) - 1, Number(name)) : undefined;
+    const list =
+      name === "@" || name === "*" ? this.arrays.get("@")
+      : /^[1-9]$/.test(name) ? this.arrays.get("@")?.slice(Number(name) - 1, Number(name))
+      : this.ctx.shell === "zsh" ? this.arrays.get(name) // zsh: `$arr` is every element
+      : undefined;
     if (list) return name === "*" && inDq ? list.join(" ") : list.join(FIELD);
     const v = this.vars.get(name);
     if (v !== undefined) {

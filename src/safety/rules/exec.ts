@@ -47,7 +47,8 @@ export function evalBuiltin(cmd: Cmd, j: Judgement) {
 /** `source FILE` / `. FILE`. */
 export function source(cmd: Cmd, j: Judgement) {
   const file = cmd.args[0];
-  if (file?.procSub) judgeSubstitutionScript(cmd, file, j, "shell");
+  // bash `source <(…)`; fish `source (… | psub)`.
+  if (file?.procSub || (file && file.subs.some((s) => s[s.length - 1]?.name === "psub"))) judgeSubstitutionScript(cmd, file, j, "shell");
 }
 
 /** A word that will be run as a shell script. */
