@@ -116,6 +116,26 @@ function carried(name: string, argv: Word[]): Word[] | undefined {
     const rest = argv.slice(i);
     return rest.length === 1 ? shC(argv[0]!, rest[0]!) : rest.length ? rest : undefined;
   }
+  // Package runners run a package's program: `npx rimraf /` deletes like `rm -rf /`.
+  if (/^(npx|bunx|pnpx)$/.test(name) || (/^(pnpm|yarn)$/.test(name) && t(1) === "dlx") || (name === "npm" && t(1) === "exec")) {
+    let i = /^(pnpm|yarn|npm)$/.test(name) ? 2 : 1;
+    while (i < argv.length && t(i).startsWith("-")) i += /^(-p|--package|-c|--call)$/.test(t(i)) ? 2 : 1;
+    if (t(i) === "--") i++;
+    return argv.length > i ? argv.slice(i) : undefined;
+  }
+  // Terminal windows and VMs that run a command: `xterm -e CMD`, `gnome-terminal -- CMD`, `multipass exec vm -- CMD`.
+  if (/^(xterm|urxvt|konsole|alacritty|kitty|x-terminal-emulator|gnome-terminal|xfce4-terminal|terminator|tilix)$/.test(name)) {
+    const at = argv.findIndex((w, k) => k > 0 && /^(-e|-x|--|--command|--execute)$/.test(w.text));
+    if (at < 0) return undefined;
+    const rest = argv.slice(at + 1);
+    return rest.length === 1 ? shC(argv[0]!, rest[0]!) : rest.length ? rest : undefined;
+  }
+  if ((name === "vagrant" && t(1) === "ssh") || (name === "multipass" && t(1) === "exec")) {
+    const c = argv.findIndex((w) => w.text === "-c" || w.text === "--command");
+    if (c > 0 && argv[c + 1]) return shC(argv[0]!, argv[c + 1]!);
+    const dd = argv.findIndex((w) => w.text === "--");
+    return dd > 0 && argv.length > dd + 1 ? argv.slice(dd + 1) : undefined;
+  }
   if (name === "script") {
     const c = argv.findIndex((w, k) => k > 0 && (/^-[a-zA-Z]*c$/.test(w.text) || w.text === "--command"));
     if (c > 0 && argv[c + 1]) return shC(argv[0]!, argv[c + 1]!);
@@ -154,7 +174,7 @@ export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean } {
   let asRoot = false;
   for (let guard = 0; guard < 16 && argv.length > 0; guard++) {
     const name = basename(argv[0]!);
-    if (name === "su" || name === "sudo" && argv.length === 1) {
+    if (name === "su" || (name === "sudo" && argv.length === 1) || name === "runuser" || name === "sg") {
       // `su -c 'cmd' user` runs cmd through a shell; bare `su`/`su -` is a root shell (judged as su).
       const c = argv.findIndex((w, i) => i > 0 && (w.text === "-c" || w.text === "--command"));
       if (c > 0 && argv[c + 1]) return { argv: shC(argv[0]!, argv[c + 1]!), asRoot: true };

@@ -131,7 +131,7 @@ function serveFiles(cmd: Cmd, j: Judgement, rest: Word[]) {
 const HOME_EXPR = /expanduser\(\s*['"]~\/?['"]\s*\)|Path\.home\(\)|environ\[\s*['"]HOME['"]\s*\]|environ\.get\(\s*['"]HOME['"]|getenv\(\s*['"]HOME['"]\s*\)|homedir\(\)|ENV\[\s*['"]HOME['"]\s*\]|\$ENV\{\s*['"]?HOME['"]?\s*\}|Dir\.home|['"]~\/?['"]/;
 const DELETE_TREE = /\b(shutil\.rmtree|rmtree|remove_tree|rm_rf|rm_r|rmSync|rmdirSync|rimraf|removedirs|fs\.rm|FileUtils\.rm|deleteRecursively|unlink_r)\s*\(?/g;
 const DELETE_FILE = /\b(os\.remove|os\.unlink|unlinkSync|File\.delete|unlink|os\.rmdir|Path\([^)]*\)\.unlink|\.unlink\(\))/;
-const SHELL_CALL = /\b(os\.execute|io\.popen|os\.system|os\.popen|subprocess\.\w+|system|exec(?:Sync)?|spawn(?:Sync)?|shell_exec|passthru|popen|Popen|check_output|check_call|run)\s*\(?\s*(\[[^\]]*\]|(['"`])((?:\\.|(?!\3).)*)\3|qq?\{([^}]*)\}|qq?\(([^)]*)\))/g;
+const SHELL_CALL = /\b(do shell script|os\.execute|io\.popen|os\.system|os\.popen|subprocess\.\w+|system|exec(?:Sync)?|spawn(?:Sync)?|shell_exec|passthru|popen|Popen|check_output|check_call|run)\s*\(?\s*(\[[^\]]*\]|(['"`])((?:\\.|(?!\3).)*)\3|qq?\{([^}]*)\}|qq?\(([^)]*)\))/g;
 
 /**
  * Inline programs are not shell, so this reads them for behaviour instead of

@@ -416,8 +416,14 @@ export function cd(_cmd: Cmd, _j: Judgement) {
 
 export { HOME, SHELLS };
 
-/** `sed -i` edits files in place: judged as writes to them. */
+/** `sed -i` edits files in place: judged as writes to them. GNU sed's `e` command runs a shell command. */
 export function sed(cmd: Cmd, j: Judgement) {
+  const scripts = [...cmd.args.filter((w, i) => /^(-e|--expression)$/.test(cmd.args[i - 1]?.text ?? "")), ...operands(cmd, ["-e", "-f", "--expression", "--file", "-l"]).slice(0, 1)];
+  for (const s of scripts) {
+    const m = /(?:^|[;\n{}]|\d|\$|\/)\s*e\s+([^;\n}]+)/.exec(s.text);
+    if (m) j.nested(m[1]!, s);
+    else if (/s(.)(?:(?!\1).)*\1(?:(?!\1).)*\1[gpiIm\d]*e/.test(s.text)) j.reportWord("exec.eval-dynamic", s);
+  }
   if (!cmd.args.some((w) => /^-[a-zA-Z]*i/.test(w.text) && !w.text.startsWith("--") || w.text.startsWith("--in-place"))) return;
   const scripted = cmd.args.some((w) => /^(-e|-f|--expression|--file)(=|$)/.test(w.text));
   const ops = operands(cmd, ["-e", "-f", "--expression", "--file", "-l", "--line-length"]);

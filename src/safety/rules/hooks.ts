@@ -39,6 +39,19 @@ function values(args: Word[], short: string[], long: string[]): Word[] {
 }
 
 export function git(cmd: Cmd, j: Judgement) {
+  // Subcommands that run a command: submodule foreach, rebase --exec, bisect run, filter-branch filters.
+  const t = cmd.args.map((w) => w.text);
+  const fe = t.indexOf("foreach");
+  if (t.includes("submodule") && fe >= 0 && cmd.args[fe + 1]) {
+    const rest = cmd.args.slice(fe + 1).filter((w) => !/^--(recursive|quiet)$/.test(w.text));
+    if (rest[0]) judgeScript(cmd, rest.length === 1 ? rest[0] : { ...rest[0], text: rest.map((w) => w.text).join(" "), end: rest[rest.length - 1]!.end, exactBase: undefined }, j);
+  }
+  for (const v of values(cmd.args, ["-x"], ["--exec", "--tree-filter", "--index-filter", "--msg-filter", "--env-filter", "--commit-filter", "--parent-filter", "--tag-name-filter"])) judgeScript(cmd, v, j);
+  const run = t.indexOf("run");
+  if (t.includes("bisect") && run >= 0 && cmd.args[run + 1]) {
+    const sub = subCommand(cmd, cmd.args.slice(run + 1));
+    if (sub) j.judge(sub);
+  }
   // `git config [--global] KEY VALUE`: a command-valued key runs VALUE later.
   const cfg = cmd.args.findIndex((w) => w.text === "config");
   if (cfg >= 0) {

@@ -19,6 +19,7 @@ export const PROGRAMS: Record<string, Handler> = {
   unlink: fs.unlink,
   shred: fs.shred,
   srm: fs.rm,
+  rimraf: fs.rm,
   find: fs.find,
   gfind: fs.find,
   xargs: fs.xargs,
