@@ -50,7 +50,7 @@ function judgeInto(cmd: Cmd, j: Judgement) {
   // Tools that only show what they would do with --dry-run, --what-if, … change nothing.
   const words = cmd.args.map((w) => w.text);
   const data = rulesByProgram().get(cmd.name);
-  if ((data || DRY_RUN_AWARE.has(cmd.name)) && isDryRun(words)) return;
+  if ((data || DRY_RUN_AWARE.has(cmd.name)) && (isDryRun(words) || words.includes("--help"))) return;
   if (data) for (const c of data) if (c.test(words)) j.reportData(c.rule, cmd);
 
   const handler = PROGRAMS[cmd.name] ?? (/^mkfs\./.test(cmd.name) ? PROGRAMS.mkfs : undefined);

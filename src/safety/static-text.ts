@@ -60,6 +60,21 @@ export function staticOutput(stages: Cmd[], upTo = stages.length): string | null
         if (args.some((a) => a.text !== "-" && !a.text.startsWith("-") && s.name === "cat")) return null;
         if (input == null) return null;
         break;
+      case "yes":
+        // Endless in reality; enough lines for what usually follows (`| head -1`).
+        if (!lit) return null;
+        input = ((args.map((a) => a.text).join(" ") || "y") + "\n").repeat(16);
+        break;
+      case "head":
+      case "tail": {
+        if (input == null || args.some((a) => !a.text.startsWith("-"))) return null;
+        const nArg = args.find((a) => /^-(n)?\d+$/.test(a.text))?.text ?? (args.findIndex((a) => a.text === "-n") >= 0 ? args[args.findIndex((a) => a.text === "-n") + 1]?.text : undefined);
+        const n = Number((nArg ?? "10").replace(/^-n?/, ""));
+        if (!Number.isFinite(n)) return null;
+        const lines: string[] = input.replace(/\n$/, "").split("\n");
+        input = (s.name === "head" ? lines.slice(0, n) : lines.slice(-n)).join("\n") + "\n";
+        break;
+      }
       case "rev":
         if (input == null) return null;
         input = input

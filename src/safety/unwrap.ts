@@ -189,6 +189,11 @@ export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean } {
       argv = rest;
       continue;
     }
+    // `repeat 2 { cmd }` (zsh) reaches the parser as words: the braces only group.
+    if (argv[0]!.text === "{" && argv.length > 1) {
+      argv = argv.slice(1, argv[argv.length - 1]!.text === "}" ? -1 : undefined);
+      continue;
+    }
     const inner = carried(name, argv);
     if (inner) {
       argv = inner;

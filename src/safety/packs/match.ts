@@ -56,6 +56,8 @@ function optionValues(words: readonly string[], names: readonly string[]): strin
       if (t === n && i + 1 < words.length) out.push(words[i + 1]!);
       else if (n.startsWith("--") && t.startsWith(n + "=")) out.push(t.slice(n.length + 1));
       else if (!n.startsWith("--") && n.length === 2 && t.startsWith(n) && t.length > 2 && !t.startsWith("--")) out.push(t.slice(2));
+      // `-ou 0`: a cluster of short flags ending with the option takes the next word.
+      else if (!n.startsWith("--") && n.length === 2 && /^-[A-Za-z]{2,}$/.test(t) && t.endsWith(n[1]!) && i + 1 < words.length) out.push(words[i + 1]!);
     }
   }
   return out;

@@ -171,6 +171,13 @@ export function judgeInterpreterCode(lang: string, code: string, span: { start: 
       if (found.length === 0) j.report("exec.interpreter-code", span.start, span.end);
     }
   }
+  // An argument vector: spawnSync("rm", ["-rf", "/"]), execFile('rm', [...]), Popen(["rm", ...]) is covered above.
+  for (const m of code.matchAll(/\b(spawnSync|spawn|execFileSync|execFile|execa|execaSync|Command::new)\s*\(\s*(['"`])([^'"`]+)\2\s*,\s*\[([^\]]*)\]/g)) {
+    touched = true;
+    const argv = [m[3]!, ...[...m[4]!.matchAll(/['"`]((?:\\.|[^'"`])*)['"`]/g)].map((x) => x[1]!)];
+    const found = j.nested(argv.map((a) => (/^[\w./=:@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" "), span, undefined, { asRoot: cmd.asRoot });
+    if (found.length === 0) j.report("exec.interpreter-code", span.start, span.end);
+  }
   // Ruby and Perl backticks and %x(): `rm -rf ~`, %x(rm -rf ~).
   for (const m of code.matchAll(/`([^`]+)`|%x[({]([^)}]+)[)}]/g)) {
     touched = true;

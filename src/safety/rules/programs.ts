@@ -107,6 +107,10 @@ export const PROGRAMS: Record<string, Handler> = {
   "redis-cli": dev.redis,
   ...each(["dropdb", "mysqladmin"], dev.dropdb),
   yes: () => {},
+  // zsh's TCP module: a connection a shell can be wired to (`zsh >&$REPLY`), the zsh reverse shell.
+  ztcp: (c, j) => {
+    if (!c.args.some((w) => /^-[lcLa]/.test(w.text)) && c.args.length >= 2) j.report("net.reverse-shell", c.start, c.end);
+  },
 };
 
 /** Programs that run a command given in an option; judged before the program's own rules. */

@@ -121,5 +121,10 @@ const HIJACKED = /^\s*alias\s+(sudo|su|ssh|ls|cd|git|rm|cp|mv|cat|ps|passwd|curl
 function startupCodeIsRisky(content: string, span: { start: number; end: number }, j: Judgement): boolean {
   const found = j.nested(content, span);
   if (found.some((f) => f.risk !== "safe" && f.rule !== "fs.delete")) return true;
-  return HIJACKED.test(content) || /\b(LD_PRELOAD|DYLD_INSERT_LIBRARIES)=|PATH=["']?\/(tmp|var\/tmp|dev\/shm)\b/.test(content);
+  return (
+    HIJACKED.test(content) ||
+    /\b(LD_PRELOAD|DYLD_INSERT_LIBRARIES)=|PATH=["']?\/(tmp|var\/tmp|dev\/shm)\b/.test(content) ||
+    // Running or sourcing something from a temporary or hidden folder at every login.
+    /(^|[\s;&|(])(source\s+|\.\s+|sh\s+|bash\s+|exec\s+|nohup\s+)?\/(tmp|var\/tmp|dev\/shm)\/\S+|(^|[\s;&|(])(source|\.|sh|bash|exec)\s+\S*\/\.[^/\s]+\/\S+/.test(content)
+  );
 }
