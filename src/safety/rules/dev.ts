@@ -292,6 +292,9 @@ export function redis(cmd: Cmd, j: Judgement) {
   const ops = operands(cmd, ["-h", "-p", "-a", "-n", "-u", "--user", "--pass", "-s", "-r", "-i", "--tls", "--cacert"]);
   const verb = (ops[0]?.text ?? "").toUpperCase();
   if (verb === "FLUSHALL" || verb === "FLUSHDB") return j.reportWord("db.flush", cmd);
+  // `redis-cli --scan --pattern 'x*' | xargs redis-cli del`: every matching key.
+  if (/^(DEL|UNLINK)$/.test(verb) && cmd.pipe?.stages.some((s) => s.name === "redis-cli" && s.args.some((w) => /^(--scan|keys)$/i.test(w.text))))
+    return j.reportWord("db.delete-all", cmd);
   if (/^(DEL|UNLINK|SET|HSET|LPUSH|RPUSH|SADD|ZADD|EXPIRE|RENAME|HDEL|SREM|ZREM|LPOP|RPOP|INCR|DECR|CONFIG|SHUTDOWN|MSET|APPEND|GETDEL)$/.test(verb))
     return j.reportWord(verb === "SHUTDOWN" ? "sys.service-change" : "db.write", cmd);
   if (cmd.stdinText) judgeSql(cmd.stdinText, cmd, j);

@@ -142,7 +142,7 @@ const SHELL_CALL = /\b(do shell script|os\.execute|io\.popen|os\.system|os\.pope
 export function judgeInterpreterCode(lang: string, code: string, span: { start: number; end: number }, j: Judgement, cmd: Cmd) {
   if (/\bfork\b/.test(code) && /\b(while|loop|for|until)\b|\{\s*fork|fork\s*\)\s*while|fork\s+while/.test(code))
     j.report("exec.fork-bomb", span.start, span.end);
-  if (/socket/i.test(code) && /dup2|pty\.spawn|\/bin\/(ba|z)?sh|subprocess|exec\s*\(|open3|spawn\(/.test(code))
+  if (/socket|fsockopen|TCPSocket|IO::Socket|net\.connect|new\s+net\.Socket|\/inet\/(tcp|udp)\//i.test(code) && /dup2|pty\.spawn|\/bin\/(ba|z)?sh|subprocess|exec\s*\(|open3|spawn\(|popen|system\s*\(|proc_open|shell_exec|\|&\s*getline|cmd\.exe/i.test(code))
     j.report("net.reverse-shell", span.start, span.end);
   if (/\b(exec|eval)\s*\(/.test(code) && /urlopen|requests\.(get|post)|urllib|https?\.get|fetch\(|Net::HTTP|LWP|open-uri|file_get_contents\(\s*['"]https?:/.test(code))
     j.report("exec.remote-code", span.start, span.end);
@@ -194,6 +194,8 @@ export function awk(cmd: Cmd, j: Judgement) {
   if (!prog) return;
   for (const m of prog.text.matchAll(/system\s*\(\s*"((?:\\.|[^"])*)"/g)) j.nested(m[1]!, prog, undefined, { asRoot: cmd.asRoot });
   if (/\|\s*"(ba|z)?sh"/.test(prog.text)) j.reportWord("exec.stdin-script", prog);
+  // gawk's /inet/tcp/… connection running what it reads (`|& getline`): a reverse shell.
+  if (/\/inet\d?\/(tcp|udp)\//.test(prog.text) && /\|&|system\s*\(/.test(prog.text)) j.reportWord("net.reverse-shell", prog);
 }
 
 // ---- network --------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // or print and need no rule; programs in neither list fall under the
 // unknown-program policy in judge.ts.
 import type { Cmd } from "../command.ts";
+import { describeSource } from "../flow.ts";
 import type { Judgement } from "../judgement.ts";
 import * as dev from "./dev.ts";
 import * as exec from "./exec.ts";
@@ -82,7 +83,13 @@ export const PROGRAMS: Record<string, Handler> = {
   ...each(["sysctl", "modprobe", "rmmod", "insmod"], sys.kernelChange),
   // users
   passwd: sys.passwd,
-  ...each(["usermod", "useradd", "userdel", "deluser", "adduser", "gpasswd", "groupadd", "groupdel", "chpasswd", "vipw", "visudo"], sys.usermod),
+  chpasswd: (c, j) => {
+    const src = c.pipe && c.pipe.index > 0 ? describeSource(c.pipe.stages, c.pipe.index) : undefined;
+    const text = c.stdinText ?? src?.text ?? null;
+    if (text !== null && /(^|\n)\s*root:/.test(text)) return j.report("priv.root-password-known", c.start, c.end);
+    sys.usermod(c, j);
+  },
+  ...each(["usermod", "useradd", "userdel", "deluser", "adduser", "gpasswd", "groupadd", "groupdel", "vipw", "visudo"], sys.usermod),
   su: sys.su,
   sudo: sys.sudoAlone,
   doas: sys.sudoAlone,
