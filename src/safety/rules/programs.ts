@@ -164,5 +164,5 @@ export const READ_ONLY = new Set([
   "numfmt", "factor", "xargs", "envsubst", "systemd-analyze", "timedatectl", "localectl", "loginctl", "uptime",
   "fdupes", "ncdu", "sestatus", "getenforce", "aa-status", "lsattr", "getfacl", "vdir", "sum", "tty", "stty",
   "mesg", "script", "screen", "tmux", "groff", "nroff", "look", "units", "awk", "lvs", "vgs", "pvs", "lvdisplay", "vgdisplay",
-  "pvdisplay", "lvscan", "vgscan", "pvscan", "dmsetup", "getcap", "lsattr",
+  "pvdisplay", "lvscan", "vgscan", "pvscan", "dmsetup", "getcap", "lsattr", "smartctl", "tcpdump",
 ]);
