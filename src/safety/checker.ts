@@ -4,7 +4,7 @@ import type { RuleId } from "./catalogue.ts";
 import { joinContinuations, translateFish, translateZsh, zshQualifierCode } from "./dialects.ts";
 import { judgeCommand, judgePipelineFlow } from "./judge.ts";
 import { finding } from "./judgement.ts";
-import { isPackOff, rulesByProgram } from "./packs/index.ts";
+import { isPackOff, rulesByProgram, verifyPacks } from "./packs/index.ts";
 import type { Tree } from "./parser.ts";
 import { isBlocked, maxRisk, rank, type CheckOptions, type CheckResult, type Checker, type Finding } from "./types.ts";
 import { analyzeScript, type Judge } from "./walk.ts";
@@ -23,8 +23,13 @@ interface ParserLike {
 }
 
 export function createChecker(parser: ParserLike): Checker {
-  // Compile the packs and check their examples now, not on the first command.
+  // Compile the packs now; check their examples just after, off the path of the first command
+  // (the timer does not keep the process alive). Set CMDAI_DEBUG_SAFETY to see problems.
   rulesByProgram();
+  setTimeout(() => {
+    const problems = verifyPacks();
+    if (problems.length && process.env.CMDAI_DEBUG_SAFETY) console.error(`cmdai: safety packs: ${problems.join("; ")}`);
+  }, 0).unref?.();
   const parse = (text: string) => {
     try {
       return parser.parse(text);

@@ -2,7 +2,7 @@
 // produces the rule, each `notMatch` command does not. Plus the pack switch.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { loadChecker, type Checker } from "../../src/safety/index.ts";
-import { PACKS, isPackOff, packNames, packOf } from "../../src/safety/packs/index.ts";
+import { PACKS, isPackOff, packNames, packOf, verifyPacks } from "../../src/safety/packs/index.ts";
 
 let checker: Checker;
 beforeAll(async () => {
@@ -26,6 +26,10 @@ for (const pack of PACKS)
         }
       });
   });
+
+test("the load-time check finds no rule contradicting its examples, no duplicate id, no id outside its pack", () => {
+  expect(verifyPacks()).toEqual([]);
+});
 
 test("every rule has at least one example that matches, and a message", () => {
   for (const p of PACKS)

@@ -1,7 +1,8 @@
 // The packs: every data rule, indexed by program. Each rule's examples are
-// checked against its own matcher when the packs load (words only, a few
-// microseconds each; the whole checker runs them in test/safety/packs.test.ts),
-// so a rule that contradicts its examples fails loudly instead of silently.
+// checked against its own matcher when the packs load (verifyPacks: words
+// only, a few microseconds each, run by the checker just after it loads; the
+// whole checker runs them again in test/safety/packs.test.ts), so a rule that
+// contradicts its examples is reported instead of going unnoticed.
 import { compile, exampleWords, type Compiled } from "./match.ts";
 import { cloudAws } from "./cloud-aws.ts";
 import { cloudAzure } from "./cloud-azure.ts";
@@ -78,25 +79,45 @@ export function isPackOff(pack: string, off: readonly string[]): boolean {
 }
 
 let index: Map<string, Compiled[]> | undefined;
+let compiled: Compiled[] = [];
 
-/** Data rules by program name, compiled and checked against their examples once. */
+/** Data rules by program name, compiled once (well under a millisecond). */
 export function rulesByProgram(): Map<string, Compiled[]> {
   if (index) return index;
   const built = new Map<string, Compiled[]>();
-  const problems: string[] = [];
+  compiled = [];
+  for (const pack of PACKS)
+    for (const rule of pack.rules) {
+      const c = compile(rule);
+      compiled.push(c);
+      for (const p of rule.when.program) built.set(p, [...(built.get(p) ?? []), c]);
+    }
+  index = built;
+  return built;
+}
+
+let problems: string[] | undefined;
+
+/**
+ * Checks every data rule against its own examples (on the words alone) and
+ * that ids are unique and start with their pack's name. Returns the problems,
+ * empty when all is well. A few milliseconds: the checker runs it once right
+ * after it loads, off the path of the first command; the tests run it too.
+ */
+export function verifyPacks(): string[] {
+  if (problems) return problems;
+  rulesByProgram();
+  const found: string[] = [];
   const ids = new Set<string>();
   for (const pack of PACKS)
     for (const rule of pack.rules) {
-      if (!rule.id.startsWith(pack.name + ".")) problems.push(`${rule.id}: id must start with "${pack.name}."`);
-      if (ids.has(rule.id)) problems.push(`${rule.id}: duplicate id`);
+      if (!rule.id.startsWith(pack.name + ".")) found.push(`${rule.id}: id must start with "${pack.name}."`);
+      if (ids.has(rule.id)) found.push(`${rule.id}: duplicate id`);
       ids.add(rule.id);
-      const c = compile(rule);
-      problems.push(...exampleProblems(c));
-      for (const p of rule.when.program) built.set(p, [...(built.get(p) ?? []), c]);
     }
-  if (problems.length) throw new Error(`safety packs: ${problems.length} rule(s) contradict their examples:\n${problems.join("\n")}`);
-  index = built;
-  return built;
+  for (const c of compiled) found.push(...exampleProblems(c));
+  problems = found;
+  return found;
 }
 
 function exampleProblems(c: Compiled): string[] {
