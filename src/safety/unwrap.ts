@@ -93,6 +93,21 @@ function carried(name: string, argv: Word[]): Word[] | undefined {
     const at = /^[{(]$/.test(t(1)) ? 2 : /^[{(]$/.test(t(2)) ? 3 : 1;
     return argv.length > at ? argv.slice(at) : undefined;
   }
+  // Keys typed into another session's shell: `tmux send-keys -t x 'CMD' Enter`, `screen -X stuff 'CMD\n'`.
+  if ((name === "tmux" && argv.some((w) => /^(send-keys|send)$/.test(w.text))) || (name === "screen" && argv.some((w) => w.text === "stuff"))) {
+    const at = argv.findIndex((w) => /^(send-keys|send|stuff)$/.test(w.text));
+    const keys: Word[] = [];
+    for (let k = at + 1; k < argv.length; k++) {
+      if (argv[k]!.text.startsWith("-")) {
+        if (/^-[tNc]$/.test(argv[k]!.text)) k++;
+        continue;
+      }
+      if (/^(Enter|C-m|C-j|KPEnter|Space|Tab|Escape|C-[a-z])$/.test(argv[k]!.text)) continue;
+      keys.push(argv[k]!);
+    }
+    if (keys.length === 0) return undefined;
+    return shC(argv[0]!, { ...keys[0]!, text: keys.map((w) => w.text).join(" ").replace(/\\n|\r/g, "\n"), end: keys[keys.length - 1]!.end, exactBase: keys.length === 1 ? keys[0]!.exactBase : undefined });
+  }
   if (name === "screen") {
     let i = 1;
     let detached = false;
@@ -147,6 +162,10 @@ function carried(name: string, argv: Word[]): Word[] | undefined {
     let i = 1;
     while (i < argv.length && t(i).startsWith("-")) i += /^(-H|--host|--context|-c|--config|-n|--namespace|--kubeconfig|--connection)$/.test(t(i)) ? 2 : 1;
     if (t(i) === "container") i++;
+    if (t(i) === "compose") {
+      i++;
+      while (i < argv.length && t(i).startsWith("-")) i += /^(-f|--file|-p|--project-name|--env-file|--profile)$/.test(t(i)) ? 2 : 1;
+    }
     if (t(i) !== "exec") return undefined;
     i++;
     const dd = argv.findIndex((w, k) => k > i && w.text === "--");

@@ -134,7 +134,7 @@ export const HOOKS: Record<string, Handler> = {
   alias: hooks.alias,
   ...each(["ansible", "ansible-console"], hooks.ansible),
   ...each(["salt", "salt-ssh", "salt-call"], hooks.salt),
-  ...each(["pdsh", "pssh", "parallel-ssh", "clush", "dsh", "mussh"], hooks.parallelShell(["-w", "-x", "-g", "-h", "-H", "-l", "-p", "-t", "-O", "-o", "-e", "-f", "-R", "-X", "-m", "-i-no"])),
+  ...each(["pdsh", "pssh", "parallel-ssh", "clush", "dsh", "mussh"], hooks.parallelShell(["-w", "-x", "-g", "-h", "-H", "-l", "-p", "-t", "-O", "-o", "-e", "-f", "-R", "-X", "-m"])),
   ...each(["gcloud", "az", "aws"], hooks.cloudRun),
   zip: hooks.optionCommand(["-TT"], ["--unzip-command"]),
   man: hooks.optionCommand(["-P"], ["--pager"]),
