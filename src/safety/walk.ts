@@ -11,7 +11,7 @@ import type { RuleId } from "./catalogue.ts";
 import type { Cmd, Word } from "./command.ts";
 import { finding, type JudgeHooks, type Span } from "./judgement.ts";
 import type { Node, Tree } from "./parser.ts";
-import { downloadTarget } from "./flow.ts";
+import { describeSource, downloadTarget } from "./flow.ts";
 import { HOME, UNKNOWN, UNKNOWN_NONEMPTY, classifyPath, hasUnknown, normalizePath } from "./paths.ts";
 import { decodeAnsiC, staticOutput } from "./static-text.ts";
 import type { CheckShell, Finding } from "./types.ts";
@@ -391,6 +391,18 @@ export class Walk {
       const d = downloadTarget(s);
       if (d) this.downloads.set(normalizePath(d.path, s.cwd), d);
     }
+    // Downloads saved by the shell or by tee: `curl URL > f`, `wget -O- URL | sudo tee /usr/local/bin/f`.
+    stages.forEach((s, i) => {
+      const outs = [
+        ...(s.name === "tee" && i > 0 ? s.args.filter((w) => !w.text.startsWith("-")).map((w) => ({ w, upto: i })) : []),
+        ...s.redirects.filter((r) => r.target && (r.op === ">" || r.op === ">|")).map((r) => ({ w: r.target!, upto: i + 1 })),
+      ];
+      for (const { w, upto } of outs) {
+        if (w.dynamic || /^\/dev\//.test(w.text)) continue;
+        const remote = describeSource(stages, upto).remote;
+        if (remote) this.downloads.set(normalizePath(w.text, s.cwd), remote);
+      }
+    });
     // `echo 'rm -rf ~' > x.sh`: remember what a script file will contain, in case it is run later.
     const last = stages[stages.length - 1]!;
     for (const r of last.redirects) {

@@ -9,8 +9,8 @@ export const cloudGcp: Pack = {
   description: "Google Cloud: gsutil, gcloud storage, firebase",
   rules: [
     rule("cloud-gcp.gsutil-delete", "high", "deletes objects recursively, a bucket, or every object version",
-      { program: ["gsutil"], valued: GSUTIL, sub: ["rm|rb|rsync"], word: "-r|-R|-a|-d|-rf|-fr|-ra|-ar|-rd|-dr|gs://[^/]+/?|rb" },
-      ["gsutil rm -r gs://bucket", "gsutil -m rm -r gs://b/dir", "gsutil rb gs://bucket", "gsutil rm -a gs://b/**", "gsutil rsync -d -r . gs://b"], ["gsutil ls gs://b", "gsutil cp a gs://b/a"]),
+      { program: ["gsutil"], valued: GSUTIL, sub: ["rm|rb|rsync"], word: "-r|-R|-a|-d|-rf|-fr|-ra|-ar|-rd|-dr|gs://[^/]+/?|gs://.*\\*\\*.*|gs://[^/]+/\\*|rb" },
+      ["gsutil rm -r gs://bucket", "gsutil -m rm -r gs://b/dir", "gsutil rb gs://bucket", "gsutil rm -a gs://b/**", "gsutil rsync -d -r . gs://b", "gsutil rm 'gs://b/**'"], ["gsutil ls gs://b", "gsutil cp a gs://b/a"]),
     rule("cloud-gcp.storage-delete", "high", "deletes objects recursively or a whole bucket",
       { program: ["gcloud"], valued: ["--project", "--format", "--account", "--configuration"], sub: ["storage|alpha|beta", "rm|buckets|storage|rsync"], word: "-r|--recursive|delete|--all-versions|-a|--delete-unmatched-destination-objects" },
       ["gcloud storage rm -r gs://b", "gcloud storage buckets delete gs://b", "gcloud storage rm --recursive gs://b/x", "gcloud storage rsync . gs://b --delete-unmatched-destination-objects -r"], ["gcloud storage ls gs://b", "gcloud storage cp a gs://b"]),

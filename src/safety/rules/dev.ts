@@ -2,6 +2,7 @@
 import { hasOpt, operands } from "../argv.ts";
 import type { Cmd, Word } from "../command.ts";
 import { describeSource } from "../flow.ts";
+import { subCommand } from "../unwrap.ts";
 import type { Judgement } from "../judgement.ts";
 import { EVERYTHING, UNKNOWN } from "../paths.ts";
 
@@ -163,6 +164,42 @@ function hostAccess(cmd: Cmd, rest: Word[], j: Judgement) {
     if (/^\/(etc|root|boot|usr|var\/run\/docker\.sock|run\/docker\.sock|var\/lib|home|dev|proc|sys)?\/?$/.test(src) || src === "/" || /docker\.sock$/.test(src)) risky = true;
   }
   if (risky) j.reportWord("container.host-access", cmd);
+  judgeContainerCommand(cmd, rest, j);
+}
+
+const RUN_VALUED = /^(-v|--volume|--mount|-e|--env|--env-file|-p|--publish|--name|-w|--workdir|--entrypoint|-u|--user|--network|--net|-h|--hostname|-l|--label|--cpus|-m|--memory|--restart|--device|--cap-add|--cap-drop|--security-opt|--platform|--add-host|--dns|--log-driver|--log-opt|--ulimit|--tmpfs|--shm-size|--runtime|--gpus|--pull|--ipc|--uts|--userns|--cgroupns|--stop-signal|--health-cmd|-a|--attach|--volumes-from|--link|--expose|--pid)$/;
+
+/**
+ * `docker run -v /:/host alpine rm -rf /host/*`: the command runs on the host's
+ * files through the mount. Judge it with the mount points mapped back to host paths.
+ */
+function judgeContainerCommand(cmd: Cmd, rest: Word[], j: Judgement) {
+  const mounts: [string, string][] = [];
+  let i = 0;
+  for (; i < rest.length; i++) {
+    const t = rest[i]!.text;
+    if (t === "--") {
+      i++;
+      break;
+    }
+    if (!t.startsWith("-")) break;
+    const v = /^(-v|--volume)$/.test(t) ? rest[i + 1]?.text : /^--volume=/.test(t) ? t.slice(9) : /^-v./.test(t) ? t.slice(2) : undefined;
+    if (v) {
+      const [src, dst] = v.split(":");
+      if (src && dst && src.startsWith("/")) mounts.push([dst.replace(/\/+$/, ""), src.replace(/\/+$/, "")]);
+    }
+    if (RUN_VALUED.test(t)) i++;
+  }
+  const argv = rest.slice(i + 1);
+  if (argv.length === 0 || mounts.length === 0) return;
+  const mapped = argv.map((w) => {
+    for (const [dst, src] of mounts)
+      if (dst && (w.text === dst || w.text.startsWith(dst + "/"))) return { ...w, text: (src || "") + w.text.slice(dst.length) || "/", exactBase: undefined };
+    return w;
+  });
+  if (mapped.every((w, k) => w === argv[k])) return;
+  const sub = subCommand(cmd, mapped);
+  if (sub) j.judge(sub);
 }
 
 /** kubectl's global options that take a value: skipped to find the verb. */
@@ -179,7 +216,7 @@ export function kubectl(cmd: Cmd, j: Judgement) {
     // Workloads, services, secrets and storage: deleting them takes something out of service (pods are recreated).
     const wide =
       t.some((x) => /^(--all|-A|--all-namespaces)$/.test(x)) ||
-      /^(namespaces?|ns|pv|pvc|persistentvolumes?|persistentvolumeclaims?|crds?|customresourcedefinitions?|nodes?|no|clusterroles?|clusterrolebindings?|deploy|deployments?|statefulsets?|sts|daemonsets?|ds|services?|svc|ingress(es)?|ing|cronjobs?|cj|secrets?|configmaps?|cm|storageclass(es)?|sc|all|apiservices?|mutatingwebhookconfigurations?|validatingwebhookconfigurations?|hpa|horizontalpodautoscalers?)(\.[\w.]+)?$/.test(kinds[0] ?? "") ||
+      /^(namespaces?|ns|pv|pvc|persistentvolumes?|persistentvolumeclaims?|crds?|customresourcedefinitions?|nodes?|no|clusterroles?|clusterrolebindings?|deploy|deployments?|statefulsets?|sts|daemonsets?|ds|services?|svc|ingress(es)?|ing|cronjobs?|cj|secrets?|configmaps?|cm|storageclass(es)?|sc|all|apiservices?|mutatingwebhookconfigurations?|validatingwebhookconfigurations?|hpa|horizontalpodautoscalers?|projects?)(\.[\w.]+)?$/.test(kinds[0] ?? "") ||
       cmd.args.some(isEverything);
     return j.reportWord(wide ? "k8s.delete-wide" : "k8s.delete", cmd);
   }

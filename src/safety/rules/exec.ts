@@ -24,6 +24,8 @@ export function shell(cmd: Cmd, j: Judgement) {
   if (!file && cmd.asRoot && !(cmd.pipe && cmd.pipe.index > 0) && cmd.stdinText === undefined) j.report("priv.root-shell", cmd.start, cmd.end);
   if (cmd.stdinText !== undefined && !file) {
     const span = cmd.stdinWord ?? cmd;
+    // `bash <<< "$(curl …)"`: judge what produces the text.
+    if (cmd.stdinText === null && cmd.stdinWord?.subs.length) return judgeSubstitutionScript(cmd, cmd.stdinWord, j, "shell");
     if (cmd.stdinText === null) j.reportWord("exec.stdin-script", span);
     else j.nested(cmd.stdinText, span, cmd.stdinWord?.exactBase, { asRoot: cmd.asRoot });
   }
@@ -49,6 +51,12 @@ export function source(cmd: Cmd, j: Judgement) {
   const file = cmd.args[0];
   // bash `source <(…)`; fish `source (… | psub)`.
   if (file?.procSub || (file && file.subs.some((s) => s[s.length - 1]?.name === "psub"))) judgeSubstitutionScript(cmd, file, j, "shell");
+  // `source /dev/stdin <<< TEXT`
+  else if (file && /^(\/dev\/stdin|-)$/.test(file.text) && cmd.stdinText !== undefined) {
+    if (cmd.stdinText === null && cmd.stdinWord?.subs.length) judgeSubstitutionScript(cmd, cmd.stdinWord, j, "shell");
+    else if (cmd.stdinText === null) j.reportWord("exec.stdin-script", cmd.stdinWord ?? cmd);
+    else j.nested(cmd.stdinText, cmd.stdinWord ?? cmd, cmd.stdinWord?.exactBase, { asRoot: cmd.asRoot });
+  }
 }
 
 /** A word that will be run as a shell script. */
@@ -292,6 +300,12 @@ export function runsDownloaded(cmd: Cmd, j: Judgement) {
   if ((!d || d.size === 0) && (!written || written.size === 0)) return;
   const candidates: Word[] = [];
   if (cmd.argv[0] && cmd.argv[0].text.includes("/")) candidates.push(cmd.argv[0]);
+  // A bare name found on PATH: `… | sudo tee /usr/local/bin/a && a`.
+  else if (cmd.argv[0] && d) {
+    for (const path of d.keys())
+      if (/^(\/usr\/local\/s?bin|\/usr\/s?bin|\/s?bin|~\/bin|~\/\.local\/bin|\/opt\/homebrew\/bin)\/[^/]+$/.test(path) && path.endsWith("/" + cmd.name))
+        candidates.push({ ...cmd.argv[0], text: path });
+  }
   if (SHELLS.has(cmd.name) || INTERPRETERS.has(cmd.name) || /^python[\d.]*$/.test(cmd.name) || cmd.name === "source" || cmd.name === ".") {
     const first = operands(cmd, ["-o", "-O", "+O", "-m", "-W", "-X"])[0];
     if (first && !hasOpt(cmd, "c")) candidates.push(first);

