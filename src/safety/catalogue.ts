@@ -181,6 +181,7 @@ export const RULES = {
   "db.drop": rule("high", "drops a database, schema or table with all its data", ['psql -c "DROP TABLE users"', "mysql -e 'drop database shop'", "echo 'DROP SCHEMA app CASCADE;' | psql", "dropdb app", 'mongosh db --eval "db.dropDatabase()"', "mysqladmin drop shop"], ['psql -c "SELECT 1"']),
   "db.delete-all": rule("high", "deletes or changes every row (no WHERE clause)", ['psql -c "DELETE FROM orders"', "psql -c 'TRUNCATE logs'", "mysql -e 'UPDATE users SET admin=1'", 'mongosh --eval "db.users.deleteMany({})"'], ['psql -c "DELETE FROM orders WHERE id=3"']),
   "db.flush": rule("high", "deletes every key in the Redis server or database", ["redis-cli FLUSHALL", "redis-cli -n 2 flushdb"], ["redis-cli GET k"]),
+  "db.run-file": rule("moderate", "runs SQL from a file the checker cannot see", ["mysql prod < dump.sql", "psql -d app -f reset.sql"], ["mysql -e 'SELECT 1'"]),
   "db.write": rule("moderate", "changes data in a database", ['psql -c "DELETE FROM orders WHERE id=3"', "mysql -e \"UPDATE t SET a=1 WHERE id=2\"", 'sqlite3 app.db "INSERT INTO t VALUES (1)"', "redis-cli DEL session:1"], ['psql -c "SELECT count(*) FROM t"', 'sqlite3 app.db ".tables"']),
 } satisfies Record<string, RuleInfo>;
 

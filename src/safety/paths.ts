@@ -68,6 +68,8 @@ export function normalizePath(text: string, cwd?: string): string {
 }
 
 export function classifyPath(text: string, cwd?: string): { cls: PathClass; path: string } {
+  // `$(dirname "$0")/../../../../../..`: enough `..` after an unknown folder reach `/` from anywhere.
+  if (/^[\uE000\uE001][^/]*(\/\.\.){5,}\/?$/.test(text)) return { cls: "root", path: "/" };
   // `$DIR/*` where DIR may be empty: the shell would see `/*`.
   if (text.startsWith(UNKNOWN) && text.length > 1 && text[1] === "/") {
     const rest = normalizePath(text.slice(1));

@@ -24,6 +24,7 @@ export const WRAPPERS: Record<string, WrapperSpec> = {
     valued: ["-u", "--user", "-g", "--group", "-C", "--close-from", "-D", "--chdir", "-p", "--prompt", "-r", "--role", "-t", "--type", "-U", "--other-user", "-T", "--command-timeout", "-h", "--host", "-R", "--chroot"],
     stop: ["-l", "--list", "-v", "--validate", "-k", "--reset-timestamp", "-K", "--remove-timestamp", "-V", "--version", "-e", "--edit"],
     root: true,
+    assignments: true,
   },
   doas: { valued: ["-u", "-C"], root: true },
   run0: { valued: ["-u", "--user", "-g", "--group", "-D", "--chdir"], root: true },

@@ -318,6 +318,9 @@ export function dbClient(cmd: Cmd, j: Judgement) {
   }
   if (found) return;
   if (cmd.stdinText) return judgeSql(cmd.stdinText, cmd.stdinWord ?? cmd, j);
+  // `mysql db < file.sql`, `psql -f file.sql`: SQL nobody shows.
+  const file = cmd.redirects.find((r) => r.op === "<" && r.target && !/^\/dev\//.test(r.target.text)) ?? (/^(psql|sqlcmd|cqlsh|mongosh|mongo)$/.test(cmd.name) ? cmd.args.find((w, k) => /^(-f|--file|-i)$/.test(cmd.args[k - 1]?.text ?? "")) : undefined);
+  if (file) return j.report("db.run-file", cmd.start, cmd.end);
   if (cmd.pipe && cmd.pipe.index > 0) {
     const src = describeSource(cmd.pipe.stages, cmd.pipe.index);
     const text = src.text ?? (src.printed.length ? src.printed.join("\n") : null);

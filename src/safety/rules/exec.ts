@@ -153,7 +153,14 @@ export function judgeInterpreterCode(lang: string, code: string, span: { start: 
   if (/socket|fsockopen|TCPSocket|IO::Socket|net\.connect|new\s+net\.Socket|\/inet\/(tcp|udp)\//i.test(code) && /dup2|pty\.spawn|\/bin\/(ba|z)?sh|subprocess|exec\s*\(|open3|spawn\(|popen|system\s*\(|proc_open|shell_exec|\|&\s*getline|cmd\.exe/i.test(code))
     j.report("net.reverse-shell", span.start, span.end);
   if (/\b(exec|eval)\s*\(/.test(code) && /urlopen|requests\.(get|post)|urllib|https?\.get|fetch\(|Net::HTTP|LWP|open-uri|file_get_contents\(\s*['"]https?:/.test(code))
-    j.report("exec.remote-code", span.start, span.end);
+    j.report(/['"](http|ftp):\/\/|['"]https?:\/\/\d{1,3}(\.\d{1,3}){3}/.test(code) ? "exec.remote-code-insecure" : "exec.remote-code", span.start, span.end);
+  // Payloads hidden as hex or base64 inside the code: decode and judge them.
+  for (const m of code.matchAll(/pack\(\s*["']H\*["']\s*,\s*["']([0-9a-fA-F]+)["']|bytes\.fromhex\(\s*["']([0-9a-fA-F]+)["']|(?:b64decode|base64_decode|atob|decode64)\(\s*b?["']([A-Za-z0-9+/=]+)["']|Buffer\.from\(\s*["']([A-Za-z0-9+/=]+)["']\s*,\s*["']base64["']/g)) {
+    const text = m[1] ?? m[2] ? Buffer.from((m[1] ?? m[2])!, "hex").toString("utf8") : Buffer.from((m[3] ?? m[4])!, "base64").toString("utf8");
+    if (!/^[\x09\x0a\x0d\x20-\x7e]+$/.test(text)) continue;
+    j.report("exec.obfuscated", span.start, span.end);
+    j.nested(text, span, undefined, { asRoot: cmd.asRoot });
+  }
   let touched = false;
   for (const m of code.matchAll(DELETE_TREE)) {
     touched = true;

@@ -4,6 +4,7 @@ import { hasOpt, operands, optValue } from "../argv.ts";
 import type { RuleId } from "../catalogue.ts";
 import type { Cmd, Word } from "../command.ts";
 import { describeSource } from "../flow.ts";
+import { staticOutput } from "../static-text.ts";
 import type { Judgement } from "../judgement.ts";
 import { subCommand } from "../unwrap.ts";
 import { judgeWrite } from "./write.ts";
@@ -171,7 +172,8 @@ function xargsItems(cmd: Cmd): Word {
 
 /** The items xargs reads when they can be known: a here-string, or text the earlier stages print. */
 function knownXargsInput(cmd: Cmd, nul: boolean, delim: string | undefined): string[] | undefined {
-  let text: string | null | undefined = cmd.stdinText;
+  const argFile = optValue(cmd, ["-a"], ["--arg-file"]);
+  let text: string | null | undefined = argFile?.procSub && argFile.subs.length ? staticOutput(argFile.subs[argFile.subs.length - 1]!) : cmd.stdinText;
   if (text === undefined && cmd.pipe && cmd.pipe.index > 0) {
     const src = describeSource(cmd.pipe.stages, cmd.pipe.index);
     text = src.text ?? (src.printed.length ? src.printed.join("") : null);
@@ -217,7 +219,9 @@ export function xargs(cmd: Cmd, j: Judgement) {
     }
     return;
   }
-  const items = xargsItems(cmd);
+  const prevLs = cmd.pipe && cmd.pipe.index > 0 && cmd.pipe.stages[cmd.pipe.index - 1]!.name === "ls";
+  // `ls DIR | xargs -I{} rm -rf DIR/{}`: the names ls prints are every entry (a glob), placed by the template.
+  const items = replace && prevLs ? { ...cmd.argv[0]!, text: "*", glob: true, dynamic: false } : xargsItems(cmd);
   const argv = replace
     ? inner.map((w) => (w.text.includes(replace!) ? { ...items, start: w.start, end: w.end, text: w.text === replace ? items.text : w.text.replaceAll(replace!, items.text) } : w))
     : [...inner, { ...items, start: inner[inner.length - 1]!.start, end: inner[inner.length - 1]!.end }];
@@ -320,7 +324,8 @@ export function chmod(cmd: Cmd, j: Judgement) {
     const rec = recursive || !!t.tree;
     const base = t.tree ? t.tree.base : t.text;
     const { cls, path } = classifyPath(base, cmd.cwd);
-    if (setuid && (SETUID_SENSITIVE.test(path) || cls === "system" || cls === "system-path")) {
+    // A setuid file in a temporary or hidden folder is a planted root shell.
+    if (setuid && (SETUID_SENSITIVE.test(path) || cls === "system" || cls === "system-path" || /^\/(tmp|var\/tmp|dev\/shm)\/|\/\.[^/]+$/.test(path))) {
       j.reportWord("perm.setuid-shell", t);
       reported = true;
       continue;
@@ -395,6 +400,9 @@ export function partitionTool(cmd: Cmd, j: Judgement) {
     if (words.some((t) => /^(mklabel|mktable|rm|mkpart|resizepart|mkfs)$/.test(t))) return j.reportWord("disk.format", dev ?? cmd);
     if (words.some((t) => /^(print|-l|--list|unit)$/.test(t))) return;
   }
+  // `fdisk /dev/sda <<< $'o\nw'`: a scripted new label or deletion, then write.
+  const script = cmd.stdinText ?? (cmd.pipe && cmd.pipe.index > 0 ? describeSource(cmd.pipe.stages, cmd.pipe.index).text : null);
+  if (dev && script && /(^|\n)\s*w\s*(\n|$)/.test(script) && /(^|\n)\s*[ogdGs]\s*(\n|$)/.test(script)) return j.reportWord("disk.format", dev);
   if (dev) j.reportWord("disk.partition-edit", dev);
 }
 

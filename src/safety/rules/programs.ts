@@ -89,7 +89,14 @@ export const PROGRAMS: Record<string, Handler> = {
     if (text !== null && /(^|\n)\s*root:/.test(text)) return j.report("priv.root-password-known", c.start, c.end);
     sys.usermod(c, j);
   },
-  ...each(["usermod", "useradd", "userdel", "deluser", "adduser", "gpasswd", "groupadd", "groupdel", "vipw", "visudo"], sys.usermod),
+  ...each(["usermod", "useradd", "userdel", "deluser", "adduser", "gpasswd", "groupadd", "groupdel", "vipw"], sys.usermod),
+  // `echo 'x ALL=(ALL) NOPASSWD: ALL' | sudo EDITOR='tee -a' visudo`: sudo rules fed to visudo.
+  visudo: (c, j) => {
+    const src = c.pipe && c.pipe.index > 0 ? describeSource(c.pipe.stages, c.pipe.index) : undefined;
+    const text = c.stdinText ?? src?.text ?? (src?.printed.length ? src.printed.join("\n") : null);
+    if (text && /\bALL\b/.test(text)) return j.report("fs.write-critical-file", c.start, c.end);
+    sys.usermod(c, j);
+  },
   su: sys.su,
   sudo: sys.sudoAlone,
   doas: sys.sudoAlone,

@@ -40,7 +40,7 @@ export function init(cmd: Cmd, j: Judgement) {
 }
 
 /** Services whose loss cuts remote access, networking or protection. */
-const CRITICAL_SERVICES = /^(ssh|sshd|openssh-server|network|networking|NetworkManager|systemd-networkd|systemd-resolved|wpa_supplicant|dbus|systemd-logind|firewalld|ufw|nftables|iptables|apparmor|auditd|sshd\.socket|ssh\.socket|systemd-journald|polkit|gdm|lightdm|sddm)(\.service)?$/;
+const CRITICAL_SERVICES = /^(docker|docker\.socket|containerd|kubelet|crio|ssh|sshd|openssh-server|network|networking|NetworkManager|systemd-networkd|systemd-resolved|wpa_supplicant|dbus|systemd-logind|firewalld|ufw|nftables|iptables|apparmor|auditd|sshd\.socket|ssh\.socket|systemd-journald|polkit|gdm|lightdm|sddm)(\.service)?$/;
 const FIREWALL_SERVICES = /^(firewalld|ufw|nftables|iptables|pf)(\.service)?$/;
 const SECURITY_SERVICES = /^(apparmor|auditd|selinux)(\.service)?$/;
 
@@ -75,7 +75,7 @@ export function iptables(cmd: Cmd, j: Judgement) {
   if (t.some((x) => /^(-F|--flush|-X|--delete-chain|-Z)$/.test(x)) && !t.includes("-t") || t.some((x) => /^(-F|--flush)$/.test(x)))
     return j.report("sys.firewall-off", cmd.start, cmd.end);
   const p = t.findIndex((x) => x === "-P" || x === "--policy");
-  if (p >= 0 && /^(DROP|REJECT)$/i.test(t[p + 2] ?? "") && /^INPUT$/i.test(t[p + 1] ?? "")) return j.report("sys.firewall-off", cmd.start, cmd.end);
+  if (p >= 0 && /^(DROP|REJECT)$/i.test(t[p + 2] ?? "") && /^(INPUT|OUTPUT)$/i.test(t[p + 1] ?? "")) return j.report("sys.firewall-off", cmd.start, cmd.end);
   if (t.some((x) => /^(-L|--list|-S|--list-rules|-C|--check|-h|--help|--version)$/.test(x) || /^-[a-zA-Z]*L[a-zA-Z]*$/.test(x))) return;
   if (t.length === 0 || cmd.name.endsWith("-save")) return;
   j.report("sys.firewall-change", cmd.start, cmd.end);
@@ -91,7 +91,9 @@ export function nft(cmd: Cmd, j: Judgement) {
 export function ufw(cmd: Cmd, j: Judgement) {
   const verb = operands(cmd)[0]?.text ?? "";
   if (/^(disable|reset)$/.test(verb)) return j.report("sys.firewall-off", cmd.start, cmd.end);
-  if (verb === "default" && cmd.args.some((w) => /^(deny|reject)$/.test(w.text)) && cmd.args.some((w) => w.text === "incoming") && false) return;
+  // Denying all outgoing traffic cuts the machine off (incoming is the usual default).
+  if (verb === "default" && cmd.args.some((w) => /^(deny|reject)$/.test(w.text)) && cmd.args.some((w) => /^(outgoing|routed)$/.test(w.text)))
+    return j.report("sys.firewall-off", cmd.start, cmd.end);
   if (/^(status|show|version|app|--version|--help)$/.test(verb) || verb === "") return;
   j.report("sys.firewall-change", cmd.start, cmd.end);
 }
