@@ -8,6 +8,7 @@ import { cloudAws } from "./cloud-aws.ts";
 import { cloudAzure } from "./cloud-azure.ts";
 import { cloudGcp } from "./cloud-gcp.ts";
 import { containers } from "./containers.ts";
+import { cloudOther } from "./cloud-other.ts";
 import { cloudPaas } from "./cloud-paas.ts";
 import { credentials } from "./credentials.ts";
 import { databases } from "./databases.ts";
@@ -24,7 +25,7 @@ import { vcs } from "./vcs.ts";
 export type { DataRule, Pack } from "./types.ts";
 
 export const PACKS: readonly Pack[] = [
-  storage, system, persistence, vcs, containers, kubernetes, iac, cloudAws, cloudGcp, cloudAzure, cloudPaas, databases, packages, network, credentials,
+  storage, system, persistence, vcs, containers, kubernetes, iac, cloudAws, cloudGcp, cloudAzure, cloudPaas, cloudOther, databases, packages, network, credentials,
 ];
 
 /**

@@ -35,5 +35,10 @@ export const kubernetes: Pack = {
     rule("kubernetes.cluster-delete", "high", "deletes a whole cluster",
       { program: ["kind", "k3d", "eksctl", "kops", "minikube"], word: "delete" },
       ["kind delete cluster --name dev", "k3d cluster delete prod", "eksctl delete cluster --name prod", "kops delete cluster --yes"], ["kind get clusters"]),
+      rule("kubernetes.gitops-delete", "high", "deletes applications, backups or the mesh/GitOps controllers a cluster runs on",
+      { program: ["argocd", "flux", "istioctl", "velero", "linkerd", "kustomize", "skaffold", "tilt", "rancher", "kubeadm", "k3s", "rke2", "microk8s"],
+        word: "delete|uninstall|reset|destroy|purge|rm|remove|down|leave" },
+      ["argocd app delete prod-app --cascade", "flux uninstall --silent", "istioctl uninstall --purge -y", "velero backup delete nightly --confirm", "kubeadm reset -f", "skaffold delete", "linkerd uninstall"],
+      ["argocd app list", "flux get kustomizations", "velero backup get", "kubeadm token list"]),
   ],
 };

@@ -273,9 +273,9 @@ export function gcloud(cmd: Cmd, j: Judgement) {
 export function judgeSql(sql: string, span: { start: number; end: number }, j: Judgement) {
   // Comments and string literals are data: `ILIKE '%drop table%'` drops nothing.
   const s = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ").replace(/'(?:''|[^'])*'/g, "''");
-  if (/\bdrop\s+(database|schema|table|collection|keyspace|index|view|user|role)\b/i.test(s) || /\.drop(Database|Collection)?\s*\(/.test(s) || /\bdropDatabase\b/.test(s))
+  if (/\bdrop\s+(database|schema|table|collection|keyspace|index|view|user|role|warehouse|stage|stream|materialized\s+view)\b/i.test(s) || /\.drop(Database|Collection)?\s*\(/.test(s) || /\bdropDatabase\b/.test(s) || /\bdetach\s+delete\b/i.test(s))
     return j.report("db.drop", span.start, span.end);
-  if (/\btruncate\b/i.test(s) || /\bdelete\s+from\s+[\w."`\[\]]+\s*(;|$|\))/im.test(s.trim()) || /\bupdate\s+[\w."`\[\]]+\s+set\s+(?![\s\S]*\bwhere\b)/i.test(s) || /\.(deleteMany|remove)\s*\(\s*\{\s*\}\s*\)/.test(s) || /\bflushall\b|\bflushdb\b/i.test(s))
+  if (/\btruncate\b/i.test(s) || /\b(delete\s+from\s+[\w."`\[\]]+|update\s+[\w."`\[\]]+\s+set\s+.*?)\s+where\s+(true|1\s*=\s*1|1|'1'\s*=\s*'1')\s*(;|$|\))/im.test(s.trim()) || /\bdelete\s+from\s+[\w."`\[\]]+\s*(;|$|\))/im.test(s.trim()) || /\bupdate\s+[\w."`\[\]]+\s+set\s+(?![\s\S]*\bwhere\b)/i.test(s) || /\.(deleteMany|remove)\s*\(\s*\{\s*\}\s*\)/.test(s) || /\bflushall\b|\bflushdb\b/i.test(s))
     return j.report(/\bflush(all|db)\b/i.test(s) ? "db.flush" : "db.delete-all", span.start, span.end);
   if (/\b(delete\s+from|update\s+[\w."`]+\s+set|insert\s+into|alter\s+table|create\s+(table|index|database)|grant|revoke|replace\s+into)\b/i.test(s) || /\.(deleteOne|deleteMany|updateOne|updateMany|insertOne|insertMany|remove)\s*\(/.test(s))
     return j.report("db.write", span.start, span.end);
@@ -291,6 +291,16 @@ const SQL_FLAGS: Record<string, string[]> = {
   clickhouse: ["-q", "--query"],
   "clickhouse-client": ["-q", "--query"],
   sqlcmd: ["-Q", "-q"],
+  cockroach: ["-e", "--execute"],
+  snowsql: ["-q", "--query"],
+  "spark-sql": ["-e"],
+  hive: ["-e"],
+  beeline: ["-e"],
+  trino: ["--execute"],
+  presto: ["--execute"],
+  sqlplus: [],
+  "cypher-shell": [],
+  bq: [],
 };
 
 export function dbClient(cmd: Cmd, j: Judgement) {
@@ -307,6 +317,15 @@ export function dbClient(cmd: Cmd, j: Judgement) {
         judgeSql(t.slice(f.length + 1), args[k]!, j);
         found = true;
       }
+    }
+  }
+  // Query as a positional word: `bq query 'SQL'`, `cypher-shell 'MATCH …'`.
+  if (cmd.name === "bq" || cmd.name === "cypher-shell") {
+    const ops = operands(cmd, ["-a", "--address", "-u", "--username", "-p", "--password", "-d", "--database", "--format", "--project_id", "--location"]);
+    const q = cmd.name === "bq" ? (ops[0]?.text === "query" ? ops[1] : undefined) : ops[0];
+    if (q) {
+      judgeSql(q.text, q, j);
+      found = true;
     }
   }
   if (cmd.name === "sqlite3" || cmd.name === "duckdb") {

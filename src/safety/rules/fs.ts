@@ -446,3 +446,26 @@ export function editor(cmd: Cmd, j: Judgement) {
     if (isSensitiveFile(path)) return j.reportWord("fs.write-sensitive-file", t);
   }
 }
+
+/** fd's `-x`/`--exec` (each result) and `-X`/`--exec-batch` (all results): like find's -exec below the search paths. */
+export function fd(cmd: Cmd, j: Judgement) {
+  const args = cmd.args;
+  const at = args.findIndex((w) => /^(-x|--exec|-X|--exec-batch)$/.test(w.text));
+  if (at < 0) return;
+  const before = operands({ ...cmd, args: args.slice(0, at) }, ["-e", "--extension", "-t", "--type", "-d", "--max-depth", "--min-depth", "-E", "--exclude", "-S", "--size", "--changed-within", "--changed-before", "-o", "--owner", "-j", "--threads", "--base-directory", "-c", "--color"]);
+  let end = args.findIndex((w, k) => k > at && /^(;|\\;)$/.test(w.text));
+  if (end < 0) end = args.length;
+  const inner = args.slice(at + 1, end);
+  const after = args.slice(end + 1).filter((w) => !w.text.startsWith("-"));
+  const pattern = before[0]?.text ?? "";
+  const roots = [...before.slice(1), ...after];
+  if (roots.length === 0) roots.push({ ...cmd.argv[0]!, text: "." });
+  // A pattern that matches everything (`.`, `''`, `^`) does not narrow the search.
+  const narrowed = !/^(\.|\^|\.\*|)$/.test(pattern) || args.some((w) => /^(-e|--extension|-E|--exclude|-S|--size|--changed-within|--changed-before)$/.test(w.text));
+  for (const root of roots) {
+    const tree: Word = { ...root, tree: { base: root.text, narrowed } };
+    const argv = inner.some((w) => /\{[/.]*\}/.test(w.text)) ? inner.map((w) => (/\{[/.]*\}/.test(w.text) ? { ...tree, start: w.start, end: w.end } : w)) : [...inner, tree];
+    const sub = subCommand(cmd, argv);
+    if (sub) j.judge(sub);
+  }
+}
