@@ -77,10 +77,11 @@ export const RULES = {
 
   // ---- permissions ------------------------------------------------------
   "perm.recursive-system": rule("critical", "changes owner or permissions of every file in a system directory", ["chmod -R 777 /", "sudo chown -R me /usr", "sudo chmod -R a-x /usr/bin", "sudo chmod -R 755 /etc"], ["chmod -R 755 ./public"]),
+  "perm.critical-file": rule("critical", "opens an account or sudo file to every user: anyone can read the hashes or make themselves root", ["sudo chmod 666 /etc/shadow", "sudo chmod o+w /etc/sudoers", "sudo chmod 777 /etc/passwd"], ["sudo chmod 640 /etc/shadow"]),
   "perm.setuid-shell": rule("critical", "makes a shell, interpreter or system program setuid: any user becomes root", ["sudo chmod u+s /bin/bash", "chmod 4755 /usr/bin/python3", "sudo chmod +s /usr/bin/find"], ["chmod u+x ./run.sh"]),
   "perm.recursive-home": rule("high", "changes owner or permissions of a whole home directory", ["chmod -R 000 ~", "sudo chown -R root:root /home/bob", "chmod -R 777 $HOME", "chmod -R a-r ~"], ["chmod -R 700 ~/private-notes", "find ~ -type d -exec chmod +x {} \\;"]),
   "perm.recursive-system-path": rule("high", "recursively changes permissions below a system directory", ["sudo chmod -R 777 /var/www", "sudo chown -R www-data /opt/app/data"], ["chmod -R 755 ./site"]),
-  "perm.system-file": rule("high", "changes permissions or owner of a system file", ["sudo chmod 777 /etc/shadow", "sudo chown me /etc/sudoers", "chmod 777 /usr/bin/wget"], ["chmod 644 ./config.yml", "sudo chown www-data /var/www/html/uploads/", "sudo chgrp gpio /sys/class/gpio/export"]),
+  "perm.system-file": rule("high", "changes permissions or owner of a system file", ["sudo chmod 600 /etc/passwd", "sudo chown me /etc/sudoers", "chmod 777 /usr/bin/wget"], ["chmod 644 ./config.yml", "sudo chown www-data /var/www/html/uploads/", "sudo chgrp gpio /sys/class/gpio/export"]),
   "perm.world-writable": rule("moderate", "makes files writable by every user", ["chmod 777 upload.php", "chmod -R o+w shared", "chmod -R 777 ."], ["chmod 755 run.sh", "chmod 600 ~/.ssh/id_rsa"], "grant only what is needed (chmod 755, or u+w)"),
   "perm.recursive": rule("moderate", "recursively changes permissions or owner", ["chmod -R 755 public", "chown -R me:me project"], ["chmod 644 a.txt"]),
   "perm.setuid": rule("moderate", "sets the setuid/setgid bit", ["chmod u+s ./helper"], ["chmod u+x ./helper"]),

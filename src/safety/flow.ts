@@ -134,9 +134,10 @@ export function readsProgramFromStdin(c: Cmd): "shell" | "interpreter" | undefin
 
 /** The file a download command saves, and where it comes from: `curl -o F URL`, `curl -O URL`, `wget URL`, `wget -O F URL`. */
 export function downloadTarget(c: Cmd): { path: string; url: string; insecure: boolean } | undefined {
-  const urlWord = c.args.find((w) => /^(https?|ftp|tftp):\/\//i.test(w.text));
+  // A URL, or a bare host with a path (`wget -qO x 203.0.113.4/x`: plain HTTP).
+  const urlWord = c.args.find((w) => /^(https?|ftp|tftp):\/\//i.test(w.text) || /^(\d{1,3}(\.\d{1,3}){3}|[\w-]+(\.[\w-]+)*\.[a-z]{2,})(:\d+)?\/\S*$/i.test(w.text));
   if (!urlWord) return undefined;
-  const url = urlWord.text;
+  const url = /^[a-z]+:\/\//i.test(urlWord.text) ? urlWord.text : `http://${urlWord.text}`;
   const insecure = /^(http|ftp|tftp):\/\//i.test(url) || /^[a-z]+:\/\/\d{1,3}(\.\d{1,3}){3}([:/]|$)/i.test(url);
   const base = url.replace(/[?#].*$/, "").replace(/\/+$/, "").split("/").pop() || "index.html";
   let path: string | undefined;

@@ -128,7 +128,7 @@ export const isCriticalSystemFile = (path: string) => CRITICAL_FILES.test(path);
 export function isSecretPath(path: string): boolean {
   if (path.endsWith(".pub")) return false;
   return (
-    /(^|\/)\.ssh\/(id_[a-z0-9_]+|identity|[^/]*\.pem|[^/]*_key|\*)$/.test(path) ||
+    /(^|\/)\.ssh\/(id_[a-z0-9_*?]+|identity|[^/]*\.pem|[^/]*_key|\*)$/.test(path) ||
     /(^|\/)id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/.test(path) ||
     /(^|\/)\.(aws\/credentials|aws\/config|netrc|git-credentials|pgpass|my\.cnf|npmrc|pypirc|vault-token|docker\/config\.json|kube\/config|config\/gcloud(\/.*)?|config\/gh\/hosts\.yml|gnupg(\/.*)?|password-store(\/.*)?|azure(\/.*)?)$/.test(
       path,

@@ -113,6 +113,12 @@ function formatPrintf(fmt: string, args: string[]): string {
       return conv === "b" ? decodeAnsiC(a) : a;
     });
   let out = one();
-  while (i < args.length && /%[^%]/.test(fmt)) out += one();
+  // The format is reused while arguments remain, but only if it consumes some (`%"s` consumes none).
+  while (i < args.length) {
+    const before = i;
+    const more = one();
+    if (i === before) break;
+    out += more;
+  }
   return out;
 }

@@ -252,7 +252,8 @@ export class Walk {
     let known = !!name && valueNodes.length > 0;
     for (const v of valueNodes) {
       const w = this.word(v);
-      if (w.dynamic || w.glob) known = false;
+      // A glob stays as its pattern: `for f in ~/.ssh/id_*` holds the files the pattern names.
+      if (w.dynamic) known = false;
       values.push(...w.text.split(FIELDS).filter((x) => x !== ""));
     }
     if (!body || !name) {

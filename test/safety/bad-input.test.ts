@@ -54,6 +54,8 @@ test("odd but valid input does not crash", () => {
     "\t\r\n",
     "🙂 -rf /",
     "x=$(bash -c \"$(bash -c \"$(bash -c 'rm -rf /')\")\")",
+    // A printf format that consumes no argument once looped forever (found by the fuzz test below).
+    "printf '%\"s\\n' /etc /usr | xargs sudo \"rm -rf\"",
   ];
   for (const s of inputs) {
     const r = checker.check(s);

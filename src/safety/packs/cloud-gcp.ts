@@ -17,5 +17,9 @@ export const cloudGcp: Pack = {
     rule("cloud-gcp.firebase-delete", "high", "deletes Firebase data, functions or a hosting site",
       { program: ["firebase"], sub: ["database:remove|firestore:delete|functions:delete|hosting:disable|projects:delete|apps:delete|auth:import"] },
       ["firebase database:remove / --force", "firebase firestore:delete --all-collections -f", "firebase functions:delete api"], ["firebase projects:list"]),
+      rule("cloud-gcp.open-to-world", "high", "opens a firewall or bucket to the whole internet",
+      { program: ["gcloud", "gsutil"], word: "--source-ranges=0\\.0\\.0\\.0/0|0\\.0\\.0\\.0/0|allUsers(:.*)?|allAuthenticatedUsers(:.*)?|--member=allUsers|--member=allAuthenticatedUsers" },
+      ["gcloud compute firewall-rules create allow-all --allow=all --source-ranges=0.0.0.0/0", "gsutil iam ch allUsers:objectViewer gs://b", "gcloud storage buckets add-iam-policy-binding gs://b --member=allUsers --role=roles/storage.objectViewer"],
+      ["gcloud compute firewall-rules list", "gsutil iam get gs://b"]),
   ],
 };

@@ -20,7 +20,7 @@ export const containers: Pack = {
       { program: ENGINES, valued: GLOBAL, sub: ["rm|rmi|container|image|volume|pod"], flags: [["-a", "--all"]], word: "rm|rmi|remove|-af|-fa|--force|-f" },
       ["podman rm -af", "podman rmi -a -f", "podman pod rm --all --force", "docker container rm -f -a"], ["podman rm web", "podman ps -a", "docker image prune -a"]),
     rule("containers.swarm-leave", "high", "takes the node out of the swarm or removes services",
-      { program: ["docker"], valued: GLOBAL, sub: ["swarm|service|stack|node", "leave|rm|remove|down|demote"] },
+      { program: ["docker"], valued: GLOBAL, sub: ["swarm|service|stack|node|secret|config", "leave|rm|remove|down|demote"] },
       ["docker swarm leave --force", "docker stack rm prod", "docker service rm web", "docker node rm -f n2"], ["docker service ls", "docker stack ps prod"]),
   ],
 };

@@ -33,7 +33,7 @@ export function deleteRule(w: Word, recursive: boolean, cwd: string | undefined)
     }
   }
   const { cls, path } = classifyPath(w.text, cwd);
-  const isGit = /(^|\/)\.git$/.test(path);
+  const isGit = /(^|\/)\.git(\/(refs|objects|HEAD|index|packed-refs|logs)(\/.*)?)?$/.test(path);
   switch (cls) {
     case "root": return "fs.delete-root";
     case "home": return recursive || w.glob ? "fs.delete-home" : "fs.delete-home-path";
@@ -132,9 +132,10 @@ export function find(cmd: Cmd, j: Judgement) {
     k = m;
     for (const tw of treeWords) {
       // `{}` is each found file; `{}.bak` is a companion of it (a narrower set).
+      // `f=@{}` or `{}.bak` name each found file inside another word: the files below the start point.
       const argv = inner.map((w) =>
         w.text === "{}" ? { ...tw, start: w.start, end: w.end }
-        : w.text.includes("{}") ? { ...tw, start: w.start, end: w.end, tree: { base: tw.tree!.base, narrowed: true } }
+        : w.text.includes("{}") ? { ...tw, text: w.text.replaceAll("{}", `${tw.text.replace(/\/+$/, "")}/*`), start: w.start, end: w.end, tree: { base: tw.tree!.base, narrowed: true } }
         : w,
       );
       const sub = subCommand(cmd, argv);
@@ -258,6 +259,10 @@ export function cp(cmd: Cmd, j: Judgement) {
   const dest = ops[ops.length - 1]!;
   const fromNull = ops.slice(0, -1).some((w) => w.text === "/dev/null" || w.text === "/dev/zero");
   judgeWrite(cmd, dest, fromNull ? "truncate" : "overwrite", j);
+  // `install -m 4755 /bin/sh /tmp/x`: a setuid copy of a shell.
+  const mode = cmd.name === "install" ? optValue(cmd, ["-m"], ["--mode"]) : undefined;
+  if (mode && (/^[46][0-7]{3}$/.test(mode.text) || /[ua]*[+=][rwx]*s/.test(mode.text)) && ops.slice(0, -1).some((w) => SETUID_SENSITIVE.test(w.text)))
+    j.reportWord("perm.setuid-shell", dest);
 }
 
 export function rsync(cmd: Cmd, j: Judgement) {
@@ -302,6 +307,7 @@ export function ln(cmd: Cmd, j: Judgement) {
   const link = ops[ops.length - 1]!;
   const linkPath = normalizePath(link.text, cmd.cwd);
   if (target.text === "/dev/null" && /hist/i.test(linkPath)) return j.reportWord("history.disable", cmd);
+  if (target.text === "/dev/null" && isSystemLog(linkPath)) return j.reportWord("fs.wipe-system-log", cmd);
   judgeWrite(cmd, link, "overwrite", j);
 }
 
@@ -344,7 +350,10 @@ export function chmod(cmd: Cmd, j: Judgement) {
       else if (cls === "home-path" && /^~\/?$|^~\/\.ssh/.test(path)) r = "perm.recursive-home";
       else r = worldWritable ? "perm.world-writable" : "perm.recursive";
     } else {
-      if (cls === "root" || cls === "system" || isCriticalSystemFile(path)) r = "perm.system-file";
+      // shadow, sudoers, passwd open to every user: anyone can read hashes or make themselves root.
+      if (isCriticalSystemFile(path) && (worldWritable || (isChmod && (/^[0-7]?[0-7][0-7][4-7]$/.test(modeText) && /shadow|sudoers/.test(path) || /(^|,)[ao]*\+[rwxX]*[rw]/.test(modeText) && /(^|,)(a|o|)\+/.test(modeText)))))
+        r = "perm.critical-file";
+      else if (cls === "root" || cls === "system" || isCriticalSystemFile(path)) r = "perm.system-file";
       else if (cls === "system-path" && /^\/(usr\/)?(s?bin|lib\w*)\//.test(path) && (worldWritable || setuid)) r = "perm.system-file";
       else if (cls === "system-path" && /^\/etc\//.test(path) && worldWritable) r = "perm.system-file";
       else if (cls === "home" && (worldWritable || modeText === "000")) r = "perm.recursive-home";

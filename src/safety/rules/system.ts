@@ -164,6 +164,11 @@ export function su(cmd: Cmd, j: Judgement) {
 export function sudoAlone(cmd: Cmd, j: Judgement) {
   if (hasOpt(cmd, "lvkKV", "--list", "--validate", "--version", "--reset-timestamp", "--help")) return;
   if (hasOpt(cmd, "e", "--edit")) return j.report("fs.write-system-file", cmd.start, cmd.end);
+  // `sudo -i <<< 'CMD'`, `echo CMD | sudo -s`: the root shell runs what it reads.
+  if (typeof cmd.stdinText === "string") {
+    j.nested(cmd.stdinText, cmd.stdinWord ?? cmd, cmd.stdinWord?.exactBase, { asRoot: true });
+    return j.report("priv.root-shell", cmd.start, cmd.end);
+  }
   j.report("priv.root-shell", cmd.start, cmd.end);
 }
 
