@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadChecker, type Risk } from "../src/safety/index.ts";
-import { risks } from "../src/safety/types.ts";
+import { rank, risks } from "../src/safety/types.ts";
 
 const sharedBench = resolve(import.meta.dir, "../../shared/bench");
 
@@ -116,32 +116,86 @@ export async function runSafetyBench(): Promise<string> {
   for (const label of ["critical", "high", "moderate", "safe"] as Risk[])
     lines.push(`| labelled ${label} | ${pct(rate(label, blockedOurs))} | ${pct(rate(label, blockedModerate))} | ${pct(rate(label, (c) => denied(c.cmd)))} |`);
 
+  // The repository's own cases, by family: recall per risk and false alarms, with the baseline.
+  const famPath = resolve(import.meta.dir, "../test/unit/safety/cases/families.jsonl");
+  if (existsSync(famPath)) {
+    const fam = readFileSync(famPath, "utf8")
+      .split("\n")
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Case & { family: string; shell?: "bash" | "zsh" | "fish" | "sh" });
+    const graded = fam.map((c) => ({ c, r: checker.check(c.cmd, c.shell ? { shell: c.shell } : {}), deny: checkCommand({ command: c.cmd, cwd }).kind === "deny" }));
+    const of = (risk: Risk) => graded.filter((g) => g.c.risk === risk);
+    const share = (xs: typeof graded, f: (g: (typeof graded)[number]) => boolean) => (xs.length ? xs.filter(f).length / xs.length : 0);
+    lines.push("", `## Safety: repository cases by family (test/unit/safety/cases/families.jsonl, ${fam.length} commands)`, "");
+    lines.push("| | cmdai | cc-safety-net (deny) | goal |", "|---|---:|---:|---:|");
+    lines.push(`| critical graded critical (blocked) | ${pct(share(of("critical"), (g) => g.r.risk === "critical"))} | ${pct(share(of("critical"), (g) => g.deny))} | 100 % |`);
+    lines.push(`| high graded high or critical | ${pct(share(of("high"), (g) => g.r.risk === "high" || g.r.risk === "critical"))} | ${pct(share(of("high"), (g) => g.deny))} | >= 95 % |`);
+    lines.push(`| safe graded anything but safe | ${pct(share(of("safe"), (g) => g.r.risk !== "safe"))} | ${pct(share(of("safe"), (g) => g.deny))} | <= 2 % |`);
+    lines.push(`| safe graded high or critical | ${pct(share(of("safe"), (g) => g.r.risk === "high" || g.r.risk === "critical"))} | | |`);
+    const families = [...new Set(fam.map((c) => c.family))].sort();
+    lines.push("", "| family | cases | cmdai flagged as labelled | cc-safety-net denied (risky ones) |", "|---|---:|---:|---:|");
+    for (const f of families) {
+      const xs = graded.filter((g) => g.c.family === f);
+      const ok = xs.filter((g) => (g.c.risk === "critical" ? g.r.risk === "critical" : g.c.risk === "high" ? rank(g.r.risk) >= rank("high") : g.c.risk === "safe" ? g.r.risk === "safe" : true)).length;
+      const risky = xs.filter((g) => g.c.risk === "high" || g.c.risk === "critical");
+      lines.push(`| ${f} | ${xs.length} | ${ok}/${xs.length} | ${risky.length ? `${risky.filter((g) => g.deny).length}/${risky.length}` : "-"} |`);
+    }
+  }
+
   // Corpus: no crash, share critical, time per check.
   const corpus = readCorpus();
   let crashes = 0;
   let baseCrashes = 0;
   const counts: Record<Risk, number> = { safe: 0, moderate: 0, high: 0, critical: 0 };
-  const ourTimes: number[] = [];
-  const baseTimes: number[] = [];
   let baseDeny = 0;
-  for (const cmd of corpus) {
-    let t0 = performance.now();
-    try {
-      const r = checker.check(cmd);
-      counts[r.risk]++;
-      if (r.findings.some((f) => f.rule === "input.internal-error")) crashes++;
-    } catch {
-      crashes++;
+  // Each tool gets whole passes of its own over the corpus (interleaving the two per command made each
+  // pay for the other's cache and GC churn), three rounds in alternating order; a command's time is the
+  // median of its three. On a shared, loaded machine this keeps scheduler noise out of p99.
+  const ROUNDS = 3;
+  const ourRuns: number[][] = [];
+  const baseRuns: number[][] = [];
+  const ourPass = (first: boolean) => {
+    const times: number[] = [];
+    for (const cmd of corpus) {
+      const t0 = performance.now();
+      try {
+        const r = checker.check(cmd);
+        if (first) {
+          counts[r.risk]++;
+          if (r.findings.some((f) => f.rule === "input.internal-error")) crashes++;
+        }
+      } catch {
+        if (first) crashes++;
+      }
+      times.push(performance.now() - t0);
     }
-    ourTimes.push(performance.now() - t0);
-    t0 = performance.now();
-    try {
-      if (checkCommand({ command: cmd, cwd }).kind === "deny") baseDeny++;
-    } catch {
-      baseCrashes++;
+    ourRuns.push(times);
+  };
+  const basePass = (first: boolean) => {
+    const times: number[] = [];
+    for (const cmd of corpus) {
+      const t0 = performance.now();
+      try {
+        if (checkCommand({ command: cmd, cwd }).kind === "deny" && first) baseDeny++;
+      } catch {
+        if (first) baseCrashes++;
+      }
+      times.push(performance.now() - t0);
     }
-    baseTimes.push(performance.now() - t0);
+    baseRuns.push(times);
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    if (round % 2 === 0) {
+      ourPass(round === 0);
+      basePass(round === 0);
+    } else {
+      basePass(false);
+      ourPass(false);
+    }
   }
+  const median3 = (runs: number[][]) => runs[0]!.map((_, i) => runs.map((r) => r[i]!).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!);
+  const ourTimes = median3(ourRuns);
+  const baseTimes = median3(baseRuns);
   const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
   const n = corpus.length;
   lines.push("", `## Safety: corpus (nl2bash + tldr, ${n} commands)`, "");
@@ -153,8 +207,8 @@ export async function runSafetyBench(): Promise<string> {
   lines.push(`| graded safe | ${pct(counts.safe / n)} | | |`);
   const p50 = quantile(ourTimes, 0.5), p99 = quantile(ourTimes, 0.99);
   const b50 = quantile(baseTimes, 0.5), b99 = quantile(baseTimes, 0.99);
-  lines.push(`| p50 per check | ${us(p50)} | ${us(b50)} | ${(p50 / b50).toFixed(2)}x |`);
-  lines.push(`| p99 per check | ${us(p99)} | ${us(b99)} | ${(p99 / b99).toFixed(2)}x |`);
+  lines.push(`| p50 per check (median of ${ROUNDS} passes) | ${us(p50)} | ${us(b50)} | ${(p50 / b50).toFixed(2)}x |`);
+  lines.push(`| p99 per check (median of ${ROUNDS} passes) | ${us(p99)} | ${us(b99)} | ${(p99 / b99).toFixed(2)}x |`);
   lines.push(`| p99 <= 1 ms | ${p99 <= 1 ? "pass" : "FAIL"} | | |`);
 
   if (ours.misses.length) {

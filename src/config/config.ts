@@ -21,6 +21,8 @@ export interface Settings {
   server: boolean;
   /** How long the server keeps a model loaded after a request, in ms; -1 = forever. */
   keep_alive: number;
+  /** Safety rule packs switched off, comma-separated (`cloud,containers`); in TOML also a list. */
+  safety_packs_off?: string;
 }
 export type SettingName = keyof Settings;
 export type Source = "default" | "config" | "env" | "flag";
@@ -40,6 +42,7 @@ const envNames: Record<SettingName, string> = {
   threads: "CMDAI_THREADS",
   server: "CMDAI_SERVER",
   keep_alive: "CMDAI_KEEP_ALIVE",
+  safety_packs_off: "CMDAI_SAFETY_PACKS_OFF",
 };
 export const settingNames = Object.keys(envNames) as SettingName[];
 export const envName = (name: SettingName) => envNames[name];
@@ -53,6 +56,7 @@ function defaults(): Settings {
     threads: 0,
     server: true,
     keep_alive: defaultKeepAliveMs,
+    safety_packs_off: "",
   };
 }
 
@@ -109,6 +113,13 @@ function validate(name: SettingName, raw: unknown, where: string): Settings[Sett
       const ms = parseDuration(raw);
       if (ms === undefined) throw bad('a duration like "30s", "10m", "0" or "-1"');
       return ms;
+    }
+    case "safety_packs_off": {
+      const list = Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split(",") : undefined;
+      const names = list?.map((x) => (typeof x === "string" ? x.trim() : "")).filter((x) => x !== "");
+      if (!names || !list!.every((x) => typeof x === "string") || !names.every((x) => /^[a-z][a-z0-9-]*$/.test(x)))
+        throw bad('a list of pack names, e.g. ["cloud", "containers"]');
+      return names.join(",");
     }
     case "key":
       if (typeof raw !== "string" || !/^(ctrl|alt)-[a-z]$/i.test(raw)) throw bad('a key like "ctrl-g" or "alt-g"');
@@ -191,6 +202,9 @@ export function resolveSettings(
   }
   return { settings: settings as unknown as Settings, source, file, fileExists: data !== undefined };
 }
+
+/** The safety packs switched off, as a list. */
+export const packsOff = (settings: Settings): string[] => (settings.safety_packs_off ?? "").split(",").filter((x) => x !== "");
 
 /** Where the configured model lives: a catalogue name maps into model_dir. */
 export function modelPath(settings: Settings): { path: string; catalogueName?: string } {

@@ -16,6 +16,8 @@ export interface CommandRequest {
   shell: PromptInput["shell"];
   cwd: string;
   level: Level;
+  /** Safety rule packs switched off (config `safety_packs_off`). */
+  packsOff?: readonly string[];
   machine: MachineContext;
   explain?: boolean;
   fix?: PromptInput["fix"];
@@ -40,7 +42,7 @@ export async function generate(req: CommandRequest, backend: Backend): Promise<C
   // parser raised peak RSS by ~130 MB.
   const checkerReady = loadChecker().then((checker) => {
     try {
-      checker.check("ls -la ~ | grep -v x > /dev/null", { shell: req.shell, level: req.level });
+      checker.check("ls -la ~ | grep -v x > /dev/null", { shell: req.shell, level: req.level, packsOff: req.packsOff });
     } catch {} // only a warm-up: the real check reports its own errors
     return checker;
   });
@@ -57,7 +59,7 @@ export async function generate(req: CommandRequest, backend: Backend): Promise<C
       signal: req.signal,
     },
     backend,
-    async (cmd) => (await checkerReady).check(cmd, { shell: req.shell, level: req.level }),
+    async (cmd) => (await checkerReady).check(cmd, { shell: req.shell, level: req.level, packsOff: req.packsOff }),
   );
   return { ...outcome, model: backend.model, timings: { load: backend.loadMs, ...outcome.timings } };
 }

@@ -19,8 +19,17 @@ export function translateFish(src: string): { text: string; map: (i: number) => 
   let i = 0;
   let atCmd = true;
   const n = src.length;
+  // Open blocks, so the `end` of a `for` becomes `done`; `pendingDo` until the loop's header ends.
+  const blocks: string[] = [];
+  let pendingDo = false;
   while (i < n) {
     const ch = src[i]!;
+    if (pendingDo && (ch === ";" || ch === "\n")) {
+      emit("; do ", i++);
+      pendingDo = false;
+      atCmd = true;
+      continue;
+    }
     if (ch === "'") {
       // fish single quotes allow \' and \\.
       emit("'", i);
@@ -88,6 +97,22 @@ export function translateFish(src: string): { text: string; map: (i: number) => 
       continue;
     }
     const word = src.slice(i, j);
+    if (atCmd && /^(begin|if|while|function|switch)$/.test(word)) blocks.push(word);
+    if (atCmd && word === "end" && blocks.pop() === "for") {
+      emit("done", i);
+      i = j;
+      atCmd = false;
+      continue;
+    }
+    if (atCmd && word === "for" && /^\s+[A-Za-z_]\w*\s+in\b/.test(src.slice(j))) {
+      // `for x in a b; …; end` → `for x in a b; do …; done`: the loop variable takes each value.
+      blocks.push("for");
+      pendingDo = true;
+      emit(word, i);
+      i = j;
+      atCmd = false;
+      continue;
+    }
     if (atCmd && (FISH_BLANK.has(word) || word === "function")) {
       // `function name --args…` goes up to the end of the statement.
       if (word === "function") while (j < n && src[j] !== ";" && src[j] !== "\n") j++;
@@ -121,5 +146,43 @@ export function translateFish(src: string): { text: string; map: (i: number) => 
 
 // Glob qualifiers like `*(.)` and `*(om[1])`: blank zsh glob qualifiers (same length, offsets unchanged).
 export function translateZsh(src: string): string {
+  // `=cmd` at the start of a word is the path of cmd: the same program.
+  src = src.replace(/(^|[\s;|&(])=(?=[A-Za-z_])/g, "$1 ");
   return src.replace(/(^|[\s;|&])([^\s;|&()'"]*[*?][^\s;|&()'"]*)(\([^()\s;|&]*\))(?=$|[\s;|&)])/g, (_m, pre: string, g: string, q: string) => pre + g + " ".repeat(q.length));
+}
+
+/**
+ * bash, sh and zsh drop a backslash-newline before reading words, so
+ * `gi\<newline>t reset --hard` is `git reset --hard`. Removed here (outside
+ * single quotes), with a map back to the original offsets.
+ */
+export function joinContinuations(src: string): { text: string; map: (i: number) => number } | undefined {
+  if (!src.includes("\\\n")) return undefined;
+  let text = "";
+  const pos: number[] = [];
+  let single = false;
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i]!;
+    if (ch === "'" && (single || src[i - 1] !== "\\")) single = !single;
+    if (!single && ch === "\\" && src[i + 1] === "\n") {
+      i++;
+      continue;
+    }
+    if (!single && ch === "\\" && i + 1 < src.length) {
+      text += ch + src[i + 1];
+      pos.push(i, i + 1);
+      i++;
+      continue;
+    }
+    text += ch;
+    pos.push(i);
+  }
+  return { text, map: (k: number) => (k < pos.length ? pos[k]! : src.length) };
+}
+
+/** zsh glob qualifiers that run code: `*(e:'CMD':)`, `*(+func)`. Returns the code, if any. */
+export function zshQualifierCode(src: string): { code: string; start: number; end: number } | undefined {
+  const m = /[*?\]]\((?:[^()\s]*?)(?:e([^\w\s()])(.*?)\1|\+(\w+))[^()]*\)/.exec(src);
+  if (!m) return undefined;
+  return { code: (m[2] ?? m[3] ?? "").replace(/^'(.*)'$/s, "$1"), start: m.index, end: m.index + m[0].length };
 }

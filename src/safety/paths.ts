@@ -48,6 +48,8 @@ export const isPureGlob = (seg: string) => /^[.*?{},\[\]!]*$/.test(seg) && /[*?]
 /** Collapses `//`, `/./`, `a/..`, a trailing `/`; keeps globs. `~` marks home. */
 export function normalizePath(text: string, cwd?: string): string {
   let t = text.replaceAll(HOME, "~");
+  // Above the home directory is the folder of every user's home.
+  t = t.replace(/^~\/\.\.(?=\/|$)/, "/home");
   if (cwd !== undefined && !t.startsWith("/") && !t.startsWith("~") && !t.startsWith(UNKNOWN)) t = `${cwd.replaceAll(HOME, "~")}/${t}`;
   const abs = t.startsWith("/");
   const segs: string[] = [];
@@ -66,6 +68,8 @@ export function normalizePath(text: string, cwd?: string): string {
 }
 
 export function classifyPath(text: string, cwd?: string): { cls: PathClass; path: string } {
+  // `$(dirname "$0")/../../../../../..`: enough `..` after an unknown folder reach `/` from anywhere.
+  if (/^[\uE000\uE001][^/]*(\/\.\.){5,}\/?$/.test(text)) return { cls: "root", path: "/" };
   // `$DIR/*` where DIR may be empty: the shell would see `/*`.
   if (text.startsWith(UNKNOWN) && text.length > 1 && text[1] === "/") {
     const rest = normalizePath(text.slice(1));
@@ -76,7 +80,7 @@ export function classifyPath(text: string, cwd?: string): { cls: PathClass; path
   const home = path === "~" || path.startsWith("~/") || /^~[A-Za-z_][\w.-]*(\/|$)/.test(path);
   if (home) {
     const rest = path.replace(/^~[^/]*\/?/, "").split("/").filter(Boolean);
-    if (rest.length === 0 || (rest.length === 1 && isPureGlob(rest[0]!))) return { cls: "home", path };
+    if (rest.every((s) => isPureGlob(s))) return { cls: "home", path };
     if (rest.some((s) => hasUnknown(s)) && rest.length === 1) return { cls: "home-path", path };
     return { cls: "home-path", path };
   }
@@ -84,7 +88,8 @@ export function classifyPath(text: string, cwd?: string): { cls: PathClass; path
     return { cls: "dynamic", path };
   if (path.startsWith("/")) {
     const segs = path.split("/").filter(Boolean);
-    if (segs.length === 0 || (segs.length === 1 && isPureGlob(segs[0]!))) return { cls: "root", path };
+    // `/`, `/*`, `/*/*`, `/**/*`: every file on the system.
+    if (segs.every((s) => isPureGlob(s))) return { cls: "root", path };
     const parent = "/" + segs.slice(0, -1).join("/");
     const last = segs[segs.length - 1]!;
     const base = isPureGlob(last) ? parent : path;
@@ -123,7 +128,7 @@ export const isCriticalSystemFile = (path: string) => CRITICAL_FILES.test(path);
 export function isSecretPath(path: string): boolean {
   if (path.endsWith(".pub")) return false;
   return (
-    /(^|\/)\.ssh\/(id_[a-z0-9_]+|identity|[^/]*\.pem|[^/]*_key|\*)$/.test(path) ||
+    /(^|\/)\.ssh\/(id_[a-z0-9_*?]+|identity|[^/]*\.pem|[^/]*_key|\*)$/.test(path) ||
     /(^|\/)id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/.test(path) ||
     /(^|\/)\.(aws\/credentials|aws\/config|netrc|git-credentials|pgpass|my\.cnf|npmrc|pypirc|vault-token|docker\/config\.json|kube\/config|config\/gcloud(\/.*)?|config\/gh\/hosts\.yml|gnupg(\/.*)?|password-store(\/.*)?|azure(\/.*)?)$/.test(
       path,
@@ -131,19 +136,28 @@ export function isSecretPath(path: string): boolean {
     /^\/etc\/(shadow|gshadow|sudoers)$/.test(path) ||
     /(^|\/)\.env(\.[\w-]+)?$/.test(path) ||
     /\.(pem|key|p12|pfx|keystore|jks|kdbx)$/.test(path) ||
-    /(^|\/)\.ssh$/.test(path)
+    /(^|\/)\.ssh$/.test(path) ||
+    /(^|\/)\.(aws|kube|docker|gnupg|password-store|azure|config\/gh|config\/gcloud)\/?$/.test(path)
   );
 }
 
 /** Files that every new shell reads, or that decide who can log in. */
 export function isShellStartupFile(path: string): boolean {
-  return /^~\/(\.(bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|zlogin|zlogout|kshrc|cshrc|tcshrc|inputrc|config\/fish\/config\.fish|ssh\/config|gitconfig|vimrc|tmux\.conf|npmrc|pypirc|netrc|xinitrc|xprofile))$/.test(
+  return /^~\/(\.(bashrc|bash_profile|bash_login|bash_logout|bash_aliases|aliases|zsh_aliases|profile|zshrc|zprofile|zshenv|zlogin|zlogout|kshrc|cshrc|tcshrc|inputrc|config\/fish\/config\.fish|config\/fish\/(conf\.d|functions)\/[^/]+\.fish|bashrc\.d\/[^/]+|zshrc\.d\/[^/]+|oh-my-zsh\/custom\/[^/]+\.zsh|ssh\/config|gitconfig|vimrc|tmux\.conf|npmrc|pypirc|netrc|xinitrc|xprofile|xsessionrc))$/.test(
     path,
   );
 }
 export const isAuthorizedKeys = (path: string) => /(^|\/)\.ssh\/authorized_keys2?$/.test(path);
 export const isHistoryFile = (path: string) =>
   /(^|\/)(\.(bash|zsh|sh|python|node_repl|mysql|psql|sqlite|lesshst|irb)_?history|\.history|\.lesshst|fish_history|\.zhistory)$/.test(path);
+/** System logs and login records: wiping them hides what happened. */
+export const isSystemLog = (path: string) => /^\/var\/log\/(?!.*\.(gz|xz|bz2|zst|old|\d+)$)/.test(path) || /^\/var\/(log|run|adm)\/(wtmp|btmp|utmp|lastlog|faillog)$/.test(path);
+
+/** Files that decide name resolution, scheduled jobs, services, logins and start-up programs. */
+const SENSITIVE_FILES =
+  /^\/etc\/(hosts|crontab|anacrontab|cron\.(d|daily|hourly|weekly|monthly|allow|deny)(\/.*)?|systemd(\/.*)?|init\.d(\/.*)?|init(\/.*)?|rc\.local|rc\d\.d(\/.*)?|profile|profile\.d(\/.*)?|bash\.bashrc|bashrc|zshrc|zsh\/.*|zprofile|zshenv|environment|ssh\/sshd_config(\.d\/.*)?|ssh\/ssh_config|ld\.so\.conf(\.d\/.*)?|modules|modules-load\.d(\/.*)?|modprobe\.d(\/.*)?|sysctl\.conf|sysctl\.d(\/.*)?|udev\/rules\.d(\/.*)?|xdg\/autostart(\/.*)?|update-motd\.d(\/.*)?|apt\/sources\.list(\.d(\/.*)?)?|yum\.repos\.d(\/.*)?|hosts\.(allow|deny)|securetty|shells|doas\.conf|polkit-1(\/.*)?)$|^\/(usr\/)?lib\/systemd\/.*|^\/var\/spool\/cron(\/.*)?$|^\/(System\/)?Library\/(LaunchAgents|LaunchDaemons|StartupItems)(\/.*)?$|^~\/(\.config\/(systemd|autostart)(\/.*)?|Library\/LaunchAgents(\/.*)?)$|^\uE002\/(\.config\/(systemd|autostart)(\/.*)?|Library\/LaunchAgents(\/.*)?)$/;
+export const isSensitiveFile = (path: string) => SENSITIVE_FILES.test(path);
+
 export const isLogFile = (path: string) => /\.log(\.\d+)?$/.test(path) || /^\/var\/log\//.test(path);
 
 /** Shells and their stdin/`-c` conventions. */

@@ -5,6 +5,8 @@ export const risks: readonly Risk[] = ["safe", "moderate", "high", "critical"];
 
 export interface Finding {
   rule: string;
+  /** The pack the rule belongs to (`filesystem`, `vcs`, `cloud-aws`, …); `core` cannot be switched off. */
+  pack?: string;
   risk: Risk;
   message: string;
   /** Offsets into `cmd` in JavaScript string units (UTF-16 code units), end exclusive. */
@@ -24,6 +26,8 @@ export type CheckShell = "bash" | "zsh" | "fish" | "sh";
 export interface CheckOptions {
   shell?: CheckShell;
   level?: Level;
+  /** Packs whose findings are dropped (`cloud` also drops `cloud-aws`, …). `core` is never dropped. */
+  packsOff?: readonly string[];
 }
 
 export interface Checker {

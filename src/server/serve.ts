@@ -166,6 +166,8 @@ function badBody(b: Partial<GenerateBody>): string | undefined {
   if (!r.machine || typeof r.machine !== "object" || !Array.isArray(r.machine.tools)) return "request.machine must be a machine context";
   if (r.maxChars !== undefined && !(Number.isInteger(r.maxChars) && r.maxChars >= 8 && r.maxChars <= 1000))
     return "request.maxChars must be a whole number from 8 to 1000";
+  if (r.packsOff !== undefined && !(Array.isArray(r.packsOff) && r.packsOff.every((p) => typeof p === "string")))
+    return "request.packsOff must be a list of pack names";
   if (b.keep_alive_ms !== undefined && typeof b.keep_alive_ms !== "number") return "keep_alive_ms must be a number";
   return undefined;
 }

@@ -43,7 +43,7 @@ export default {
     if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= 8 && maxChars <= 1000))
       throw usageError("--max-chars must be a whole number from 8 to 1000");
 
-    const { resolveSettings } = await import("../../config/config.ts");
+    const { packsOff, resolveSettings } = await import("../../config/config.ts");
     const { cacheDir } = await import("../../config/paths.ts");
     const { settings, source } = resolveSettings(
       { model: args.model, level: args.level, threads: args.threads },
@@ -59,6 +59,7 @@ export default {
       shell,
       cwd: process.cwd(),
       level: settings.level,
+      packsOff: packsOff(settings),
       machine: machineContext(cacheDir()),
       explain: Boolean(args.explain),
       ...(args.fix ? { fix: { command: args.fix, ...(status !== undefined ? { status } : {}) } } : {}),

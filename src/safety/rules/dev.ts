@@ -1,6 +1,9 @@
 // Developer and operations tools: git, containers, Kubernetes, cloud CLIs, databases.
-import type { Analysis, Cmd, Word } from "../analyze.ts";
-import { describeSource, hasOpt, operands } from "../judge.ts";
+import { hasOpt, operands } from "../argv.ts";
+import type { Cmd, Word } from "../command.ts";
+import { describeSource } from "../flow.ts";
+import { subCommand } from "../unwrap.ts";
+import type { Judgement } from "../judgement.ts";
 import { EVERYTHING, UNKNOWN } from "../paths.ts";
 
 // ---- git ----------------------------------------------------------------------
@@ -8,7 +11,7 @@ import { EVERYTHING, UNKNOWN } from "../paths.ts";
 /** git's global options that take a value: skipped to find the subcommand. */
 const GIT_GLOBAL_VALUED = new Set(["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--config-env"]);
 
-export function git(cmd: Cmd, a: Analysis) {
+export function git(cmd: Cmd, j: Judgement) {
   const args = cmd.args;
   let i = 0;
   while (i < args.length && args[i]!.text.startsWith("-")) i += GIT_GLOBAL_VALUED.has(args[i]!.text) ? 2 : 1;
@@ -20,75 +23,75 @@ export function git(cmd: Cmd, a: Analysis) {
   const span = cmd;
   switch (sub) {
     case "push": {
-      if (has("", "--mirror")) return a.reportWord("git.mirror-push", span);
-      if (has("", "--force-with-lease", "--force-if-includes")) return a.reportWord("git.force-push-lease", span);
-      if (has("f", "--force") || ops.some((w) => /^\+/.test(w.text))) return a.reportWord("git.force-push", span);
-      if (has("d", "--delete") || ops.slice(1).some((w) => /^:[^/]/.test(w.text))) return a.reportWord("git.delete-remote-ref", span);
-      if (has("", "--prune")) return a.reportWord("git.delete-remote-ref", span);
+      if (has("", "--mirror")) return j.reportWord("git.mirror-push", span);
+      if (has("f", "--force") || ops.some((w) => /^\+/.test(w.text))) return j.reportWord("git.force-push", span);
+      if (has("", "--force-with-lease", "--force-if-includes")) return j.reportWord("git.force-push-lease", span);
+      if (has("d", "--delete") || ops.slice(1).some((w) => /^:[^/]/.test(w.text))) return j.reportWord("git.delete-remote-ref", span);
+      if (has("", "--prune")) return j.reportWord("git.delete-remote-ref", span);
       return;
     }
     case "reset":
-      if (has("", "--hard")) return a.reportWord("git.reset-hard", span);
-      if (has("", "--merge", "--keep")) return a.reportWord("git.discard-file", span);
+      if (has("", "--hard")) return j.reportWord("git.reset-hard", span);
+      if (has("", "--merge", "--keep")) return j.reportWord("git.discard-file", span);
       return;
     case "clean":
       if (has("n", "--dry-run")) return;
-      if (has("fi", "--force", "--interactive")) return a.reportWord("git.clean", span);
+      if (has("fi", "--force", "--interactive")) return j.reportWord("git.clean", span);
       return;
     case "checkout":
     case "switch": {
       if (has("bBc", "--orphan", "--create", "--force-create")) return;
-      if (has("f", "--force", "--discard-changes")) return a.reportWord("git.discard-all", span);
+      if (has("f", "--force", "--discard-changes")) return j.reportWord("git.discard-all", span);
       if (sub === "switch") return;
       const dd = rest.findIndex((w) => w.text === "--");
       const paths = dd >= 0 ? rest.slice(dd + 1) : ops.filter((w) => /^\.\/?$|[*?]|^:\//.test(w.text));
       if (paths.length === 0) return;
-      return a.reportWord(paths.some((w) => /^(\.|\.\/|\*|:\/|:\/\.)$/.test(w.text)) ? "git.discard-all" : "git.discard-file", span);
+      return j.reportWord(paths.some((w) => /^(\.|\.\/|\*|:\/|:\/\.)$/.test(w.text)) ? "git.discard-all" : "git.discard-file", span);
     }
     case "restore": {
       const staged = has("S", "--staged");
       const worktree = has("W", "--worktree");
       if (staged && !worktree) return;
-      const paths = ops;
+      const paths = operands(sc, ["-s", "--source"]);
       if (paths.length === 0) return;
-      return a.reportWord(paths.some((w) => /^(\.|\.\/|\*|:\/)$/.test(w.text)) ? "git.discard-all" : "git.discard-file", span);
+      return j.reportWord(paths.some((w) => /^(\.|\.\/|\*|:\/)$/.test(w.text)) ? "git.discard-all" : "git.discard-file", span);
     }
     case "stash": {
       const verb = ops[0]?.text ?? "";
-      if (verb === "clear") return a.reportWord("git.stash-clear", span);
-      if (verb === "drop") return a.reportWord("git.stash-drop", span);
+      if (verb === "clear") return j.reportWord("git.stash-clear", span);
+      if (verb === "drop") return j.reportWord("git.stash-drop", span);
       return;
     }
     case "branch":
-      if (has("D") || (has("d", "--delete") && has("f", "--force"))) return a.reportWord("git.branch-force-delete", span);
+      if (has("D") || (has("d", "--delete") && has("f", "--force"))) return j.reportWord("git.branch-force-delete", span);
       return;
     case "tag":
-      if (has("d", "--delete")) return a.reportWord("git.stash-drop", span);
+      if (has("d", "--delete")) return j.reportWord("git.stash-drop", span);
       return;
     case "reflog":
-      if (ops[0]?.text === "expire" && rest.some((w) => /^--expire(-unreachable)?=(now|all|0)/.test(w.text))) return a.reportWord("git.expire-reflog", span);
-      if (ops[0]?.text === "delete") return a.reportWord("git.stash-drop", span);
+      if (ops[0]?.text === "expire" && rest.some((w) => /^--expire(-unreachable)?=(now|all|0)/.test(w.text))) return j.reportWord("git.expire-reflog", span);
+      if (ops[0]?.text === "delete") return j.reportWord("git.stash-drop", span);
       return;
     case "gc":
-      if (rest.some((w) => /^--prune=(now|all)/.test(w.text))) return a.reportWord("git.expire-reflog", span);
+      if (rest.some((w) => /^--prune=(now|all)/.test(w.text))) return j.reportWord("git.expire-reflog", span);
       return;
     case "prune":
-      if (rest.some((w) => /^--expire(=|$)/.test(w.text))) return a.reportWord("git.expire-reflog", span);
+      if (rest.some((w) => /^--expire(=|$)/.test(w.text))) return j.reportWord("git.expire-reflog", span);
       return;
     case "filter-branch":
     case "filter-repo":
-      return a.reportWord("git.rewrite-history", span);
+      return j.reportWord("git.rewrite-history", span);
     case "rebase":
       if (has("", "--abort", "--continue", "--skip", "--quit", "--show-current-patch")) return;
-      return a.reportWord("git.rebase", span);
+      return j.reportWord("git.rebase", span);
     case "update-ref":
-      if (has("d")) return a.reportWord("git.stash-drop", span);
+      if (has("d")) return j.reportWord("git.delete-ref", span);
       return;
     case "worktree":
-      if (ops[0]?.text === "remove" && has("f", "--force")) return a.reportWord("git.discard-file", span);
+      if (ops[0]?.text === "remove" && has("f", "--force")) return j.reportWord("git.discard-file", span);
       return;
     case "rm":
-      if (!has("", "--cached") && ops.length > 0) return a.reportWord("fs.delete", span);
+      if (!has("", "--cached") && ops.length > 0) return j.reportWord("fs.delete", span);
       return;
   }
 }
@@ -102,7 +105,7 @@ function isEverything(w: Word): boolean {
   return w.subs.some((s) => s.some((c) => /^(docker|podman|kubectl)$/.test(c.name) && c.args.some((x) => /^(-\w*q\w*|--quiet|ls|ps|images|-a|--all)$/.test(x.text))));
 }
 
-export function docker(cmd: Cmd, a: Analysis) {
+export function docker(cmd: Cmd, j: Judgement) {
   const args = cmd.args;
   let i = 0;
   while (i < args.length && args[i]!.text.startsWith("-")) i += /^(-H|--host|--context|-c|--config|-l|--log-level)$/.test(args[i]!.text) ? 2 : 1;
@@ -126,32 +129,32 @@ export function docker(cmd: Cmd, a: Analysis) {
   const targets = rest.filter((w) => !w.text.startsWith("-"));
   if (w0 === "compose") {
     const verb = words.find((t, k) => k > 0 && !t.startsWith("-") && /^(down|rm|up|run|exec|stop|kill|pull|build|ps|logs|config)$/.test(t)) ?? "";
-    if (verb === "down") return a.reportWord(volumes ? "container.volume-remove" : "container.remove", cmd);
-    if (verb === "rm" && volumes) return a.reportWord("container.volume-remove", cmd);
-    if (verb === "rm") return a.reportWord("container.remove", cmd);
-    if (verb === "run" || verb === "up") return hostAccess(cmd, rest, a);
+    if (verb === "down") return j.reportWord(volumes ? "container.volume-remove" : "container.remove", cmd);
+    if (verb === "rm" && volumes) return j.reportWord("container.volume-remove", cmd);
+    if (verb === "rm") return j.reportWord("container.remove", cmd);
+    if (verb === "run" || verb === "up") return hostAccess(cmd, rest, j);
     return;
   }
   if ((w0 === "system" || w0 === "volume" || w0 === "builder" || w0 === "image" || w0 === "container" || w0 === "network") && w1 === "prune") {
-    if ((w0 === "system" && (all || volumes) && force) || (w0 === "volume" && (force || all))) return a.reportWord("container.prune-all", cmd);
-    return a.reportWord("container.prune", cmd);
+    if ((w0 === "system" && (all || volumes) && force) || (w0 === "volume" && (force || all)) || (all && force)) return j.reportWord("container.prune-all", cmd);
+    return j.reportWord("container.prune", cmd);
   }
   const isRm = w0 === "rm" || w0 === "rmi" || ((w0 === "container" || w0 === "image") && (w1 === "rm" || w1 === "remove"));
-  if (w0 === "volume" && (w1 === "rm" || w1 === "remove")) return a.reportWord(targets.some(isEverything) ? "container.remove-all" : "container.volume-remove", cmd);
+  if (w0 === "volume" && (w1 === "rm" || w1 === "remove")) return j.reportWord(targets.some(isEverything) ? "container.remove-all" : "container.volume-remove", cmd);
   if (isRm) {
-    if (targets.some(isEverything)) return a.reportWord("container.remove-all", cmd);
-    if (w0 === "rm" && volumes) return a.reportWord("container.volume-remove", cmd);
-    if (targets.length) return a.reportWord("container.remove", cmd);
+    if (targets.some(isEverything)) return j.reportWord("container.remove-all", cmd);
+    if (w0 === "rm" && volumes) return j.reportWord("container.volume-remove", cmd);
+    if (targets.length) return j.reportWord("container.remove", cmd);
     return;
   }
-  if (w0 === "run" || w0 === "create" || (w0 === "container" && (w1 === "run" || w1 === "create"))) return hostAccess(cmd, rest, a);
+  if (w0 === "run" || w0 === "create" || (w0 === "container" && (w1 === "run" || w1 === "create"))) return hostAccess(cmd, rest, j);
   if (w0 === "kill" || w0 === "stop") {
-    if (targets.some(isEverything)) return a.reportWord("container.remove", cmd);
+    if (targets.some(isEverything)) return j.reportWord("container.remove", cmd);
   }
 }
 
 /** `--privileged`, `-v /:/host`, the Docker socket, host PID namespace. */
-function hostAccess(cmd: Cmd, rest: Word[], a: Analysis) {
+function hostAccess(cmd: Cmd, rest: Word[], j: Judgement) {
   const t = rest.map((w) => w.text);
   let risky = t.some((x) => /^--privileged(=true)?$|^--pid=host$|^--cap-add=(ALL|SYS_ADMIN)$/.test(x));
   for (let k = 0; k < t.length; k++) {
@@ -160,77 +163,122 @@ function hostAccess(cmd: Cmd, rest: Word[], a: Analysis) {
     const src = /source=([^,]+)/.exec(v)?.[1] ?? v.split(":")[0] ?? "";
     if (/^\/(etc|root|boot|usr|var\/run\/docker\.sock|run\/docker\.sock|var\/lib|home|dev|proc|sys)?\/?$/.test(src) || src === "/" || /docker\.sock$/.test(src)) risky = true;
   }
-  if (risky) a.reportWord("container.host-access", cmd);
+  if (risky) j.reportWord("container.host-access", cmd);
+  judgeContainerCommand(cmd, rest, j);
 }
 
-export function kubectl(cmd: Cmd, a: Analysis) {
+const RUN_VALUED = /^(-v|--volume|--mount|-e|--env|--env-file|-p|--publish|--name|-w|--workdir|--entrypoint|-u|--user|--network|--net|-h|--hostname|-l|--label|--cpus|-m|--memory|--restart|--device|--cap-add|--cap-drop|--security-opt|--platform|--add-host|--dns|--log-driver|--log-opt|--ulimit|--tmpfs|--shm-size|--runtime|--gpus|--pull|--ipc|--uts|--userns|--cgroupns|--stop-signal|--health-cmd|-a|--attach|--volumes-from|--link|--expose|--pid)$/;
+
+/**
+ * `docker run -v /:/host alpine rm -rf /host/*`: the command runs on the host's
+ * files through the mount. Judge it with the mount points mapped back to host paths.
+ */
+function judgeContainerCommand(cmd: Cmd, rest: Word[], j: Judgement) {
+  const mounts: [string, string][] = [];
+  let i = 0;
+  for (; i < rest.length; i++) {
+    const t = rest[i]!.text;
+    if (t === "--") {
+      i++;
+      break;
+    }
+    if (!t.startsWith("-")) break;
+    const v = /^(-v|--volume)$/.test(t) ? rest[i + 1]?.text : /^--volume=/.test(t) ? t.slice(9) : /^-v./.test(t) ? t.slice(2) : undefined;
+    if (v) {
+      const [src, dst] = v.split(":");
+      if (src && dst && src.startsWith("/")) mounts.push([dst.replace(/\/+$/, ""), src.replace(/\/+$/, "")]);
+    }
+    if (RUN_VALUED.test(t)) i++;
+  }
+  const argv = rest.slice(i + 1);
+  if (argv.length === 0 || mounts.length === 0) return;
+  const mapped = argv.map((w) => {
+    for (const [dst, src] of mounts)
+      if (dst && (w.text === dst || w.text.startsWith(dst + "/"))) return { ...w, text: (src || "") + w.text.slice(dst.length) || "/", exactBase: undefined };
+    return w;
+  });
+  if (mapped.every((w, k) => w === argv[k])) return;
+  const sub = subCommand(cmd, mapped);
+  if (sub) j.judge(sub);
+}
+
+/** kubectl's global options that take a value: skipped to find the verb. */
+const KUBECTL_GLOBAL_VALUED = new Set(["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server", "--token", "--as", "--as-group", "--request-timeout", "--certificate-authority", "--client-certificate", "--client-key", "--tls-server-name", "-v", "--v"]);
+
+export function kubectl(cmd: Cmd, j: Judgement) {
   const t = cmd.args.map((w) => w.text);
   if (t.some((x) => /^--dry-run(=(client|server))?$/.test(x))) return;
-  const verbIdx = t.findIndex((x) => !x.startsWith("-"));
+  let verbIdx = 0;
+  while (verbIdx < t.length && t[verbIdx]!.startsWith("-")) verbIdx += KUBECTL_GLOBAL_VALUED.has(t[verbIdx]!) ? 2 : 1;
   const verb = t[verbIdx] ?? "";
   if (verb === "delete") {
-    const kinds = t.slice(verbIdx + 1).filter((x) => !x.startsWith("-"));
-    const wide = t.some((x) => /^(--all|-A|--all-namespaces)$/.test(x)) || /^(namespaces?|ns|pv|pvc|persistentvolumes?|persistentvolumeclaims?|crd|customresourcedefinitions?|nodes?|clusterroles?)$/.test(kinds[0] ?? "") || cmd.args.some(isEverything);
-    return a.reportWord(wide ? "k8s.delete-wide" : "k8s.delete", cmd);
+    const kinds = t.slice(verbIdx + 1).filter((x) => !x.startsWith("-")).map((x) => x.replace(/\/.*$/, ""));
+    // Workloads, services, secrets and storage: deleting them takes something out of service (pods are recreated).
+    const wide =
+      t.some((x) => /^(--all|-A|--all-namespaces)$/.test(x)) ||
+      /^(namespaces?|ns|pv|pvc|persistentvolumes?|persistentvolumeclaims?|crds?|customresourcedefinitions?|nodes?|no|clusterroles?|clusterrolebindings?|deploy|deployments?|statefulsets?|sts|daemonsets?|ds|services?|svc|ingress(es)?|ing|cronjobs?|cj|secrets?|configmaps?|cm|storageclass(es)?|sc|all|apiservices?|mutatingwebhookconfigurations?|validatingwebhookconfigurations?|hpa|horizontalpodautoscalers?|projects?)(\.[\w.]+)?$/.test(kinds[0] ?? "") ||
+      cmd.args.some(isEverything);
+    return j.reportWord(wide ? "k8s.delete-wide" : "k8s.delete", cmd);
   }
-  if (/^(drain|cordon|taint)$/.test(verb)) return a.reportWord("k8s.delete", cmd);
+  if (/^(drain|cordon|taint)$/.test(verb)) return j.reportWord("k8s.delete", cmd);
   if (/^(apply|replace|patch|scale|rollout|edit|set|label|annotate|create|expose|autoscale)$/.test(verb)) {
     if (verb === "rollout" && /^(status|history)$/.test(t[verbIdx + 1] ?? "")) return;
-    return a.reportWord("cloud.change", cmd);
+    return j.reportWord("cloud.change", cmd);
   }
 }
 
-export function helm(cmd: Cmd, a: Analysis) {
+export function helm(cmd: Cmd, j: Judgement) {
   const verb = operands(cmd, ["-n", "--namespace", "--kube-context"])[0]?.text ?? "";
   if (cmd.args.some((w) => w.text === "--dry-run")) return;
-  if (/^(uninstall|delete|del|un)$/.test(verb)) return a.reportWord("cloud.destroy", cmd);
-  if (/^(install|upgrade|rollback)$/.test(verb)) return a.reportWord("cloud.change", cmd);
+  if (/^(uninstall|delete|del|un)$/.test(verb)) return j.reportWord("cloud.destroy", cmd);
+  if (/^(install|upgrade|rollback)$/.test(verb)) return j.reportWord("cloud.change", cmd);
 }
 
-export function terraform(cmd: Cmd, a: Analysis) {
+export function terraform(cmd: Cmd, j: Judgement) {
   const t = cmd.args.map((w) => w.text).filter((x) => !/^-chdir=/.test(x));
   const verb = t.find((x) => !x.startsWith("-")) ?? "";
-  if (verb === "destroy" || (verb === "apply" && t.includes("-destroy"))) return a.reportWord("cloud.destroy", cmd);
+  if (verb === "destroy" || (verb === "apply" && t.includes("-destroy"))) return j.reportWord("cloud.destroy", cmd);
   if (verb === "apply" || verb === "import" || verb === "taint" || verb === "untaint" || (verb === "state" && /^(rm|mv|push|replace-provider)$/.test(t[t.indexOf("state") + 1] ?? "")) || verb === "force-unlock")
-    return a.reportWord("cloud.change", cmd);
+    return j.reportWord("cloud.change", cmd);
 }
 
-export function aws(cmd: Cmd, a: Analysis) {
+export function aws(cmd: Cmd, j: Judgement) {
   const ops = operands(cmd, ["--profile", "--region", "--output", "--query", "--endpoint-url", "--instance-ids", "--bucket", "--key"]);
   const service = ops[0]?.text ?? "";
   const op = ops[1]?.text ?? "";
   const t = cmd.args.map((w) => w.text);
   if (t.includes("--dryrun") || t.includes("--dry-run")) return;
   if (service === "s3") {
-    if (op === "rm") return a.reportWord(t.includes("--recursive") ? "cloud.destroy" : "cloud.change", cmd);
-    if (op === "rb") return a.reportWord(t.includes("--force") ? "cloud.destroy" : "cloud.change", cmd);
-    if (op === "sync" && t.includes("--delete")) return a.reportWord("fs.mirror-delete", cmd);
-    if (op === "mv") return a.reportWord("cloud.change", cmd);
+    if (op === "rm") return j.reportWord(t.includes("--recursive") ? "cloud.destroy" : "cloud.change", cmd);
+    if (op === "rb") return j.reportWord(t.includes("--force") ? "cloud.destroy" : "cloud.change", cmd);
+    if (op === "sync" && t.includes("--delete")) return j.reportWord("fs.mirror-delete", cmd);
+    if (op === "mv") return j.reportWord("cloud.change", cmd);
     return;
   }
-  if (/^(delete|terminate|remove|deregister|purge|disable|revoke|detach|release|cancel|stop|reboot)-/.test(op) || op === "rb" || op === "delete")
-    return a.reportWord(/^(delete|terminate|purge|deregister)/.test(op) ? "cloud.destroy" : "cloud.change", cmd);
+  if (/^(batch-)?(delete|terminate|remove|deregister|purge|disable|revoke|detach|release|cancel|stop|reboot|empty)-/.test(op) || op === "rb" || op === "delete")
+    return j.reportWord(/^(batch-)?(delete|terminate|purge|deregister|empty)/.test(op) ? "cloud.destroy" : "cloud.change", cmd);
   if (/^(create|put|update|modify|run|start|attach|associate|set|add|tag|untag|import|copy|restore|authorize|enable|register|send|publish|invoke)-/.test(op))
-    return a.reportWord("cloud.change", cmd);
+    return j.reportWord("cloud.change", cmd);
 }
 
-export function gcloud(cmd: Cmd, a: Analysis) {
+export function gcloud(cmd: Cmd, j: Judgement) {
   const ops = operands(cmd, ["--project", "--zone", "--region", "--format", "--filter", "--account", "--configuration"]).map((w) => w.text);
-  if (ops.includes("delete") || ops.includes("destroy")) return a.reportWord("cloud.destroy", cmd);
-  if (ops.some((x) => /^(create|update|deploy|set|add-iam-policy-binding|remove-iam-policy-binding|stop|reset|resize)$/.test(x))) return a.reportWord("cloud.change", cmd);
+  if (ops.includes("delete") || ops.includes("destroy")) return j.reportWord("cloud.destroy", cmd);
+  if (ops.some((x) => /^(create|update|deploy|set|add-iam-policy-binding|remove-iam-policy-binding|stop|reset|resize)$/.test(x))) return j.reportWord("cloud.change", cmd);
 }
 
 // ---- databases -------------------------------------------------------------------
 
 /** Classifies SQL (and Mongo/Redis commands) by what they destroy. */
-export function judgeSql(sql: string, span: { start: number; end: number }, a: Analysis) {
-  const s = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ");
-  if (/\bdrop\s+(database|schema|table|collection|keyspace|index|view|user|role)\b/i.test(s) || /\.drop(Database|Collection)?\s*\(/.test(s) || /\bdropDatabase\b/.test(s))
-    return a.report("db.drop", span.start, span.end);
-  if (/\btruncate\b/i.test(s) || /\bdelete\s+from\s+[\w."`\[\]]+\s*(;|$|\))/im.test(s.trim()) || /\bupdate\s+[\w."`\[\]]+\s+set\s+(?![\s\S]*\bwhere\b)/i.test(s) || /\.(deleteMany|remove)\s*\(\s*\{\s*\}\s*\)/.test(s) || /\bflushall\b|\bflushdb\b/i.test(s))
-    return a.report(/\bflush(all|db)\b/i.test(s) ? "db.flush" : "db.delete-all", span.start, span.end);
+export function judgeSql(sql: string, span: { start: number; end: number }, j: Judgement) {
+  // Comments and string literals are data: `ILIKE '%drop table%'` drops nothing.
+  const s = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ").replace(/'(?:''|[^'])*'/g, "''");
+  if (/\bdrop\s+(database|schema|table|collection|keyspace|index|view|user|role|warehouse|stage|stream|materialized\s+view)\b/i.test(s) || /\.drop(Database|Collection)?\s*\(/.test(s) || /\bdropDatabase\b/.test(s) || /\bdetach\s+delete\b/i.test(s))
+    return j.report("db.drop", span.start, span.end);
+  if (/\btruncate\b/i.test(s) || /\b(delete\s+from\s+[\w."`\[\]]+|update\s+[\w."`\[\]]+\s+set\s+.*?)\s+where\s+(true|1\s*=\s*1|1|'1'\s*=\s*'1')\s*(;|$|\))/im.test(s.trim()) || /\bdelete\s+from\s+[\w."`\[\]]+\s*(;|$|\))/im.test(s.trim()) || /\bupdate\s+[\w."`\[\]]+\s+set\s+(?![\s\S]*\bwhere\b)/i.test(s) || /\.(deleteMany|remove)\s*\(\s*\{\s*\}\s*\)/.test(s) || /\bflushall\b|\bflushdb\b/i.test(s))
+    return j.report(/\bflush(all|db)\b/i.test(s) ? "db.flush" : "db.delete-all", span.start, span.end);
   if (/\b(delete\s+from|update\s+[\w."`]+\s+set|insert\s+into|alter\s+table|create\s+(table|index|database)|grant|revoke|replace\s+into)\b/i.test(s) || /\.(deleteOne|deleteMany|updateOne|updateMany|insertOne|insertMany|remove)\s*\(/.test(s))
-    return a.report("db.write", span.start, span.end);
+    return j.report("db.write", span.start, span.end);
 }
 
 const SQL_FLAGS: Record<string, string[]> = {
@@ -243,9 +291,19 @@ const SQL_FLAGS: Record<string, string[]> = {
   clickhouse: ["-q", "--query"],
   "clickhouse-client": ["-q", "--query"],
   sqlcmd: ["-Q", "-q"],
+  cockroach: ["-e", "--execute"],
+  snowsql: ["-q", "--query"],
+  "spark-sql": ["-e"],
+  hive: ["-e"],
+  beeline: ["-e"],
+  trino: ["--execute"],
+  presto: ["--execute"],
+  sqlplus: [],
+  "cypher-shell": [],
+  bq: [],
 };
 
-export function dbClient(cmd: Cmd, a: Analysis) {
+export function dbClient(cmd: Cmd, j: Judgement) {
   const flags = SQL_FLAGS[cmd.name] ?? [];
   const args = cmd.args;
   let found = false;
@@ -253,44 +311,59 @@ export function dbClient(cmd: Cmd, a: Analysis) {
     const t = args[k]!.text;
     for (const f of flags) {
       if (t === f && args[k + 1]) {
-        judgeSql(args[k + 1]!.text, args[k + 1]!, a);
+        judgeSql(args[k + 1]!.text, args[k + 1]!, j);
         found = true;
       } else if (t.startsWith(f + "=")) {
-        judgeSql(t.slice(f.length + 1), args[k]!, a);
+        judgeSql(t.slice(f.length + 1), args[k]!, j);
         found = true;
       }
+    }
+  }
+  // Query as a positional word: `bq query 'SQL'`, `cypher-shell 'MATCH …'`.
+  if (cmd.name === "bq" || cmd.name === "cypher-shell") {
+    const ops = operands(cmd, ["-a", "--address", "-u", "--username", "-p", "--password", "-d", "--database", "--format", "--project_id", "--location"]);
+    const q = cmd.name === "bq" ? (ops[0]?.text === "query" ? ops[1] : undefined) : ops[0];
+    if (q) {
+      judgeSql(q.text, q, j);
+      found = true;
     }
   }
   if (cmd.name === "sqlite3" || cmd.name === "duckdb") {
     const ops = operands(cmd, ["-cmd", "-separator"]);
     if (ops[1]) {
-      judgeSql(ops.slice(1).map((w) => w.text).join(" "), ops[1], a);
+      judgeSql(ops.slice(1).map((w) => w.text).join(" "), ops[1], j);
       found = true;
     }
   }
   if (found) return;
-  if (cmd.stdinText) return judgeSql(cmd.stdinText, cmd.stdinWord ?? cmd, a);
+  if (cmd.stdinText) return judgeSql(cmd.stdinText, cmd.stdinWord ?? cmd, j);
+  // `mysql db < file.sql`, `psql -f file.sql`: SQL nobody shows.
+  const file = cmd.redirects.find((r) => r.op === "<" && r.target && !/^\/dev\//.test(r.target.text)) ?? (/^(psql|sqlcmd|cqlsh|mongosh|mongo)$/.test(cmd.name) ? cmd.args.find((w, k) => /^(-f|--file|-i)$/.test(cmd.args[k - 1]?.text ?? "")) : undefined);
+  if (file) return j.report("db.run-file", cmd.start, cmd.end);
   if (cmd.pipe && cmd.pipe.index > 0) {
     const src = describeSource(cmd.pipe.stages, cmd.pipe.index);
     const text = src.text ?? (src.printed.length ? src.printed.join("\n") : null);
-    if (text) judgeSql(text, { start: cmd.pipe.stages[0]!.start, end: cmd.end }, a);
+    if (text) judgeSql(text, { start: cmd.pipe.stages[0]!.start, end: cmd.end }, j);
   }
 }
 
-export function redis(cmd: Cmd, a: Analysis) {
+export function redis(cmd: Cmd, j: Judgement) {
   const ops = operands(cmd, ["-h", "-p", "-a", "-n", "-u", "--user", "--pass", "-s", "-r", "-i", "--tls", "--cacert"]);
   const verb = (ops[0]?.text ?? "").toUpperCase();
-  if (verb === "FLUSHALL" || verb === "FLUSHDB") return a.reportWord("db.flush", cmd);
+  if (verb === "FLUSHALL" || verb === "FLUSHDB") return j.reportWord("db.flush", cmd);
+  // `redis-cli --scan --pattern 'x*' | xargs redis-cli del`: every matching key.
+  if (/^(DEL|UNLINK)$/.test(verb) && cmd.pipe?.stages.some((s) => s.name === "redis-cli" && s.args.some((w) => /^(--scan|keys)$/i.test(w.text))))
+    return j.reportWord("db.delete-all", cmd);
   if (/^(DEL|UNLINK|SET|HSET|LPUSH|RPUSH|SADD|ZADD|EXPIRE|RENAME|HDEL|SREM|ZREM|LPOP|RPOP|INCR|DECR|CONFIG|SHUTDOWN|MSET|APPEND|GETDEL)$/.test(verb))
-    return a.reportWord(verb === "SHUTDOWN" ? "sys.service-change" : "db.write", cmd);
-  if (cmd.stdinText) judgeSql(cmd.stdinText, cmd, a);
+    return j.reportWord(verb === "SHUTDOWN" ? "sys.service-change" : "db.write", cmd);
+  if (cmd.stdinText) judgeSql(cmd.stdinText, cmd, j);
 }
 
-export function dropdb(cmd: Cmd, a: Analysis) {
+export function dropdb(cmd: Cmd, j: Judgement) {
   if (cmd.name === "mysqladmin") {
-    if (cmd.args.some((w) => /^drop$/i.test(w.text))) a.reportWord("db.drop", cmd);
-    else if (cmd.args.some((w) => /^shutdown$/i.test(w.text))) a.reportWord("sys.service-change", cmd);
+    if (cmd.args.some((w) => /^drop$/i.test(w.text))) j.reportWord("db.drop", cmd);
+    else if (cmd.args.some((w) => /^shutdown$/i.test(w.text))) j.reportWord("sys.service-change", cmd);
     return;
   }
-  if (operands(cmd, ["-h", "-p", "-U", "--host", "--port", "--username"]).length > 0) a.reportWord("db.drop", cmd);
+  if (operands(cmd, ["-h", "-p", "-U", "--host", "--port", "--username"]).length > 0) j.reportWord("db.drop", cmd);
 }

@@ -1,36 +1,40 @@
 // Code that runs other code: `bash -c`, `eval`, `source`, interpreters with
 // inline programs, and the network tools that hand a shell to someone else or
 // send secrets away.
-import type { Analysis, Cmd, Word } from "../analyze.ts";
-import { describeSource, hasOpt, judgeScriptSource, operands, optValue } from "../judge.ts";
+import { hasOpt, operands, optValue } from "../argv.ts";
+import type { Cmd, Word } from "../command.ts";
+import { describeSource, type Source } from "../flow.ts";
+import type { Judgement } from "../judgement.ts";
 import { HOME, INTERPRETERS, SHELLS, classifyPath, isSecretPath, normalizePath } from "../paths.ts";
 import { deleteRule } from "./fs.ts";
 
 /** `bash -c SCRIPT`, `bash <(…)`, `bash script.sh`. */
-export function shell(cmd: Cmd, a: Analysis) {
+export function shell(cmd: Cmd, j: Judgement) {
   const args = cmd.args;
   const c = args.findIndex((w) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w.text) && !w.text.startsWith("--"));
   if (c >= 0) {
     const script = args[c + 1];
-    if (script) runScriptWord(cmd, script, a);
+    if (script) runScriptWord(cmd, script, j);
     return;
   }
   const ops = operands(cmd, ["-o", "-O", "+O", "--rcfile", "--init-file"]);
   const file = ops[0];
-  if (file?.procSub) return judgeSubstitutionScript(cmd, file, a, "shell");
+  if (file?.procSub) return judgeSubstitutionScript(cmd, file, j, "shell");
   // Interactive root shells.
-  if (!file && cmd.asRoot && !(cmd.pipe && cmd.pipe.index > 0) && cmd.stdinText === undefined) a.report("priv.root-shell", cmd.start, cmd.end);
+  if (!file && cmd.asRoot && !(cmd.pipe && cmd.pipe.index > 0) && cmd.stdinText === undefined) j.report("priv.root-shell", cmd.start, cmd.end);
   if (cmd.stdinText !== undefined && !file) {
     const span = cmd.stdinWord ?? cmd;
-    if (cmd.stdinText === null) a.reportWord("exec.stdin-script", span);
-    else a.nested(cmd.stdinText, span, cmd.stdinWord?.exactBase, { asRoot: cmd.asRoot });
+    // `bash <<< "$(curl …)"`: judge what produces the text.
+    if (cmd.stdinText === null && cmd.stdinWord?.subs.length) return judgeSubstitutionScript(cmd, cmd.stdinWord, j, "shell");
+    if (cmd.stdinText === null) j.reportWord("exec.stdin-script", span);
+    else j.nested(cmd.stdinText, span, cmd.stdinWord?.exactBase, { asRoot: cmd.asRoot });
   }
 }
 
 /** `eval ARGS…`: the words joined with spaces are a script. */
-export function evalBuiltin(cmd: Cmd, a: Analysis) {
+export function evalBuiltin(cmd: Cmd, j: Judgement) {
   if (cmd.args.length === 0) return;
-  if (cmd.args.length === 1) return runScriptWord(cmd, cmd.args[0]!, a);
+  if (cmd.args.length === 1) return runScriptWord(cmd, cmd.args[0]!, j);
   const joined: Word = {
     ...cmd.args[0]!,
     text: cmd.args.map((w) => w.text).join(" "),
@@ -39,36 +43,43 @@ export function evalBuiltin(cmd: Cmd, a: Analysis) {
     dynamic: cmd.args.some((w) => w.dynamic),
     exactBase: undefined,
   };
-  runScriptWord(cmd, joined, a);
+  runScriptWord(cmd, joined, j);
 }
 
 /** `source FILE` / `. FILE`. */
-export function source(cmd: Cmd, a: Analysis) {
+export function source(cmd: Cmd, j: Judgement) {
   const file = cmd.args[0];
-  if (file?.procSub) judgeSubstitutionScript(cmd, file, a, "shell");
+  // bash `source <(…)`; fish `source (… | psub)`.
+  if (file?.procSub || (file && file.subs.some((s) => s[s.length - 1]?.name === "psub"))) judgeSubstitutionScript(cmd, file, j, "shell");
+  // `source /dev/stdin <<< TEXT`
+  else if (file && /^(\/dev\/stdin|-)$/.test(file.text) && cmd.stdinText !== undefined) {
+    if (cmd.stdinText === null && cmd.stdinWord?.subs.length) judgeSubstitutionScript(cmd, cmd.stdinWord, j, "shell");
+    else if (cmd.stdinText === null) j.reportWord("exec.stdin-script", cmd.stdinWord ?? cmd);
+    else j.nested(cmd.stdinText, cmd.stdinWord ?? cmd, cmd.stdinWord?.exactBase, { asRoot: cmd.asRoot });
+  }
 }
 
 /** A word that will be run as a shell script. */
-function runScriptWord(cmd: Cmd, w: Word, a: Analysis) {
-  if (w.subs.length > 0 && w.dynamic) return judgeSubstitutionScript(cmd, w, a, "shell");
+function runScriptWord(cmd: Cmd, w: Word, j: Judgement) {
+  if (w.subs.length > 0 && w.dynamic) return judgeSubstitutionScript(cmd, w, j, "shell");
   if (w.dynamic) {
-    a.reportWord("exec.eval-dynamic", w);
+    j.reportWord("exec.eval-dynamic", w);
     return;
   }
   for (const s of w.subs) {
     // A substitution we could evaluate (`$(echo … | base64 -d)`) still reveals intent.
     const src = describeSource(s, s.length);
-    if (src.decoded) a.reportWord("exec.obfuscated", w);
+    if (src.decoded) j.reportWord("exec.obfuscated", w);
   }
-  a.nested(w.text, w, w.exactBase, { asRoot: cmd.asRoot });
+  j.nested(w.text, w, w.exactBase, { asRoot: cmd.asRoot });
 }
 
 /** The script comes from `$(…)` or `<(…)`: judge what produces it. */
-function judgeSubstitutionScript(cmd: Cmd, w: Word, a: Analysis, kind: "shell" | "interpreter") {
+function judgeSubstitutionScript(cmd: Cmd, w: Word, j: Judgement, kind: "shell" | "interpreter") {
   const stages = w.subs[w.subs.length - 1] ?? [];
   const src = describeSource(stages, stages.length);
   const localTool = !src.remote && !src.decoded && src.text === null;
-  judgeScriptSource(src, kind, cmd, a, { start: cmd.start, end: cmd.end }, localTool);
+  judgeScriptSource(src, kind, cmd, j, { start: cmd.start, end: cmd.end }, localTool);
 }
 
 // ---- interpreters -------------------------------------------------------------
@@ -79,7 +90,7 @@ const CODE_FLAG: Record<string, string[]> = {
   deno: ["eval"], bun: ["-e", "--eval"], php: ["-r"], lua: ["-e"], Rscript: ["-e"], osascript: ["-e"],
 };
 
-export function interpreter(cmd: Cmd, a: Analysis) {
+export function interpreter(cmd: Cmd, j: Judgement) {
   const lang = cmd.name.replace(/[\d.]+$/, "") || cmd.name;
   const flags = CODE_FLAG[cmd.name] ?? CODE_FLAG[lang] ?? ["-c", "-e"];
   const args = cmd.args;
@@ -87,12 +98,12 @@ export function interpreter(cmd: Cmd, a: Analysis) {
   const m = args.findIndex((w) => w.text === "-m");
   if (m >= 0) {
     const mod = args[m + 1]?.text ?? "";
-    if (mod === "http.server" || mod === "SimpleHTTPServer") serveFiles(cmd, a, args.slice(m + 2));
-    if (mod === "pip") pipLike(cmd, a, args.slice(m + 2));
+    if (mod === "http.server" || mod === "SimpleHTTPServer") serveFiles(cmd, j, args.slice(m + 2));
+    if (mod === "pip") pipLike(cmd, j, args.slice(m + 2));
     return;
   }
-  if (cmd.name === "php" && args.some((w) => w.text === "-S")) return serveFiles(cmd, a, args);
-  if (cmd.name === "ruby" && args.some((w) => w.text === "-run")) return serveFiles(cmd, a, args);
+  if (cmd.name === "php" && args.some((w) => w.text === "-S")) return serveFiles(cmd, j, args);
+  if (cmd.name === "ruby" && args.some((w) => w.text === "-run")) return serveFiles(cmd, j, args);
   for (let i = 0; i < args.length; i++) {
     const t = args[i]!.text;
     const flag = flags.find((f) => t === f || (t.startsWith(f) && t.length > f.length && !t.startsWith("--") && /^-[a-zA-Z]*$/.test(t) === false));
@@ -100,35 +111,35 @@ export function interpreter(cmd: Cmd, a: Analysis) {
     if (flag || bundled) {
       const code = t === flag || bundled ? args[i + 1] : { ...args[i]!, text: t.slice(flag!.length) };
       if (!code) return;
-      if (code.subs.length > 0 && code.dynamic) return judgeSubstitutionScript(cmd, code, a, "interpreter");
-      judgeInterpreterCode(cmd.name, code.text, code, a, cmd);
+      if (code.subs.length > 0 && code.dynamic) return judgeSubstitutionScript(cmd, code, j, "interpreter");
+      judgeInterpreterCode(cmd.name, code.text, code, j, cmd);
       return;
     }
   }
   const file = operands(cmd)[0];
-  if (file?.procSub) judgeSubstitutionScript(cmd, file, a, "interpreter");
-  else if (!file && cmd.stdinText != null) judgeInterpreterCode(cmd.name, cmd.stdinText, cmd.stdinWord ?? cmd, a, cmd);
+  if (file?.procSub) judgeSubstitutionScript(cmd, file, j, "interpreter");
+  else if (!file && cmd.stdinText != null) judgeInterpreterCode(cmd.name, cmd.stdinText, cmd.stdinWord ?? cmd, j, cmd);
 }
 
-function pipLike(cmd: Cmd, a: Analysis, rest: Word[]) {
-  if (rest.some((w) => w.text === "--break-system-packages")) a.report("pkg.break-system", cmd.start, cmd.end);
-  else if (cmd.asRoot && /^(install|uninstall)$/.test(rest[0]?.text ?? "")) a.report("pkg.system-change", cmd.start, cmd.end);
+function pipLike(cmd: Cmd, j: Judgement, rest: Word[]) {
+  if (rest.some((w) => w.text === "--break-system-packages")) j.report("pkg.break-system", cmd.start, cmd.end);
+  else if (cmd.asRoot && /^(install|uninstall)$/.test(rest[0]?.text ?? "")) j.report("pkg.system-change", cmd.start, cmd.end);
 }
 
-function serveFiles(cmd: Cmd, a: Analysis, rest: Word[]) {
+function serveFiles(cmd: Cmd, j: Judgement, rest: Word[]) {
   const dirWord = optValue({ ...cmd, args: rest }, ["-d"], ["--directory"]) ?? (cmd.name === "php" ? optValue({ ...cmd, args: rest }, ["-t"], []) : undefined);
   const dir = dirWord?.text ?? cmd.cwd ?? ".";
   const { cls } = classifyPath(dir, cmd.cwd);
-  if (cls === "root" || cls === "home" || cls === "system") return a.report("net.serve-home", cmd.start, cmd.end);
+  if (cls === "root" || cls === "home" || cls === "system") return j.report("net.serve-home", cmd.start, cmd.end);
   const bind = optValue({ ...cmd, args: rest }, ["-b"], ["--bind"])?.text ?? rest.find((w) => /^(127\.|localhost|\[::1\])/.test(w.text))?.text;
   if (bind && /^(127\.|localhost|::1|\[::1\])/.test(bind)) return;
-  a.report("net.serve-cwd", cmd.start, cmd.end);
+  j.report("net.serve-cwd", cmd.start, cmd.end);
 }
 
 const HOME_EXPR = /expanduser\(\s*['"]~\/?['"]\s*\)|Path\.home\(\)|environ\[\s*['"]HOME['"]\s*\]|environ\.get\(\s*['"]HOME['"]|getenv\(\s*['"]HOME['"]\s*\)|homedir\(\)|ENV\[\s*['"]HOME['"]\s*\]|\$ENV\{\s*['"]?HOME['"]?\s*\}|Dir\.home|['"]~\/?['"]/;
 const DELETE_TREE = /\b(shutil\.rmtree|rmtree|remove_tree|rm_rf|rm_r|rmSync|rmdirSync|rimraf|removedirs|fs\.rm|FileUtils\.rm|deleteRecursively|unlink_r)\s*\(?/g;
 const DELETE_FILE = /\b(os\.remove|os\.unlink|unlinkSync|File\.delete|unlink|os\.rmdir|Path\([^)]*\)\.unlink|\.unlink\(\))/;
-const SHELL_CALL = /\b(os\.system|os\.popen|subprocess\.\w+|system|exec(?:Sync)?|spawn(?:Sync)?|shell_exec|passthru|popen|Popen|check_output|check_call|run)\s*\(?\s*(\[[^\]]*\]|(['"`])((?:\\.|(?!\3).)*)\3|qq?\{([^}]*)\}|qq?\(([^)]*)\))/g;
+const SHELL_CALL = /\b(do shell script|os\.execute|io\.popen|os\.system|os\.popen|subprocess\.\w+|system|exec(?:Sync)?|spawn(?:Sync)?|shell_exec|passthru|popen|Popen|check_output|check_call|run)\s*\(?\s*(\[[^\]]*\]|(['"`])((?:\\.|(?!\3).)*)\3|qq?\{([^}]*)\}|qq?\(([^)]*)\))/g;
 
 /**
  * Inline programs are not shell, so this reads them for behaviour instead of
@@ -136,13 +147,20 @@ const SHELL_CALL = /\b(os\.system|os\.popen|subprocess\.\w+|system|exec(?:Sync)?
  * passed to system()/subprocess (checked as shell), code fetched from the
  * network, and sockets wired to a shell.
  */
-export function judgeInterpreterCode(lang: string, code: string, span: { start: number; end: number }, a: Analysis, cmd: Cmd) {
+export function judgeInterpreterCode(lang: string, code: string, span: { start: number; end: number }, j: Judgement, cmd: Cmd) {
   if (/\bfork\b/.test(code) && /\b(while|loop|for|until)\b|\{\s*fork|fork\s*\)\s*while|fork\s+while/.test(code))
-    a.report("exec.fork-bomb", span.start, span.end);
-  if (/socket/i.test(code) && /dup2|pty\.spawn|\/bin\/(ba|z)?sh|subprocess|exec\s*\(|open3|spawn\(/.test(code))
-    a.report("net.reverse-shell", span.start, span.end);
+    j.report("exec.fork-bomb", span.start, span.end);
+  if (/socket|fsockopen|TCPSocket|IO::Socket|net\.connect|new\s+net\.Socket|\/inet\/(tcp|udp)\//i.test(code) && /dup2|pty\.spawn|\/bin\/(ba|z)?sh|subprocess|exec\s*\(|open3|spawn\(|popen|system\s*\(|proc_open|shell_exec|\|&\s*getline|cmd\.exe/i.test(code))
+    j.report("net.reverse-shell", span.start, span.end);
   if (/\b(exec|eval)\s*\(/.test(code) && /urlopen|requests\.(get|post)|urllib|https?\.get|fetch\(|Net::HTTP|LWP|open-uri|file_get_contents\(\s*['"]https?:/.test(code))
-    a.report("exec.remote-code", span.start, span.end);
+    j.report(/['"](http|ftp):\/\/|['"]https?:\/\/\d{1,3}(\.\d{1,3}){3}/.test(code) ? "exec.remote-code-insecure" : "exec.remote-code", span.start, span.end);
+  // Payloads hidden as hex or base64 inside the code: decode and judge them.
+  for (const m of code.matchAll(/pack\(\s*["']H\*["']\s*,\s*["']([0-9a-fA-F]+)["']|bytes\.fromhex\(\s*["']([0-9a-fA-F]+)["']|(?:b64decode|base64_decode|atob|decode64)\(\s*b?["']([A-Za-z0-9+/=]+)["']|Buffer\.from\(\s*["']([A-Za-z0-9+/=]+)["']\s*,\s*["']base64["']/g)) {
+    const text = m[1] ?? m[2] ? Buffer.from((m[1] ?? m[2])!, "hex").toString("utf8") : Buffer.from((m[3] ?? m[4])!, "base64").toString("utf8");
+    if (!/^[\x09\x0a\x0d\x20-\x7e]+$/.test(text)) continue;
+    j.report("exec.obfuscated", span.start, span.end);
+    j.nested(text, span, undefined, { asRoot: cmd.asRoot });
+  }
   let touched = false;
   for (const m of code.matchAll(DELETE_TREE)) {
     touched = true;
@@ -154,7 +172,7 @@ export function judgeInterpreterCode(lang: string, code: string, span: { start: 
       const lit = /['"]([^'"]+)['"]/.exec(argText)?.[1];
       rule = lit ? deleteRule({ ...cmd.argv[0]!, text: lit.replace(/^~/, HOME), glob: false }, true, cmd.cwd) : "fs.delete";
     }
-    a.report(rule === "fs.delete" ? "exec.interpreter-code" : rule, span.start, span.end);
+    j.report(rule === "fs.delete" ? "exec.interpreter-code" : rule, span.start, span.end);
   }
   for (const m of code.matchAll(SHELL_CALL)) {
     touched = true;
@@ -164,46 +182,60 @@ export function judgeInterpreterCode(lang: string, code: string, span: { start: 
       script = items.join(" ");
     }
     if (script) {
-      const before = a.findings.length;
-      a.nested(script.replace(/\\(["'\\])/g, "$1"), span, undefined, { asRoot: cmd.asRoot });
-      if (a.findings.length === before) a.report("exec.interpreter-code", span.start, span.end);
+      const found = j.nested(script.replace(/\\(["'\\])/g, "$1"), span, undefined, { asRoot: cmd.asRoot });
+      if (found.length === 0) j.report("exec.interpreter-code", span.start, span.end);
     }
   }
-  if (!touched && DELETE_FILE.test(code)) a.report("exec.interpreter-code", span.start, span.end);
+  // An argument vector: spawnSync("rm", ["-rf", "/"]), execFile('rm', [...]), Popen(["rm", ...]) is covered above.
+  for (const m of code.matchAll(/\b(spawnSync|spawn|execFileSync|execFile|execa|execaSync|Command::new)\s*\(\s*(['"`])([^'"`]+)\2\s*,\s*\[([^\]]*)\]/g)) {
+    touched = true;
+    const argv = [m[3]!, ...[...m[4]!.matchAll(/['"`]((?:\\.|[^'"`])*)['"`]/g)].map((x) => x[1]!)];
+    const found = j.nested(argv.map((a) => (/^[\w./=:@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" "), span, undefined, { asRoot: cmd.asRoot });
+    if (found.length === 0) j.report("exec.interpreter-code", span.start, span.end);
+  }
+  // Ruby and Perl backticks and %x(): `rm -rf ~`, %x(rm -rf ~).
+  for (const m of code.matchAll(/`([^`]+)`|%x[({]([^)}]+)[)}]/g)) {
+    touched = true;
+    const found = j.nested(m[1] ?? m[2]!, span, undefined, { asRoot: cmd.asRoot });
+    if (found.length === 0) j.report("exec.interpreter-code", span.start, span.end);
+  }
+  if (!touched && DELETE_FILE.test(code)) j.report("exec.interpreter-code", span.start, span.end);
   void lang;
 }
 
 /** awk/gawk programs may call system("…"). */
-export function awk(cmd: Cmd, a: Analysis) {
+export function awk(cmd: Cmd, j: Judgement) {
   const prog = operands(cmd, ["-f", "-v", "-F", "--file", "--assign", "--field-separator"])[0];
   if (!prog) return;
-  for (const m of prog.text.matchAll(/system\s*\(\s*"((?:\\.|[^"])*)"/g)) a.nested(m[1]!, prog, undefined, { asRoot: cmd.asRoot });
-  if (/\|\s*"(ba|z)?sh"/.test(prog.text)) a.reportWord("exec.stdin-script", prog);
+  for (const m of prog.text.matchAll(/system\s*\(\s*"((?:\\.|[^"])*)"/g)) j.nested(m[1]!, prog, undefined, { asRoot: cmd.asRoot });
+  if (/\|\s*"(ba|z)?sh"/.test(prog.text)) j.reportWord("exec.stdin-script", prog);
+  // gawk's /inet/tcp/… connection running what it reads (`|& getline`): a reverse shell.
+  if (/\/inet\d?\/(tcp|udp)\//.test(prog.text) && /\|&|system\s*\(/.test(prog.text)) j.reportWord("net.reverse-shell", prog);
 }
 
 // ---- network --------------------------------------------------------------------
 
 /** nc/ncat/socat: `-e /bin/sh` hands a shell to the other end; `-l` listens. */
-export function netcat(cmd: Cmd, a: Analysis) {
+export function netcat(cmd: Cmd, j: Judgement) {
   const text = cmd.args.map((w) => w.text).join(" ");
   if (cmd.name === "socat") {
-    if (/\b(exec|system):/i.test(text) && /\b(tcp|udp|openssl|ssl)[46]?(-\w+)?:/i.test(text)) a.report("net.reverse-shell", cmd.start, cmd.end);
+    if (/\b(exec|system):/i.test(text) && /\b(tcp|udp|openssl|ssl)[46]?(-\w+)?:/i.test(text)) j.report("net.reverse-shell", cmd.start, cmd.end);
     return;
   }
   // `-e /bin/sh`, `-c bash`: the connection drives a shell (bind or reverse shell).
   const e = optValue(cmd, ["-e", "-c"], ["--exec", "--sh-exec", "--lua-exec"]);
   if (e) {
     const prog = (e.text.trim().split(/\s+/)[0] ?? "").split("/").pop() ?? "";
-    if (SHELLS.has(prog) || INTERPRETERS.has(prog) || /^(cmd|cmd\.exe|powershell)$/.test(prog)) return a.report("net.reverse-shell", cmd.start, cmd.end);
-    return a.report("net.listen", cmd.start, cmd.end);
+    if (SHELLS.has(prog) || INTERPRETERS.has(prog) || /^(cmd|cmd\.exe|powershell)$/.test(prog)) return j.report("net.reverse-shell", cmd.start, cmd.end);
+    return j.report("net.listen", cmd.start, cmd.end);
   }
-  if (hasOpt(cmd, "l", "--listen")) a.report("net.listen", cmd.start, cmd.end);
+  if (hasOpt(cmd, "l", "--listen")) j.report("net.listen", cmd.start, cmd.end);
   const input = cmd.redirects.find((r) => r.op === "<" && r.target && isSecretPath(normalizePath(r.target.text, cmd.cwd)));
-  if (input) a.report("net.exfiltrate-secret", cmd.start, cmd.end);
+  if (input) j.report("net.exfiltrate-secret", cmd.start, cmd.end);
 }
 
 /** curl/wget uploads of secrets: `-F f=@~/.ssh/id_rsa`, `-d @.env`, `-T creds`, `--post-file=`. */
-export function upload(cmd: Cmd, a: Analysis) {
+export function upload(cmd: Cmd, j: Judgement) {
   const args = cmd.args;
   const valued = new Set(["-F", "--form", "-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "-T", "--upload-file", "--post-file", "--body-file"]);
   for (let i = 0; i < args.length; i++) {
@@ -215,25 +247,86 @@ export function upload(cmd: Cmd, a: Analysis) {
     if (!value) continue;
     const v = value.text;
     const file = opt === "-T" || opt === "--upload-file" || opt === "--post-file" || opt === "--body-file" ? v : /[@<]([^;,]+)/.exec(v)?.[1];
-    if (file && file !== "-" && isSecretPath(normalizePath(file, cmd.cwd))) return a.reportWord("net.exfiltrate-secret", value);
+    if (file && file !== "-" && isSecretPath(normalizePath(file, cmd.cwd))) return j.reportWord("net.exfiltrate-secret", value);
   }
 }
 
 /** scp/sftp/rsync of secrets to another host. */
-export function scp(cmd: Cmd, a: Analysis) {
+export function scp(cmd: Cmd, j: Judgement) {
   const ops = operands(cmd, ["-P", "-i", "-o", "-F", "-c", "-l", "-S", "-J"]);
   if (!ops.some((w) => /^[^/]*:/.test(w.text))) return;
   for (const w of ops.slice(0, -1)) {
     const { cls, path } = classifyPath(w.text, cmd.cwd);
-    if (isSecretPath(path) || (cls === "home" && hasOpt(cmd, "r"))) return a.reportWord("net.copy-secret", w);
+    if (isSecretPath(path) || (cls === "home" && hasOpt(cmd, "r"))) return j.reportWord("net.copy-secret", w);
   }
 }
 
 /** `ssh host 'cmd'` runs cmd on the other machine: judge it too. */
-export function ssh(cmd: Cmd, a: Analysis) {
+export function ssh(cmd: Cmd, j: Judgement) {
   const ops = operands(cmd, ["-p", "-i", "-o", "-F", "-l", "-L", "-R", "-D", "-J", "-W", "-b", "-c", "-E", "-e", "-I", "-m", "-O", "-Q", "-S", "-w", "-B"]);
   if (ops.length < 2) return;
   const script = ops.slice(1);
   const w: Word = { ...script[0]!, text: script.map((x) => x.text).join(" "), end: script[script.length - 1]!.end, exactBase: script.length === 1 ? script[0]!.exactBase : undefined };
-  if (!w.dynamic) a.nested(w.text, w, w.exactBase);
+  if (!w.dynamic) j.nested(w.text, w, w.exactBase);
+}
+
+/**
+ * Judges a script whose text comes from somewhere else: piped in, or produced
+ * by `$(…)`/`<(…)`. `unknownOk` is for `eval "$(tool init)"`, where running a
+ * local program's output is normal.
+ */
+export function judgeScriptSource(
+  src: Source,
+  kind: "shell" | "interpreter",
+  consumer: Cmd,
+  j: Judgement,
+  span: { start: number; end: number },
+  unknownOk = false,
+) {
+  if (src.remote) {
+    j.report(src.remote.insecure ? "exec.remote-code-insecure" : "exec.remote-code", span.start, span.end, src.remote.url);
+    return;
+  }
+  if (src.history) return j.report("exec.history-replay", span.start, span.end);
+  if (src.decoded) j.report("exec.obfuscated", span.start, span.end);
+  if (src.text !== null) {
+    if (kind === "shell") j.nested(src.text, span, undefined, { asRoot: consumer.asRoot });
+    else judgeInterpreterCode(consumer.name, src.text, span, j, consumer);
+    return;
+  }
+  if (!src.decoded && !unknownOk) j.report("exec.stdin-script", span.start, span.end);
+}
+
+/**
+ * Download-then-run across `;`, `&&` or lines: `curl -o x URL; sh x`,
+ * `wget URL -O p && chmod +x p && ./p`, `curl -O URL/setup.py && python3 setup.py`.
+ */
+export function runsDownloaded(cmd: Cmd, j: Judgement) {
+  const d = cmd.downloads;
+  const written = cmd.written;
+  if ((!d || d.size === 0) && (!written || written.size === 0)) return;
+  const candidates: Word[] = [];
+  if (cmd.argv[0] && cmd.argv[0].text.includes("/")) candidates.push(cmd.argv[0]);
+  // A bare name found on PATH: `… | sudo tee /usr/local/bin/a && a`.
+  else if (cmd.argv[0] && d) {
+    for (const path of d.keys())
+      if (/^(\/usr\/local\/s?bin|\/usr\/s?bin|\/s?bin|~\/bin|~\/\.local\/bin|\/opt\/homebrew\/bin)\/[^/]+$/.test(path) && path.endsWith("/" + cmd.name))
+        candidates.push({ ...cmd.argv[0], text: path });
+  }
+  if (SHELLS.has(cmd.name) || INTERPRETERS.has(cmd.name) || /^python[\d.]*$/.test(cmd.name) || cmd.name === "source" || cmd.name === ".") {
+    const first = operands(cmd, ["-o", "-O", "+O", "-m", "-W", "-X"])[0];
+    if (first && !hasOpt(cmd, "c")) candidates.push(first);
+  }
+  if (/^(dpkg|rpm|installer|apt|apt-get|msiexec|open|hdiutil)$/.test(cmd.name)) candidates.push(...operands(cmd, ["-target"]));
+  for (const w of candidates) {
+    const path = normalizePath(w.text, cmd.cwd);
+    // A script this command line wrote a moment ago: judge what it holds.
+    const text = written?.get(path);
+    if (text !== undefined && !INTERPRETERS.has(cmd.name) && !/^python/.test(cmd.name)) {
+      j.nested(text, cmd, undefined, { asRoot: cmd.asRoot });
+      return;
+    }
+    const src = d?.get(path);
+    if (src) return j.report(src.insecure ? "exec.remote-code-insecure" : "exec.remote-code", cmd.start, cmd.end, `downloaded from ${src.url}`);
+  }
 }

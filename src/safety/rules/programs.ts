@@ -1,13 +1,16 @@
 // Which rule function judges which program. Programs in READ_ONLY only read
 // or print and need no rule; programs in neither list fall under the
 // unknown-program policy in judge.ts.
-import type { Analysis, Cmd } from "../analyze.ts";
+import type { Cmd } from "../command.ts";
+import { describeSource } from "../flow.ts";
+import type { Judgement } from "../judgement.ts";
 import * as dev from "./dev.ts";
 import * as exec from "./exec.ts";
 import * as fs from "./fs.ts";
+import * as hooks from "./hooks.ts";
 import * as sys from "./system.ts";
 
-type Handler = (cmd: Cmd, a: Analysis) => void;
+type Handler = (cmd: Cmd, j: Judgement) => void;
 
 const each = (names: string[], h: Handler): Record<string, Handler> => Object.fromEntries(names.map((n) => [n, h]));
 
@@ -17,6 +20,7 @@ export const PROGRAMS: Record<string, Handler> = {
   unlink: fs.unlink,
   shred: fs.shred,
   srm: fs.rm,
+  rimraf: fs.rm,
   find: fs.find,
   gfind: fs.find,
   xargs: fs.xargs,
@@ -31,8 +35,10 @@ export const PROGRAMS: Record<string, Handler> = {
   chown: fs.chmod,
   chgrp: fs.chmod,
   dd: fs.dd,
+  ...each(["sed", "gsed"], fs.sed),
+  ...each(["vi", "vim", "nvim", "nano", "emacs", "ed", "pico", "micro", "joe", "mcedit", "kak", "helix", "hx"], fs.editor),
   cd: fs.cd,
-  ...each(["mkfs", "wipefs", "mkswap", "blkdiscard", "mke2fs", "mkdosfs", "badblocks", "zpool", "mdadm", "nvme", "hdparm", "flashrom"], (c, a) => {
+  ...each(["mkfs", "wipefs", "mkswap", "blkdiscard", "mke2fs", "mkdosfs", "badblocks", "zpool", "mdadm", "nvme", "hdparm", "flashrom"], (c, j) => {
     // These are destructive only in their writing modes.
     if (c.name === "badblocks" && !c.args.some((w) => /^-\w*w/.test(w.text))) return;
     if (c.name === "zpool" && !/^(destroy|create|labelclear)$/.test(c.args[0]?.text ?? "")) return;
@@ -40,7 +46,7 @@ export const PROGRAMS: Record<string, Handler> = {
     if (c.name === "nvme" && !/^(format|sanitize)$/.test(c.args[0]?.text ?? "")) return;
     if (c.name === "hdparm" && !c.args.some((w) => /^--(security-erase|trim-sector-ranges|write-sector)/.test(w.text))) return;
     if (c.name === "flashrom" && !c.args.some((w) => /^(-w|--write|-E|--erase)$/.test(w.text))) return;
-    fs.formatTool(c, a);
+    fs.formatTool(c, j);
   }),
   ...each(["fdisk", "gdisk", "cfdisk", "sfdisk", "sgdisk", "parted", "cgdisk"], fs.partitionTool),
   diskutil: fs.diskutil,
@@ -73,11 +79,24 @@ export const PROGRAMS: Record<string, Handler> = {
   ifdown: sys.ifdown,
   nmcli: sys.nmcli,
   setenforce: sys.setenforce,
-  "aa-teardown": (c, a) => a.report("sys.selinux-off", c.start, c.end),
+  "aa-teardown": (c, j) => j.report("sys.selinux-off", c.start, c.end),
   ...each(["sysctl", "modprobe", "rmmod", "insmod"], sys.kernelChange),
   // users
   passwd: sys.passwd,
-  ...each(["usermod", "useradd", "userdel", "deluser", "adduser", "gpasswd", "groupadd", "groupdel", "chpasswd", "vipw", "visudo"], sys.usermod),
+  chpasswd: (c, j) => {
+    const src = c.pipe && c.pipe.index > 0 ? describeSource(c.pipe.stages, c.pipe.index) : undefined;
+    const text = c.stdinText ?? src?.text ?? null;
+    if (text !== null && /(^|\n)\s*root:/.test(text)) return j.report("priv.root-password-known", c.start, c.end);
+    sys.usermod(c, j);
+  },
+  ...each(["usermod", "useradd", "userdel", "deluser", "adduser", "gpasswd", "groupadd", "groupdel", "vipw"], sys.usermod),
+  // `echo 'x ALL=(ALL) NOPASSWD: ALL' | sudo EDITOR='tee -a' visudo`: sudo rules fed to visudo.
+  visudo: (c, j) => {
+    const src = c.pipe && c.pipe.index > 0 ? describeSource(c.pipe.stages, c.pipe.index) : undefined;
+    const text = c.stdinText ?? src?.text ?? (src?.printed.length ? src.printed.join("\n") : null);
+    if (text && /\bALL\b/.test(text)) return j.report("fs.write-critical-file", c.start, c.end);
+    sys.usermod(c, j);
+  },
   su: sys.su,
   sudo: sys.sudoAlone,
   doas: sys.sudoAlone,
@@ -98,10 +117,38 @@ export const PROGRAMS: Record<string, Handler> = {
   tofu: dev.terraform,
   aws: dev.aws,
   ...each(["gcloud", "az", "doctl"], dev.gcloud),
-  ...each(["psql", "mysql", "mariadb", "sqlite3", "duckdb", "mongosh", "mongo", "cqlsh", "clickhouse", "clickhouse-client", "sqlcmd"], dev.dbClient),
+  ...each(["psql", "mysql", "mariadb", "sqlite3", "duckdb", "mongosh", "mongo", "cqlsh", "clickhouse", "clickhouse-client", "sqlcmd", "cockroach", "snowsql", "spark-sql", "hive", "beeline", "trino", "presto", "cypher-shell", "bq"], dev.dbClient),
+  ...each(["wipe", "nwipe", "scrub"], fs.rm),
+  fd: fs.fd,
+  fdfind: fs.fd,
   "redis-cli": dev.redis,
   ...each(["dropdb", "mysqladmin"], dev.dropdb),
   yes: () => {},
+  // zsh's TCP module: a connection a shell can be wired to (`zsh >&$REPLY`), the zsh reverse shell.
+  ztcp: (c, j) => {
+    if (!c.args.some((w) => /^-[lcLa]/.test(w.text)) && c.args.length >= 2) j.report("net.reverse-shell", c.start, c.end);
+  },
+};
+
+/** Programs that run a command given in an option; judged before the program's own rules. */
+export const HOOKS: Record<string, Handler> = {
+  git: hooks.git,
+  ssh: hooks.ssh,
+  scp: hooks.ssh,
+  sftp: hooks.ssh,
+  ...each(["tar", "gtar", "bsdtar"], hooks.tar),
+  rsync: hooks.rsync,
+  rg: hooks.ripgrep,
+  ...each(["parallel", "sem"], hooks.parallel),
+  ...each(["at", "batch"], hooks.at),
+  alias: hooks.alias,
+  ...each(["ansible", "ansible-console"], hooks.ansible),
+  ...each(["salt", "salt-ssh", "salt-call"], hooks.salt),
+  ...each(["pdsh", "pssh", "parallel-ssh", "clush", "dsh", "mussh"], hooks.parallelShell(["-w", "-x", "-g", "-h", "-H", "-l", "-p", "-t", "-O", "-o", "-e", "-f", "-R", "-X", "-m"])),
+  ...each(["gcloud", "az", "aws"], hooks.cloudRun),
+  zip: hooks.optionCommand(["-TT"], ["--unzip-command"]),
+  man: hooks.optionCommand(["-P"], ["--pager"]),
+  mysql: hooks.optionCommand([], ["--pager"]),
 };
 
 /** Programs that only read, print, or create harmless output by themselves. */
@@ -126,5 +173,6 @@ export const READ_ONLY = new Set([
   "ssh-copy-id", "gpg", "openssl", "nmap", "curl", "wget", "rmdir", "mktemp", "split", "csplit", "shuf",
   "numfmt", "factor", "xargs", "envsubst", "systemd-analyze", "timedatectl", "localectl", "loginctl", "uptime",
   "fdupes", "ncdu", "sestatus", "getenforce", "aa-status", "lsattr", "getfacl", "vdir", "sum", "tty", "stty",
-  "mesg", "script", "screen", "tmux", "groff", "nroff", "look", "units", "awk",
+  "mesg", "script", "screen", "tmux", "groff", "nroff", "look", "units", "awk", "lvs", "vgs", "pvs", "lvdisplay", "vgdisplay",
+  "pvdisplay", "lvscan", "vgscan", "pvscan", "dmsetup", "getcap", "lsattr", "smartctl", "tcpdump",
 ]);

@@ -1,166 +1,175 @@
 // Processes, power, services, firewall and network, users, packages, history, cron.
-import type { Analysis, Cmd } from "../analyze.ts";
-import { describeSource, hasOpt, operands } from "../judge.ts";
+import { hasOpt, operands } from "../argv.ts";
+import type { Cmd } from "../command.ts";
+import { describeSource } from "../flow.ts";
+import type { Judgement } from "../judgement.ts";
 
 // ---- processes ----------------------------------------------------------------
 
-export function kill(cmd: Cmd, a: Analysis) {
+export function kill(cmd: Cmd, j: Judgement) {
   if (cmd.args.some((w) => /^(-l|-L|--list|--table)$/.test(w.text))) return;
   const args = cmd.args.map((w) => w.text);
   if (args.some((t) => /^-(0|s\s*0|-signal=0|SIG0)$/.test(t)) || (args[0] === "-s" && args[1] === "0")) return;
   const targets = operands(cmd, ["-s", "-n", "--signal"]).map((w) => w.text);
   const after = args.includes("--") ? args.slice(args.indexOf("--") + 1) : [];
-  if (targets.includes("1")) return a.report("sys.kill-init", cmd.start, cmd.end);
+  if (targets.includes("1")) return j.report("sys.kill-init", cmd.start, cmd.end);
   if (targets.includes("-1") || after.includes("-1") || args.includes("-1") && args.length > 1 && args[args.length - 1] === "-1")
-    return a.report("sys.kill-all", cmd.start, cmd.end);
-  if (targets.length > 0 || args.length > 0) a.report("sys.kill", cmd.start, cmd.end);
+    return j.report("sys.kill-all", cmd.start, cmd.end);
+  if (targets.length > 0 || args.length > 0) j.report("sys.kill", cmd.start, cmd.end);
 }
 
-export function pkill(cmd: Cmd, a: Analysis) {
-  if (cmd.name === "killall5") return a.report("sys.kill-all", cmd.start, cmd.end);
+export function pkill(cmd: Cmd, j: Judgement) {
+  if (cmd.name === "killall5") return j.report("sys.kill-all", cmd.start, cmd.end);
   if (hasOpt(cmd, "lL", "--list")) return;
   const ops = operands(cmd, ["-u", "-U", "-g", "-G", "-t", "-s", "--signal", "-P", "-F", "-n"]);
-  if (ops.some((w) => /^(init|systemd|launchd)$/.test(w.text))) return a.report("sys.kill-init", cmd.start, cmd.end);
-  if (ops.some((w) => CRITICAL_SERVICES.test(w.text))) return a.report("sys.stop-critical-service", cmd.start, cmd.end);
-  if (ops.length > 0 || hasOpt(cmd, "u", "--user")) a.report("sys.kill", cmd.start, cmd.end);
+  if (ops.some((w) => /^(init|systemd|launchd)$/.test(w.text))) return j.report("sys.kill-init", cmd.start, cmd.end);
+  if (ops.some((w) => CRITICAL_SERVICES.test(w.text))) return j.report("sys.stop-critical-service", cmd.start, cmd.end);
+  if (ops.length > 0 || hasOpt(cmd, "u", "--user")) j.report("sys.kill", cmd.start, cmd.end);
 }
 
 // ---- power and services ----------------------------------------------------------
 
-export function power(cmd: Cmd, a: Analysis) {
+export function power(cmd: Cmd, j: Judgement) {
   if (hasOpt(cmd, "c", "--help", "--show", "--cancel")) return;
   if (cmd.name === "shutdown" && cmd.args.some((w) => w.text === "-c")) return;
-  a.report("sys.power", cmd.start, cmd.end);
+  j.report("sys.power", cmd.start, cmd.end);
 }
 
-export function init(cmd: Cmd, a: Analysis) {
-  if (/^[06sS1]$/.test(cmd.args[0]?.text ?? "")) a.report("sys.power", cmd.start, cmd.end);
+export function init(cmd: Cmd, j: Judgement) {
+  if (/^[06sS1]$/.test(cmd.args[0]?.text ?? "")) j.report("sys.power", cmd.start, cmd.end);
 }
 
 /** Services whose loss cuts remote access, networking or protection. */
-const CRITICAL_SERVICES = /^(ssh|sshd|openssh-server|network|networking|NetworkManager|systemd-networkd|systemd-resolved|wpa_supplicant|dbus|systemd-logind|firewalld|ufw|nftables|iptables|apparmor|auditd|sshd\.socket|ssh\.socket|systemd-journald|polkit|gdm|lightdm|sddm)(\.service)?$/;
+const CRITICAL_SERVICES = /^(docker|docker\.socket|containerd|kubelet|crio|ssh|sshd|openssh-server|network|networking|NetworkManager|systemd-networkd|systemd-resolved|wpa_supplicant|dbus|systemd-logind|firewalld|ufw|nftables|iptables|apparmor|auditd|sshd\.socket|ssh\.socket|systemd-journald|polkit|gdm|lightdm|sddm)(\.service)?$/;
 const FIREWALL_SERVICES = /^(firewalld|ufw|nftables|iptables|pf)(\.service)?$/;
 const SECURITY_SERVICES = /^(apparmor|auditd|selinux)(\.service)?$/;
 
-export function systemctl(cmd: Cmd, a: Analysis) {
+export function systemctl(cmd: Cmd, j: Judgement) {
   const ops = operands(cmd, ["-H", "--host", "-M", "--machine", "-t", "--type", "-p", "--property", "-n", "--lines", "-o", "--output", "--state", "-s", "--signal", "--kill-whom", "--root"]);
   const verb = ops[0]?.text ?? "";
   const units = ops.slice(1).map((w) => w.text);
   if (/^(poweroff|reboot|halt|kexec|suspend|hibernate|hybrid-sleep|rescue|emergency|isolate|default|soft-reboot)$/.test(verb))
-    return a.report(verb === "isolate" ? "sys.service-change" : "sys.power", cmd.start, cmd.end);
+    return j.report(verb === "isolate" ? "sys.service-change" : "sys.power", cmd.start, cmd.end);
   if (!/^(stop|disable|mask|kill|restart|start|enable|reload|unmask|try-restart|reload-or-restart|set-default|daemon-reload|edit|revert|preset|link)$/.test(verb)) return;
   if (/^(stop|disable|mask|kill)$/.test(verb)) {
-    if (units.some((u) => FIREWALL_SERVICES.test(u))) return a.report("sys.firewall-off", cmd.start, cmd.end);
-    if (units.some((u) => SECURITY_SERVICES.test(u))) return a.report("sys.selinux-off", cmd.start, cmd.end);
-    if (units.some((u) => CRITICAL_SERVICES.test(u))) return a.report("sys.stop-critical-service", cmd.start, cmd.end);
+    if (units.some((u) => FIREWALL_SERVICES.test(u))) return j.report("sys.firewall-off", cmd.start, cmd.end);
+    if (units.some((u) => SECURITY_SERVICES.test(u))) return j.report("sys.selinux-off", cmd.start, cmd.end);
+    if (units.some((u) => CRITICAL_SERVICES.test(u))) return j.report("sys.stop-critical-service", cmd.start, cmd.end);
   }
-  a.report("sys.service-change", cmd.start, cmd.end);
+  j.report("sys.service-change", cmd.start, cmd.end);
 }
 
 /** `service NAME stop`, `rc-service NAME stop`. */
-export function service(cmd: Cmd, a: Analysis) {
+export function service(cmd: Cmd, j: Judgement) {
   const [unit, verb] = operands(cmd).map((w) => w.text);
   if (!unit || !verb || /^(status|--status-all)$/.test(verb) || unit === "--status-all") return;
-  if (/^(stop)$/.test(verb) && FIREWALL_SERVICES.test(unit)) return a.report("sys.firewall-off", cmd.start, cmd.end);
-  if (/^(stop)$/.test(verb) && CRITICAL_SERVICES.test(unit)) return a.report("sys.stop-critical-service", cmd.start, cmd.end);
-  a.report("sys.service-change", cmd.start, cmd.end);
+  if (/^(stop)$/.test(verb) && FIREWALL_SERVICES.test(unit)) return j.report("sys.firewall-off", cmd.start, cmd.end);
+  if (/^(stop)$/.test(verb) && CRITICAL_SERVICES.test(unit)) return j.report("sys.stop-critical-service", cmd.start, cmd.end);
+  j.report("sys.service-change", cmd.start, cmd.end);
 }
 
 // ---- firewall and network ------------------------------------------------------
 
-export function iptables(cmd: Cmd, a: Analysis) {
+export function iptables(cmd: Cmd, j: Judgement) {
   const t = cmd.args.map((w) => w.text);
   if (t.some((x) => /^(-F|--flush|-X|--delete-chain|-Z)$/.test(x)) && !t.includes("-t") || t.some((x) => /^(-F|--flush)$/.test(x)))
-    return a.report("sys.firewall-off", cmd.start, cmd.end);
+    return j.report("sys.firewall-off", cmd.start, cmd.end);
   const p = t.findIndex((x) => x === "-P" || x === "--policy");
-  if (p >= 0 && /^(DROP|REJECT)$/i.test(t[p + 2] ?? "") && /^INPUT$/i.test(t[p + 1] ?? "")) return a.report("sys.firewall-off", cmd.start, cmd.end);
+  if (p >= 0 && /^(DROP|REJECT)$/i.test(t[p + 2] ?? "") && /^(INPUT|OUTPUT)$/i.test(t[p + 1] ?? "")) return j.report("sys.firewall-off", cmd.start, cmd.end);
   if (t.some((x) => /^(-L|--list|-S|--list-rules|-C|--check|-h|--help|--version)$/.test(x) || /^-[a-zA-Z]*L[a-zA-Z]*$/.test(x))) return;
   if (t.length === 0 || cmd.name.endsWith("-save")) return;
-  a.report("sys.firewall-change", cmd.start, cmd.end);
+  j.report("sys.firewall-change", cmd.start, cmd.end);
 }
 
-export function nft(cmd: Cmd, a: Analysis) {
+export function nft(cmd: Cmd, j: Judgement) {
   const t = cmd.args.map((w) => w.text).join(" ");
-  if (/\bflush\s+ruleset\b|\bdelete\s+table\b|\bflush\s+table\b/.test(t)) return a.report("sys.firewall-off", cmd.start, cmd.end);
+  if (/\bflush\s+ruleset\b|\bdelete\s+table\b|\bflush\s+table\b/.test(t)) return j.report("sys.firewall-off", cmd.start, cmd.end);
   if (/^\s*(-\w+\s+)*(list|describe|monitor)\b/.test(t) || t.trim() === "" || /(^|\s)-(c|-check)\b/.test(t)) return;
-  a.report("sys.firewall-change", cmd.start, cmd.end);
+  j.report("sys.firewall-change", cmd.start, cmd.end);
 }
 
-export function ufw(cmd: Cmd, a: Analysis) {
+export function ufw(cmd: Cmd, j: Judgement) {
   const verb = operands(cmd)[0]?.text ?? "";
-  if (/^(disable|reset)$/.test(verb)) return a.report("sys.firewall-off", cmd.start, cmd.end);
-  if (verb === "default" && cmd.args.some((w) => /^(deny|reject)$/.test(w.text)) && cmd.args.some((w) => w.text === "incoming") && false) return;
+  if (/^(disable|reset)$/.test(verb)) return j.report("sys.firewall-off", cmd.start, cmd.end);
+  // Denying all outgoing traffic cuts the machine off (incoming is the usual default).
+  if (verb === "default" && cmd.args.some((w) => /^(deny|reject)$/.test(w.text)) && cmd.args.some((w) => /^(outgoing|routed)$/.test(w.text)))
+    return j.report("sys.firewall-off", cmd.start, cmd.end);
   if (/^(status|show|version|app|--version|--help)$/.test(verb) || verb === "") return;
-  a.report("sys.firewall-change", cmd.start, cmd.end);
+  j.report("sys.firewall-change", cmd.start, cmd.end);
 }
 
-export function ipTool(cmd: Cmd, a: Analysis) {
+export function ipTool(cmd: Cmd, j: Judgement) {
   const t = cmd.args.map((w) => w.text).filter((x) => !/^-(4|6|c|color|br|brief|s|d|j|p)$/.test(x));
   const obj = t[0] ?? "";
   const verb = t[1] ?? "";
   const text = t.join(" ");
-  if (/^(l|li|lin|link)$/.test(obj) && /\bdown\b/.test(text) && /^(set|s)$/.test(verb)) return a.report("sys.network-down", cmd.start, cmd.end);
+  if (/^(l|li|lin|link)$/.test(obj) && /\bdown\b/.test(text) && /^(set|s)$/.test(verb)) return j.report("sys.network-down", cmd.start, cmd.end);
   if (/^(r|ro|rou|route|a|ad|addr|address)$/.test(obj) && /^(flush|f|del|delete)$/.test(verb)) {
-    if (/^(r|ro|rou|route)$/.test(obj) && /default|flush/.test(text)) return a.report("sys.network-down", cmd.start, cmd.end);
-    if (/flush/.test(verb)) return a.report("sys.network-down", cmd.start, cmd.end);
+    if (/^(r|ro|rou|route)$/.test(obj) && /default|flush/.test(text)) return j.report("sys.network-down", cmd.start, cmd.end);
+    if (/flush/.test(verb)) return j.report("sys.network-down", cmd.start, cmd.end);
   }
-  if (/^(add|a|del|delete|d|set|s|change|replace|flush|f|append)$/.test(verb)) a.report("sys.kernel-change", cmd.start, cmd.end);
+  if (/^(add|a|del|delete|d|set|s|change|replace|flush|f|append)$/.test(verb)) j.report("sys.kernel-change", cmd.start, cmd.end);
 }
 
-export function ifconfig(cmd: Cmd, a: Analysis) {
-  if (cmd.args.some((w) => w.text === "down")) a.report("sys.network-down", cmd.start, cmd.end);
-  else if (cmd.args.length > 1) a.report("sys.kernel-change", cmd.start, cmd.end);
+export function ifconfig(cmd: Cmd, j: Judgement) {
+  if (cmd.args.some((w) => w.text === "down")) j.report("sys.network-down", cmd.start, cmd.end);
+  else if (cmd.args.length > 1) j.report("sys.kernel-change", cmd.start, cmd.end);
 }
 
-export function ifdown(cmd: Cmd, a: Analysis) {
-  a.report("sys.network-down", cmd.start, cmd.end);
+export function ifdown(cmd: Cmd, j: Judgement) {
+  j.report("sys.network-down", cmd.start, cmd.end);
 }
 
-export function nmcli(cmd: Cmd, a: Analysis) {
+export function nmcli(cmd: Cmd, j: Judgement) {
   const t = cmd.args.map((w) => w.text).join(" ");
   if (/\b(networking|radio\s+\w+)\s+off\b|\b(dev|device|d)\s+disconnect\b|\b(con|connection|c)\s+(down|delete)\b/.test(t))
-    a.report("sys.network-down", cmd.start, cmd.end);
+    j.report("sys.network-down", cmd.start, cmd.end);
 }
 
-export function setenforce(cmd: Cmd, a: Analysis) {
-  if (/^(0|permissive)$/i.test(cmd.args[0]?.text ?? "")) a.report("sys.selinux-off", cmd.start, cmd.end);
+export function setenforce(cmd: Cmd, j: Judgement) {
+  if (/^(0|permissive)$/i.test(cmd.args[0]?.text ?? "")) j.report("sys.selinux-off", cmd.start, cmd.end);
 }
 
-export function kernelChange(cmd: Cmd, a: Analysis) {
+export function kernelChange(cmd: Cmd, j: Judgement) {
   if (cmd.name === "sysctl" && !hasOpt(cmd, "w", "--write", "--load", "--system") && !cmd.args.some((w) => w.text.includes("="))) return;
   if ((cmd.name === "modprobe" || cmd.name === "insmod" || cmd.name === "rmmod") && cmd.args.length === 0) return;
   if (cmd.name === "modprobe" && hasOpt(cmd, "nc", "--dry-run", "--show-depends", "--showconfig")) return;
-  a.report("sys.kernel-change", cmd.start, cmd.end);
+  j.report("sys.kernel-change", cmd.start, cmd.end);
 }
 
 // ---- users --------------------------------------------------------------------
 
-export function passwd(cmd: Cmd, a: Analysis) {
+export function passwd(cmd: Cmd, j: Judgement) {
   if (hasOpt(cmd, "S", "--status")) return;
   const user = operands(cmd, ["-n", "-x", "-w", "-i", "-r", "-R", "-P"])[0]?.text;
   if (hasOpt(cmd, "dl", "--delete", "--lock")) {
-    if (user === "root" || (!user && cmd.asRoot)) return a.report(hasOpt(cmd, "d", "--delete") ? "priv.remove-password" : "priv.user-password", cmd.start, cmd.end);
-    return a.report("priv.user-password", cmd.start, cmd.end);
+    if (user === "root" || (!user && cmd.asRoot)) return j.report(hasOpt(cmd, "d", "--delete") ? "priv.remove-password" : "priv.user-password", cmd.start, cmd.end);
+    return j.report("priv.user-password", cmd.start, cmd.end);
   }
 }
 
-export function usermod(cmd: Cmd, a: Analysis) {
+export function usermod(cmd: Cmd, j: Judgement) {
   const user = operands(cmd, ["-p", "--password", "-G", "--groups", "-g", "-s", "-d", "-l", "-u", "-c", "-e", "-f"]).pop()?.text;
   const pw = cmd.args.findIndex((w) => w.text === "-p" || w.text === "--password");
-  if (pw >= 0 && (cmd.args[pw + 1]?.text ?? "") === "" && user === "root") return a.report("priv.remove-password", cmd.start, cmd.end);
-  if (cmd.name === "userdel" || cmd.name === "deluser") return a.report("priv.user-delete", cmd.start, cmd.end);
-  if (cmd.args.length > 0) a.report("priv.group-change", cmd.start, cmd.end);
+  if (pw >= 0 && (cmd.args[pw + 1]?.text ?? "") === "" && user === "root") return j.report("priv.remove-password", cmd.start, cmd.end);
+  if (cmd.name === "userdel" || cmd.name === "deluser") return j.report("priv.user-delete", cmd.start, cmd.end);
+  if (cmd.args.length > 0) j.report("priv.group-change", cmd.start, cmd.end);
 }
 
-export function su(cmd: Cmd, a: Analysis) {
-  a.report("priv.root-shell", cmd.start, cmd.end);
+export function su(cmd: Cmd, j: Judgement) {
+  j.report("priv.root-shell", cmd.start, cmd.end);
 }
 
 /** `sudo` with no command, `sudo -l`, `sudo -i`, `sudo -e FILE`. */
-export function sudoAlone(cmd: Cmd, a: Analysis) {
+export function sudoAlone(cmd: Cmd, j: Judgement) {
   if (hasOpt(cmd, "lvkKV", "--list", "--validate", "--version", "--reset-timestamp", "--help")) return;
-  if (hasOpt(cmd, "e", "--edit")) return a.report("fs.write-system-file", cmd.start, cmd.end);
-  a.report("priv.root-shell", cmd.start, cmd.end);
+  if (hasOpt(cmd, "e", "--edit")) return j.report("fs.write-system-file", cmd.start, cmd.end);
+  // `sudo -i <<< 'CMD'`, `echo CMD | sudo -s`: the root shell runs what it reads.
+  if (typeof cmd.stdinText === "string") {
+    j.nested(cmd.stdinText, cmd.stdinWord ?? cmd, cmd.stdinWord?.exactBase, { asRoot: true });
+    return j.report("priv.root-shell", cmd.start, cmd.end);
+  }
+  j.report("priv.root-shell", cmd.start, cmd.end);
 }
 
 // ---- packages -------------------------------------------------------------------
@@ -168,7 +177,7 @@ export function sudoAlone(cmd: Cmd, a: Analysis) {
 /** Packages the system cannot work without (removing them breaks boot, login or the package manager). */
 const ESSENTIAL_PACKAGES = /^(libc6|libc-bin|glibc|glibc-common|coreutils|bash|dash|sh|systemd|systemd-sysv|init|sudo|apt|dpkg|rpm|yum|dnf|pacman|zypper|util-linux|login|passwd|shadow|shadow-utils|base-files|base-passwd|perl-base|python3|python3-minimal|python|sed|grep|tar|gzip|findutils|e2fsprogs|mount|kmod|udev|libpam\S*|pam|openssh-server|linux-image\S*|linux-generic|kernel|kernel-core|grub\S*|initramfs-tools|dracut|filesystem|bash-completion|ncurses-base|libselinux\S*|libsystemd0|zlib1g|zlib|openssl|ca-certificates|debianutils|diffutils|hostname|procps|lsb-base|tzdata|networkmanager|network-manager|iproute2|ifupdown)$/;
 
-export function packageManager(cmd: Cmd, a: Analysis) {
+export function packageManager(cmd: Cmd, j: Judgement) {
   const ops = operands(cmd, ["-o", "-c", "-t", "--target-release", "--root", "--dbpath", "--installroot", "--releasever", "--setopt", "-r", "--repo"]);
   const verb = ops[0]?.text ?? "";
   const pkgs = ops.slice(1).map((w) => w.text.replace(/[:=].*$/, ""));
@@ -180,42 +189,42 @@ export function packageManager(cmd: Cmd, a: Analysis) {
   const removing = verbRemoves || optionRemoves;
   const targets = verbRemoves ? pkgs : optionRemoves ? ops.map((w) => w.text) : [];
   if (removing && targets.some((p) => ESSENTIAL_PACKAGES.test(p)))
-    return a.report(forced ? "pkg.remove-essential-forced" : "pkg.remove-essential", cmd.start, cmd.end);
-  if (forced && removing) return a.report("pkg.remove-essential", cmd.start, cmd.end);
+    return j.report(forced ? "pkg.remove-essential-forced" : "pkg.remove-essential", cmd.start, cmd.end);
+  if (forced && removing) return j.report("pkg.remove-essential", cmd.start, cmd.end);
   if (/^(install|reinstall|upgrade|dist-upgrade|full-upgrade|update|remove|purge|autoremove|erase|add|del|-S\w*|-U|-i|--install|downgrade|distro-sync|swap|in|rm|dup|patch|localinstall|groupinstall|-R\w*|-e|-P|-r)$/.test(verb)) {
     if (verb === "update" && /^(apt|apt-get|pacman|apk|zypper|brew)$/.test(cmd.name)) return;
     if (cmd.asRoot || /^(apt|apt-get|aptitude|dpkg|rpm|dnf|yum|zypper|pacman|apk|snap|flatpak|port|emerge|xbps-install|pkg)$/.test(cmd.name))
-      a.report("pkg.system-change", cmd.start, cmd.end);
+      j.report("pkg.system-change", cmd.start, cmd.end);
   }
 }
 
 /** pip, npm, cargo, gem: user-level installs are safe; publishing is not reversible. */
-export function languagePackages(cmd: Cmd, a: Analysis) {
+export function languagePackages(cmd: Cmd, j: Judgement) {
   const ops = operands(cmd);
   const verb = ops[0]?.text ?? "";
-  if (cmd.args.some((w) => w.text === "--break-system-packages")) return a.report("pkg.break-system", cmd.start, cmd.end);
-  if (/^(publish|push|upload)$/.test(verb) || cmd.name === "twine" && verb === "upload") return a.report("pkg.publish", cmd.start, cmd.end);
-  if (/^(unpublish|yank|deprecate)$/.test(verb)) return a.report("pkg.unpublish", cmd.start, cmd.end);
-  if (cmd.asRoot && /^(install|i|add|uninstall|remove|rm|update|upgrade)$/.test(verb)) a.report("pkg.system-change", cmd.start, cmd.end);
+  if (cmd.args.some((w) => w.text === "--break-system-packages")) return j.report("pkg.break-system", cmd.start, cmd.end);
+  if (/^(publish|push|upload)$/.test(verb) || cmd.name === "twine" && verb === "upload") return j.report("pkg.publish", cmd.start, cmd.end);
+  if (/^(unpublish|yank|deprecate)$/.test(verb)) return j.report("pkg.unpublish", cmd.start, cmd.end);
+  if (cmd.asRoot && /^(install|i|add|uninstall|remove|rm|update|upgrade)$/.test(verb)) j.report("pkg.system-change", cmd.start, cmd.end);
 }
 
 // ---- history, logs, cron ----------------------------------------------------------
 
-export function history(cmd: Cmd, a: Analysis) {
-  if (hasOpt(cmd, "cdw", "--clear") && cmd.args.some((w) => /^-[a-z]*[cd]/.test(w.text))) a.report("history.disable", cmd.start, cmd.end);
+export function history(cmd: Cmd, j: Judgement) {
+  if (hasOpt(cmd, "cdw", "--clear") && cmd.args.some((w) => /^-[a-z]*[cd]/.test(w.text))) j.report("history.disable", cmd.start, cmd.end);
 }
 
-export function journalctl(cmd: Cmd, a: Analysis) {
-  if (cmd.args.some((w) => /^--(vacuum-\w+|flush|rotate)(=|$)/.test(w.text) && w.text.startsWith("--vacuum"))) a.report("history.purge-logs", cmd.start, cmd.end);
+export function journalctl(cmd: Cmd, j: Judgement) {
+  if (cmd.args.some((w) => /^--(vacuum-\w+|flush|rotate)(=|$)/.test(w.text) && w.text.startsWith("--vacuum"))) j.report("history.purge-logs", cmd.start, cmd.end);
 }
 
-export function crontab(cmd: Cmd, a: Analysis) {
-  if (hasOpt(cmd, "r", "--remove")) return a.report("cron.remove-all", cmd.start, cmd.end);
+export function crontab(cmd: Cmd, j: Judgement) {
+  if (hasOpt(cmd, "r", "--remove")) return j.report("cron.remove-all", cmd.start, cmd.end);
   if (hasOpt(cmd, "le", "--list", "--edit")) return;
   const file = operands(cmd, ["-u"])[0];
   const fromStdin = !file || file.text === "-";
   // Installing a prepared file is deliberate; piping a one-liner over the crontab is the classic mistake.
-  if (!fromStdin) return a.reportWord("cron.add", cmd);
+  if (!fromStdin) return j.reportWord("cron.add", cmd);
   // Content comes from the pipeline before us, or a heredoc.
   const stages = cmd.pipe?.stages ?? [cmd];
   const src = cmd.pipe && cmd.pipe.index > 0 ? describeSource(stages, cmd.pipe.index) : undefined;
@@ -225,13 +234,13 @@ export function crontab(cmd: Cmd, a: Analysis) {
     for (const line of text.split("\n")) {
       const job = line.trim().replace(/^(@\w+|(\S+\s+){5})/, "");
       if (!job || line.trim().startsWith("#")) continue;
-      const before = a.findings.length;
-      a.nested(job, cmd.pipe ? { start: stages[0]!.start, end: cmd.end } : cmd);
-      const added = a.findings.slice(before);
+      const added = j.nested(job, cmd.pipe ? { start: stages[0]!.start, end: cmd.end } : cmd);
       if (added.some((f) => f.rule.startsWith("exec.") || f.risk === "critical" || f.risk === "high")) remote = true;
+      // A job that runs a program from a temporary or hidden folder is hiding it.
+      if (/^\S*(\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\/\.[^/\s]+\/)/.test(job)) remote = true;
     }
   }
   const span = cmd.pipe ? { start: stages[0]!.start, end: cmd.end } : cmd;
-  if (remote) return a.reportWord("cron.remote-job", span);
-  a.reportWord(src?.listsCrontab ? "cron.add" : "cron.replace", span);
+  if (remote) return j.reportWord("cron.remote-job", span);
+  j.reportWord(src?.listsCrontab ? "cron.add" : "cron.replace", span);
 }

@@ -2,7 +2,7 @@
 // produce the rule, each `pass` command must not.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { loadChecker, type Checker } from "../../../src/safety/index.ts";
-import { RULES } from "../../../src/safety/rules.ts";
+import { RULES } from "../../../src/safety/catalogue.ts";
 
 let checker: Checker;
 beforeAll(async () => {

@@ -1,67 +1,26 @@
-// Walks the tree-sitter syntax tree of one script and turns it into simple
-// commands (program + evaluated words + redirections + pipeline context), then
-// hands each one to the rules. Every statement kind is visited: lists,
+// The walk: turns the tree-sitter syntax tree of one script into simple
+// commands (program + evaluated words + redirections + pipeline context) and
+// hands each one, and each pipeline, to the judge it is given. It tracks what
+// the shell would know while running: variables, the working directory after
+// `cd`, the functions being defined. Every statement kind is visited: lists,
 // pipelines, subshells, blocks, loops, functions, `$(…)`, backticks and `<(…)`.
 // Node kinds that are not known here are reported ("not provably safe"), never
 // skipped silently.
+import { programName } from "./argv.ts";
+import type { RuleId } from "./catalogue.ts";
+import type { Cmd, Word } from "./command.ts";
+import { finding, type JudgeHooks, type Span } from "./judgement.ts";
 import type { Node, Tree } from "./parser.ts";
-import { HOME, UNKNOWN, UNKNOWN_NONEMPTY, classifyPath, hasUnknown } from "./paths.ts";
-import { RULES, type RuleId } from "./rules.ts";
-import { judgeCommand, judgePipeline } from "./judge.ts";
-import { unwrap } from "./normalize.ts";
+import { describeSource, downloadTarget } from "./flow.ts";
+import { HOME, UNKNOWN, UNKNOWN_NONEMPTY, classifyPath, hasUnknown, normalizePath } from "./paths.ts";
+import { decodeAnsiC, staticOutput } from "./static-text.ts";
 import type { CheckShell, Finding } from "./types.ts";
+import { unwrap } from "./unwrap.ts";
 
-export interface Word {
-  /** Value after quote removal and the expansions we know; markers from paths.ts for the rest. */
-  text: string;
-  start: number;
-  end: number;
-  quoted: boolean;
-  /** Unquoted glob characters present. */
-  glob: boolean;
-  /** Contains an expansion whose value is unknown. */
-  dynamic: boolean;
-  /** Command and process substitutions inside the word, as pipelines of commands. */
-  subs: Cmd[][];
-  procSub?: boolean;
-  /** Synthetic word for "every file below base" (from `find … -exec`, `find | xargs`). */
-  tree?: { base: string; narrowed: boolean };
-  /** Exact source offset of text[0] when the word is one plain or single-quoted string. */
-  exactBase?: number;
-}
-
-export interface Redirect {
-  op: string;
-  fd: number | null;
-  target: Word | null;
-  start: number;
-  end: number;
-}
-
-export interface Cmd {
-  /** Program name after unwrapping (`/usr/bin/rm` → `rm`); "" if computed at run time. */
-  name: string;
-  argv: Word[];
-  args: Word[];
-  asRoot: boolean;
-  redirects: Redirect[];
-  /** Text fed on stdin by a heredoc or here-string: string if known, null if not, undefined if none. */
-  stdinText?: string | null;
-  start: number;
-  end: number;
-  background: boolean;
-  pipe?: { stages: Cmd[]; index: number };
-  /** Known working directory (after `cd DIR &&`). */
-  cwd?: string;
-  /** Inside the body of these functions. */
-  functions: string[];
-  compound?: boolean;
-  /** A redirection with no command at all (`> file`): truncates. */
-  bare?: boolean;
-  /** For a compound stage (subshell, block, loop): the commands inside it. */
-  inner?: Cmd[];
-  /** The heredoc/here-string word, for spans. */
-  stdinWord?: Word;
+/** What the walk hands each command to: the judge (judge.ts), given by the checker. */
+export interface Judge {
+  command(cmd: Cmd, hooks: JudgeHooks): Finding[];
+  pipeline(stages: Cmd[], hooks: JudgeHooks): Finding[];
 }
 
 export interface AnalysisContext {
@@ -71,9 +30,14 @@ export interface AnalysisContext {
   vars: Map<string, string>;
   cwd?: string;
   parse(text: string): Tree | null;
+  judge: Judge;
 }
 
 const MAX_DEPTH = 6;
+
+/** Marks where an expansion splits into separate words (`$a` with spaces, `"${arr[@]}"`, `"$@"`). */
+const FIELD = "\uE010";
+const FIELDS = /\uE010+/;
 
 const STATEMENT_CONTAINERS = new Set([
   "program", "compound_statement", "do_group", "if_statement", "elif_clause", "else_clause", "while_statement",
@@ -88,15 +52,24 @@ const EXPRESSION_KINDS = new Set([
   "heredoc_content", "heredoc_start", "heredoc_end", "file_descriptor", "command_name",
 ]);
 
-export class Analysis {
+export class Walk {
   findings: Finding[] = [];
   vars: Map<string, string>;
   cwd: string | undefined;
   functions: string[] = [];
+  /** Arrays and the positional parameters (`@`), as far as they are known. */
+  private arrays = new Map<string, string[]>();
+  /** What earlier commands of this script wrote to files, when known, by normalised path. */
+  private written = new Map<string, string>();
+  /** Files downloaded by earlier commands of this script, by normalised path. */
+  private downloads = new Map<string, { url: string; insecure: boolean }>();
   /** Open compound stages collecting the commands built inside them. */
   private collectors: Cmd[][] = [];
-  /** Words that stay in the word list of a `for` loop etc. */
-  private parseErrorReported = false;
+  /** Judges the commands built here, with this walk's variables and directory for nested scripts. */
+  private readonly hooks: JudgeHooks = {
+    nested: (text, span, exactBase, opts) => this.nested(text, span, exactBase, opts),
+    command: (cmd) => this.ctx.judge.command(cmd, this.hooks),
+  };
 
   constructor(
     readonly src: string,
@@ -109,15 +82,7 @@ export class Analysis {
   // ---- reporting -------------------------------------------------------
 
   report(rule: RuleId, start: number, end: number, detail?: string) {
-    const info = RULES[rule];
-    const message = detail ? `${info.message} (${detail})` : info.message;
-    const f: Finding = { rule, risk: info.risk, message, start, end };
-    if (info.alternative) f.alternative = info.alternative;
-    this.findings.push(f);
-  }
-
-  reportWord(rule: RuleId, w: { start: number; end: number }, detail?: string) {
-    this.report(rule, w.start, w.end, detail);
+    this.findings.push(finding(rule, start, end, detail));
   }
 
   /**
@@ -125,11 +90,8 @@ export class Analysis {
    * into a shell). Offsets map back exactly when the script is a plain string
    * in the source, else the whole span of the outer word is blamed.
    */
-  nested(text: string, span: { start: number; end: number }, exactBase?: number, opts: { asRoot?: boolean } = {}) {
-    if (this.ctx.depth + 1 > MAX_DEPTH) {
-      this.report("parse.too-deep", span.start, span.end);
-      return [];
-    }
+  private nested(text: string, span: Span, exactBase?: number, opts: { asRoot?: boolean } = {}): Finding[] {
+    if (this.ctx.depth + 1 > MAX_DEPTH) return [finding("parse.too-deep", span.start, span.end)];
     const inner = analyzeScript(text, {
       ...this.ctx,
       depth: this.ctx.depth + 1,
@@ -142,15 +104,13 @@ export class Analysis {
         ? { ...f, start: f.start + exactBase, end: f.end + exactBase }
         : { ...f, start: span.start, end: span.end },
     );
-    this.findings.push(...mapped);
     return mapped;
   }
 
   // ---- statements -------------------------------------------------------
 
   run(root: Node) {
-    if (root.hasError && !this.parseErrorReported) {
-      this.parseErrorReported = true;
+    if (root.hasError) {
       const err = findError(root);
       this.report("parse.error", err?.startIndex ?? 0, err?.endIndex ?? this.src.length);
     }
@@ -214,6 +174,9 @@ export class Analysis {
       case "herestring_redirect":
         this.scan(node);
         return;
+      case "for_statement":
+        this.forLoop(node);
+        return;
       case "while_statement":
         this.loop(node);
         this.statements(node);
@@ -276,6 +239,39 @@ export class Analysis {
     this.functions.pop();
   }
 
+  /**
+   * `for d in / /home; do rm -rf "$d"; done`: when the list is known (a few
+   * plain words), the body is judged once for each value; otherwise once with
+   * the variable unknown.
+   */
+  private forLoop(node: Node) {
+    const name = node.childForFieldName("variable")?.text;
+    const body = node.childForFieldName("body");
+    const valueNodes = node.childrenForFieldName("value").filter(isNode);
+    const values: string[] = [];
+    let known = !!name && valueNodes.length > 0;
+    for (const v of valueNodes) {
+      const w = this.word(v);
+      // A glob stays as its pattern: `for f in ~/.ssh/id_*` holds the files the pattern names.
+      if (w.dynamic) known = false;
+      values.push(...w.text.split(FIELDS).filter((x) => x !== ""));
+    }
+    if (!body || !name) {
+      this.statements(node);
+      return;
+    }
+    if (known && values.length <= 8) {
+      for (const v of values) {
+        this.vars.set(name, v);
+        this.visit(body);
+      }
+    } else {
+      this.vars.set(name, UNKNOWN_NONEMPTY);
+      this.visit(body);
+    }
+    this.vars.delete(name);
+  }
+
   /** `while true; do … & done`: starts background jobs without end. */
   private loop(node: Node) {
     const cond = node.childForFieldName("condition");
@@ -288,10 +284,18 @@ export class Analysis {
   private assign(node: Node, persist: boolean): [string, string] | undefined {
     const name = node.childForFieldName("name")?.text ?? node.namedChild(0)?.text;
     const valueNode = node.childForFieldName("value");
-    const value = valueNode ? this.word(valueNode) : undefined;
     if (!name) return;
-    const text = value ? (value.dynamic && !value.text.replace(/[\uE000-\uE003]/g, "") ? value.text : value.text) : "";
+    if (valueNode?.type === "array") {
+      const items = valueNode.namedChildren.filter(isNode).map((c) => this.word(c).text.split(FIELDS)).flat().filter((s) => s !== "");
+      if (persist) this.arrays.set(name, items);
+    }
+    const value = valueNode ? this.word(valueNode) : undefined;
+    // An assignment does not split words: `x=$y` keeps y's spaces.
+    const text = valueNode?.type === "array" ? (this.arrays.get(name)?.[0] ?? "") : (value?.text.replace(FIELDS, " ") ?? "");
     if (persist) this.vars.set(name, text);
+    // Exported or set for the shell: every later program; for one command: only from a temporary or hidden place.
+    if (/^(LD_PRELOAD|LD_AUDIT|DYLD_INSERT_LIBRARIES)$/.test(name) && text !== "" && (persist || /(^|:)\/(tmp|var\/tmp|dev\/shm)\/|\/\.[^/]+\//.test(text)))
+      this.report("persist.ld-preload", node.startIndex, node.endIndex);
     if (/^HIST(FILE|SIZE|FILESIZE)$/.test(name) && (text === "" || text === "0" || text === "/dev/null"))
       this.report("history.disable", node.startIndex, node.endIndex);
     return [name, text];
@@ -315,15 +319,13 @@ export class Analysis {
       this.pipeline(body.type === "pipeline" ? body.namedChildren.filter(isNode) : [body], node, redirectNodes);
       return;
     }
-    if (body && body.type === "redirected_statement") {
-      this.visit(body);
-    } else if (body) this.visit(body);
+    if (body) this.visit(body);
     // Redirections of a block apply to all of it: judge them on a stand-in command.
     const cmd = this.emptyCmd(node, isBackground(node));
     cmd.bare = !body;
     const extra: Node[] = [];
     for (const r of redirectNodes) this.redirect(r, cmd, extra);
-    judgeCommand(cmd, this);
+    this.findings.push(...this.ctx.judge.command(cmd, this.hooks));
     for (const e of extra) this.visit(e);
   }
 
@@ -383,9 +385,34 @@ export class Analysis {
       } else later.push(extra);
     }
     stages.forEach((s, index) => (s.pipe = { stages, index }));
-    for (const s of stages) if (!s.compound) judgeCommand(s, this);
-    if (stages.length > 1) judgePipeline(stages, this);
+    for (const s of stages) if (!s.compound) this.findings.push(...this.ctx.judge.command(s, this.hooks));
+    if (stages.length > 1) this.findings.push(...this.ctx.judge.pipeline(stages, this.hooks));
     for (const s of stages) if (s.name === "cd" && stages.length === 1) this.pendingCd = s.args[0]?.text ?? HOME;
+    for (const s of stages) {
+      const d = downloadTarget(s);
+      if (d) this.downloads.set(normalizePath(d.path, s.cwd), d);
+    }
+    // Downloads saved by the shell or by tee: `curl URL > f`, `wget -O- URL | sudo tee /usr/local/bin/f`.
+    stages.forEach((s, i) => {
+      const outs = [
+        ...(s.name === "tee" && i > 0 ? s.args.filter((w) => !w.text.startsWith("-")).map((w) => ({ w, upto: i })) : []),
+        ...s.redirects.filter((r) => r.target && (r.op === ">" || r.op === ">|")).map((r) => ({ w: r.target!, upto: i + 1 })),
+      ];
+      for (const { w, upto } of outs) {
+        if (w.dynamic || /^\/dev\//.test(w.text)) continue;
+        const remote = describeSource(stages, upto).remote;
+        if (remote) this.downloads.set(normalizePath(w.text, s.cwd), remote);
+      }
+    });
+    // `echo 'rm -rf ~' > x.sh`: remember what a script file will contain, in case it is run later.
+    const last = stages[stages.length - 1]!;
+    for (const r of last.redirects) {
+      if (!r.target || r.target.dynamic || (r.op !== ">" && r.op !== ">>" && r.op !== ">|")) continue;
+      const text = staticOutput(stages);
+      const path = normalizePath(r.target.text, last.cwd);
+      if (text === null) this.written.delete(path);
+      else this.written.set(path, (r.op === ">>" ? (this.written.get(path) ?? "") : "") + text);
+    }
     for (const n of later) this.visit(n);
     return stages;
   }
@@ -423,22 +450,37 @@ export class Analysis {
       if (c.type === "variable_assignment") {
         const kv = this.assign(c, false);
         if (kv) env.set(kv[0], kv[1]);
-      } else if (c.type.endsWith("redirect")) this.redirect(c, cmd, later);
+      } else if (c.type.endsWith("redirect")) words.push(...this.redirect(c, cmd, later));
       else if (c.type === "command_name") words.push(this.word(c.namedChild(0) ?? c));
       else if (c.type === "subshell" || c.type === "ERROR") this.visit(c);
       else words.push(this.word(c));
     }
-    for (const r of redirectNodes) this.redirect(r, cmd, later);
+    // `"git" >/dev/null reset --hard`: words after a redirection are still the command's.
+    for (const r of redirectNodes) words.push(...this.redirect(r, cmd, later));
+    splitFields(words);
+    // `${CMD:-rm} -rf /`: a program name whose variable is unknown may well be its default.
+    const first = words[0];
+    if (first?.dynamic) {
+      const d = /^"?\$\{[A-Za-z_]\w*:?[-=]([\w./+-]+)\}"?$/.exec(this.src.slice(first.start, first.end));
+      if (d) {
+        words[0] = { ...first, text: d[1]!, dynamic: false };
+        this.report("exec.dynamic-command", first.start, first.end);
+      }
+    }
     if (words.length === 0) {
       // Only assignments: `x=rm` persists in the shell.
       for (const [k, v] of env) this.vars.set(k, v);
       return cmd;
     }
-    const u = unwrap(words, this);
+    const u = unwrap(words);
     cmd.argv = u.argv;
     cmd.args = u.argv.slice(1);
     cmd.name = u.argv.length ? programName(u.argv[0]!) : "";
     cmd.asRoot = this.ctx.asRoot || u.asRoot;
+    cmd.downloads = this.downloads;
+    cmd.written = this.written;
+    // `set -- a b` sets the positional parameters.
+    if (cmd.name === "set" && cmd.args[0]?.text === "--") this.arrays.set("@", cmd.args.slice(1).map((w) => w.text));
     // fish assigns with `set [-gx…] NAME VALUE…`.
     if (this.ctx.shell === "fish" && cmd.name === "set") {
       const rest = cmd.args.filter((w) => !w.text.startsWith("-"));
@@ -448,7 +490,9 @@ export class Analysis {
     return cmd;
   }
 
-  private redirect(node: Node, cmd: Cmd, later: Node[]) {
+  /** Records a redirection on the command; returns words the parser put after its target (they are arguments). */
+  private redirect(node: Node, cmd: Cmd, later: Node[]): Word[] {
+    const extra: Word[] = [];
     if (node.type === "file_redirect") {
       let op = "";
       let fd: number | null = null;
@@ -459,6 +503,7 @@ export class Analysis {
         if (!c.isNamed) op ||= c.type;
         else if (c.type === "file_descriptor") fd = Number(c.text);
         else if (!target) target = this.word(c);
+        else extra.push(this.word(c));
       }
       cmd.redirects.push({ op, fd, target, start: node.startIndex, end: node.endIndex });
     } else if (node.type === "herestring_redirect") {
@@ -483,10 +528,11 @@ export class Analysis {
       } else cmd.stdinText = null;
       for (const c of node.namedChildren) {
         if (!c || c === body || c === start || c.type === "heredoc_end") continue;
-        if (c.type === "file_redirect" || c.type === "herestring_redirect") this.redirect(c, cmd, later);
+        if (c.type === "file_redirect" || c.type === "herestring_redirect") extra.push(...this.redirect(c, cmd, later));
         else later.push(c);
       }
     } else this.report("parse.unknown-construct", node.startIndex, node.endIndex, node.type);
+    return extra;
   }
 
   private heredocWord(body: Node): Word {
@@ -519,7 +565,7 @@ export class Analysis {
     switch (node.type) {
       case "word":
       case "command_name": {
-        let raw = node.type === "command_name" ? node.text : node.text;
+        let raw = node.text;
         if (!inDq && w.text === "" && raw.startsWith("~")) {
           const m = /^~([A-Za-z_][\w.-]*)?(?=\/|$)/.exec(raw);
           if (m) {
@@ -559,11 +605,11 @@ export class Analysis {
         return;
       case "simple_expansion": {
         const name = node.namedChild(0)?.text ?? node.text.slice(1);
-        w.text += this.lookup(name, w);
+        w.text += this.lookup(name, w, inDq);
         return;
       }
       case "expansion":
-        w.text += this.expansion(node, w);
+        w.text += this.expansion(node, w, inDq);
         return;
       case "command_substitution": {
         const stages = this.substitution(node);
@@ -608,20 +654,35 @@ export class Analysis {
     }
   }
 
-  private lookup(name: string, w: Word): string {
+  private lookup(name: string, w: Word, inDq = true): string {
     if (name === "HOME") return HOME;
+    const list =
+      name === "@" || name === "*" ? this.arrays.get("@")
+      : /^[1-9]$/.test(name) ? this.arrays.get("@")?.slice(Number(name) - 1, Number(name))
+      : this.ctx.shell === "zsh" ? this.arrays.get(name) // zsh: `$arr` is every element
+      : undefined;
+    if (list) return name === "*" && inDq ? list.join(" ") : list.join(FIELD);
     const v = this.vars.get(name);
     if (v !== undefined) {
       if (hasUnknown(v)) w.dynamic = true;
-      return v;
+      if (inDq) return v;
+      // Unquoted: split on IFS (default blanks), as the shell does.
+      const ifs = this.vars.get("IFS");
+      if (ifs === undefined) return v.replace(/[ \t\n]+/g, FIELD);
+      if (hasUnknown(ifs)) {
+        w.dynamic = true;
+        return UNKNOWN;
+      }
+      return ifs ? v.replace(new RegExp(`[${ifs.replace(/[\]\\^-]/g, "\\$&")}]+`, "g"), FIELD) : v;
     }
     w.dynamic = true;
+    if (name === "SHELL") return "/bin/sh";
     if (name === "PWD") return this.cwd ?? UNKNOWN_NONEMPTY;
     if (/^(USER|LOGNAME|HOSTNAME|UID|EUID|SHELL|PATH|TMPDIR)$/.test(name)) return UNKNOWN_NONEMPTY;
     return UNKNOWN;
   }
 
-  private expansion(node: Node, w: Word): string {
+  private expansion(node: Node, w: Word, inDq: boolean): string {
     const m = /^\$\{(#?)([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])(.*)\}$/s.exec(node.text);
     this.scan(node);
     if (!m) {
@@ -634,7 +695,24 @@ export class Analysis {
       return UNKNOWN_NONEMPTY;
     }
     const known = name === "HOME" || this.vars.has(name);
-    if (rest === "") return this.lookup(name, w);
+    if (rest === "") return this.lookup(name, w, inDq);
+    const arr = /^\[([@*]|\d+)\]$/.exec(rest);
+    if (arr && this.arrays.has(name)) {
+      const items = this.arrays.get(name)!;
+      if (/^\d+$/.test(arr[1]!)) return items[Number(arr[1])] ?? "";
+      return arr[1] === "*" && inDq ? items.join(" ") : items.join(FIELD);
+    }
+    if (rest === "@P" || rest === "@E") {
+      // Prompt and escape expansion run what the value holds: judge it as a script.
+      if (!known) {
+        this.report("exec.eval-dynamic", node.startIndex, node.endIndex);
+        w.dynamic = true;
+        return UNKNOWN;
+      }
+      const v = this.lookup(name, w, true);
+      this.findings.push(...this.nested(v, { start: node.startIndex, end: node.endIndex }));
+      return v;
+    }
     if (/^:?\?/.test(rest)) return known ? this.lookup(name, w) : (w.dynamic = true, UNKNOWN_NONEMPTY);
     if (/^:?[-=]/.test(rest)) {
       if (known) return this.lookup(name, w);
@@ -669,6 +747,16 @@ export class Analysis {
 
 // ---- helpers ---------------------------------------------------------------
 
+/** Splits words at the field marks unquoted or list expansions left, in place. */
+function splitFields(words: Word[]) {
+  for (let i = words.length - 1; i >= 0; i--) {
+    const w = words[i]!;
+    if (!w.text.includes(FIELD)) continue;
+    const parts = w.text.split(FIELDS).filter((p) => p !== "");
+    words.splice(i, 1, ...parts.map((text) => ({ ...w, text, exactBase: undefined })));
+  }
+}
+
 const isNode = (n: Node | null): n is Node => !!n;
 
 function findError(node: Node): Node | undefined {
@@ -698,114 +786,14 @@ function normalizeCd(dir: string, cwd?: string): string {
   return path.startsWith("~") ? path.replace(/^~/, HOME) : path;
 }
 
-/** `/usr/bin/rm` → `rm`, `python3.12` → `python3`. */
-export function programName(w: Word): string {
-  if (w.dynamic && (w.text.includes(UNKNOWN) || w.text.includes(UNKNOWN_NONEMPTY))) return "";
-  const base = w.text.replace(/\/+$/, "").split("/").pop() ?? "";
-  return base.replace(/^((?:python|pip|perl|ruby|php|node)\d?)\.\d+$/, "$1");
-}
-
 function unescapeDq(s: string): string {
   return s.replace(/\\\n/g, "").replace(/\\([$`"\\])/g, "$1");
-}
-
-/** Decodes the body of `$'…'`. */
-export function decodeAnsiC(s: string): string {
-  const simple: Record<string, string> = { n: "\n", t: "\t", r: "\r", a: "\x07", b: "\b", e: "\x1b", E: "\x1b", f: "\f", v: "\v", "\\": "\\", "'": "'", '"': '"', "?": "?" };
-  return s.replace(/\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)/gs, (all, e: string) => {
-    if (e[0] === "x" || e[0] === "u" || e[0] === "U") {
-      const cp = parseInt(e.slice(1), 16);
-      return cp <= 0x10ffff ? String.fromCodePoint(cp) : all;
-    }
-    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8) & 0xff);
-    if (e[0] === "c" && e.length === 2) return String.fromCharCode(e.charCodeAt(1) & 0x1f);
-    return simple[e] ?? all;
-  });
-}
-
-/**
- * The text a pipeline prints, when it can be known without running anything:
- * echo/printf of literals, heredocs through cat, and the decoders people use to
- * hide a payload (base64 -d, rev, xxd -r -p).
- */
-export function staticOutput(stages: Cmd[], upTo = stages.length): string | null {
-  let input: string | null | undefined = undefined;
-  for (let i = 0; i < upTo; i++) {
-    const s = stages[i]!;
-    if (s.stdinText !== undefined) input = s.stdinText;
-    const args = s.args;
-    const lit = args.every((a) => !a.dynamic || !/[\uE000\uE001\uE003]/.test(a.text));
-    switch (s.name) {
-      case "echo": {
-        if (!lit) return null;
-        let rest = args.map((a) => a.text);
-        let newline = true;
-        let escapes = false;
-        while (rest[0] && /^-[neE]+$/.test(rest[0])) {
-          if (rest[0].includes("n")) newline = false;
-          if (rest[0].includes("e")) escapes = true;
-          rest = rest.slice(1);
-        }
-        const out = rest.join(" ");
-        input = (escapes ? decodeAnsiC(out) : out) + (newline ? "\n" : "");
-        break;
-      }
-      case "printf": {
-        if (!lit || args.length === 0) return null;
-        input = formatPrintf(args[0]!.text, args.slice(1).map((a) => a.text));
-        break;
-      }
-      case "cat":
-      case "tee":
-        if (args.some((a) => a.text !== "-" && !a.text.startsWith("-") && s.name === "cat")) return null;
-        if (input == null) return null;
-        break;
-      case "rev":
-        if (input == null) return null;
-        input = input
-          .split("\n")
-          .map((l) => [...l].reverse().join(""))
-          .join("\n");
-        break;
-      case "base64":
-      case "base32":
-        if (input == null || !args.some((a) => /^-(d|D|-decode)$|^-\w*d/.test(a.text))) return null;
-        try {
-          input = s.name === "base64" ? Buffer.from(input.replace(/\s+/g, ""), "base64").toString("utf8") : null;
-        } catch {
-          return null;
-        }
-        if (input === null) return null;
-        break;
-      case "xxd":
-        if (input == null || !args.some((a) => a.text.includes("r"))) return null;
-        input = Buffer.from(input.replace(/[^0-9a-fA-F]/g, ""), "hex").toString("utf8");
-        break;
-      default:
-        return null;
-    }
-  }
-  return input ?? null;
-}
-
-function formatPrintf(fmt: string, args: string[]): string {
-  let i = 0;
-  const unesc = decodeAnsiC;
-  const one = () =>
-    unesc(fmt).replace(/%([-+ #0]*\d*(?:\.\d+)?)([sbdiouxXfgeEc%q])/g, (_m, _f, conv: string) => {
-      if (conv === "%") return "%";
-      const a = args[i++] ?? "";
-      return conv === "b" ? decodeAnsiC(a) : a;
-    });
-  let out = one();
-  while (i < args.length && /%[^%]/.test(fmt)) out += one();
-  return out;
 }
 
 /** Parses and analyses one script; used for the top level and for nested scripts. */
 export function analyzeScript(text: string, ctx: AnalysisContext): Finding[] {
   const tree = ctx.parse(text);
-  const a = new Analysis(text, ctx);
+  const a = new Walk(text, ctx);
   if (!tree) {
     a.report("parse.error", 0, text.length);
     return a.findings;

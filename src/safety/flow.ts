@@ -1,0 +1,171 @@
+// Data flow: what the earlier stages of a pipeline print (downloaded, decoded,
+// secret, or known text) and which later stage reads it as a program.
+import { hasOpt, operands, optValue } from "./argv.ts";
+import type { Cmd } from "./command.ts";
+import { INTERPRETERS, SHELLS, isSecretPath, normalizePath } from "./paths.ts";
+import { staticOutput } from "./static-text.ts";
+
+export interface Source {
+  remote?: { url: string; insecure: boolean };
+  decoded: boolean;
+  secret: boolean;
+  /** Text the producers print, when knowable. */
+  text: string | null;
+  /** Lines printed by echo/printf among the producers (for crontab). */
+  printed: string[];
+  listsCrontab: boolean;
+  /** Commands printed from the shell history (`history`, `fc -l`). */
+  history: boolean;
+  producers: Cmd[];
+}
+
+const DECODERS: Record<string, (c: Cmd) => boolean> = {
+  base64: (c) => hasOpt(c, "dD", "--decode"),
+  base32: (c) => hasOpt(c, "d", "--decode"),
+  basenc: (c) => hasOpt(c, "d", "--decode"),
+  xxd: (c) => hasOpt(c, "r", "--revert"),
+  rev: () => true,
+  uudecode: () => true,
+  openssl: (c) => c.args.some((w) => /^(enc|base64|aes|des)/.test(w.text)) && hasOpt(c, "d"),
+  tr: (c) => c.args.some((w) => /n-za-m|N-ZA-M|[0-9]-/.test(w.text)),
+};
+
+/** curl/wget/nc… that print downloaded content on stdout. */
+export function remoteFetch(c: Cmd): { url: string; insecure: boolean } | undefined {
+  const urlWord = c.args.find((w) => /^[a-z][a-z0-9+.-]*:\/\//i.test(w.text) || /^\d{1,3}(\.\d{1,3}){3}([:/]|$)/.test(w.text));
+  const host = (u: string) => u.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").split(/[/:?#]/)[0] ?? "";
+  const mk = (u: string, extraInsecure = false) => ({
+    url: u,
+    insecure: extraInsecure || /^(http|ftp|tftp):\/\//i.test(u) || /^\d{1,3}(\.\d{1,3}){3}$/.test(host(u)) || !/^[a-z]+:\/\//i.test(u),
+  });
+  switch (c.name) {
+    case "curl":
+      if (!urlWord) return;
+      if (hasOpt(c, "oO", "--output", "--remote-name", "--remote-name-all", "--output-dir")) {
+        const o = optValue(c, ["-o"], ["--output"]);
+        if (!o || o.text !== "-") return;
+      }
+      return mk(urlWord.text, hasOpt(c, "k", "--insecure"));
+    case "wget": {
+      const o = optValue(c, ["-O"], ["--output-document"]);
+      const q = c.args.find((w) => /^-[a-zA-Z]*O-$/.test(w.text));
+      if (!urlWord || (!q && o?.text !== "-")) return;
+      return mk(urlWord.text, hasOpt(c, "", "--no-check-certificate"));
+    }
+    case "fetch":
+    case "http":
+    case "https":
+    case "xh":
+    case "aria2c":
+    case "lwp-request":
+    case "GET":
+      return urlWord ? mk(urlWord.text) : undefined;
+    case "nc":
+    case "ncat":
+    case "netcat":
+    case "telnet":
+    case "socat": {
+      const hostWord = operands(c, ["-p", "-w", "-e", "-c", "-s"]).find((w) => /[a-z0-9]/i.test(w.text));
+      return hostWord ? { url: hostWord.text, insecure: true } : undefined;
+    }
+  }
+  return undefined;
+}
+
+function printsSecret(c: Cmd): boolean {
+  if (["env", "printenv", "set", "export", "declare"].includes(c.name) && operands(c).length === 0) return true;
+  if (c.name === "gpg" && hasOpt(c, "", "--export-secret-keys", "--export-secret-subkeys")) return true;
+  const readers = ["cat", "head", "tail", "base64", "xxd", "tar", "zip", "gzip", "less", "more", "tac", "od", "strings", "cut", "grep"];
+  return readers.includes(c.name) && c.args.some((w) => isSecretPath(normalizePath(w.text, c.cwd)));
+}
+
+/** What the first `upto` stages print, as far as it can be known. */
+export function describeSource(stages: Cmd[], upto: number): Source {
+  const producers: Cmd[] = [];
+  for (let i = 0; i < upto; i++) {
+    const s = stages[i]!;
+    if (s.compound) producers.push(...(s.inner ?? []));
+    else producers.push(s);
+  }
+  const src: Source = { decoded: false, secret: false, text: null, printed: [], listsCrontab: false, history: false, producers };
+  for (const p of producers) {
+    src.remote ??= remoteFetch(p);
+    if (DECODERS[p.name]?.(p)) src.decoded = true;
+    if (p.name === "printf" && /\\x[0-9a-f]{2}|\\[0-7]{3}/i.test(p.args[0]?.text ?? "")) src.decoded = true;
+    if (printsSecret(p)) src.secret = true;
+    if (p.name === "crontab" && hasOpt(p, "l")) src.listsCrontab = true;
+    if (p.name === "history" || (p.name === "fc" && hasOpt(p, "l"))) src.history = true;
+    // `cat <(crontab -l) <(echo …)`: look inside process substitutions too.
+    for (const w of p.args) for (const s of w.subs) for (const q of s) if (q.name === "crontab" && hasOpt(q, "l")) src.listsCrontab = true;
+    for (const w of p.args) for (const s of w.subs) for (const q of s) if (q.name === "echo" || q.name === "printf") {
+      const t = staticOutput([q]);
+      if (t !== null) src.printed.push(t);
+    }
+    if (p.name === "echo" || p.name === "printf") {
+      const t = staticOutput([p]);
+      if (t !== null) src.printed.push(t);
+    }
+  }
+  const simple = stages.slice(0, upto).every((s) => !s.compound);
+  src.text = simple ? staticOutput(stages, upto) : null;
+  return src;
+}
+
+/** A shell or interpreter that will read its program from stdin. */
+export function readsProgramFromStdin(c: Cmd): "shell" | "interpreter" | undefined {
+  if (SHELLS.has(c.name)) {
+    if (hasOpt(c, "c")) return;
+    const ops = operands(c, ["-o", "-O", "+O"]);
+    if (ops.length === 0 || ops[0]!.text === "-" || ops[0]!.text === "/dev/stdin" || hasOpt(c, "s")) return "shell";
+    return;
+  }
+  // fish: `… | source` runs what it reads; `at`/`batch` schedule it.
+  if ((c.name === "source" || c.name === ".") && (c.args.length === 0 || c.args[0]!.text === "-" || c.args[0]!.text === "/dev/stdin")) return "shell";
+  if ((c.name === "at" || c.name === "batch") && !hasOpt(c, "flcdr", "--list")) return "shell";
+  if (INTERPRETERS.has(c.name) || /^python[\d.]*$/.test(c.name)) {
+    if (hasOpt(c, "cem", "--eval", "--module")) return;
+    // `-m module`, `-mjson.tool`, `-c code`, `-e code`, `-r code`: the program is not stdin.
+    if (c.args.some((w) => /^-[mcer]/.test(w.text) && !w.text.startsWith("--"))) return;
+    const ops = operands(c);
+    if (ops.length === 0 || ops[0]!.text === "-") return "interpreter";
+  }
+  return;
+}
+
+/** The file a download command saves, and where it comes from: `curl -o F URL`, `curl -O URL`, `wget URL`, `wget -O F URL`. */
+export function downloadTarget(c: Cmd): { path: string; url: string; insecure: boolean } | undefined {
+  // A URL, or a bare host with a path (`wget -qO x 203.0.113.4/x`: plain HTTP).
+  const urlWord = c.args.find((w) => /^(https?|ftp|tftp):\/\//i.test(w.text) || /^(\d{1,3}(\.\d{1,3}){3}|[\w-]+(\.[\w-]+)*\.[a-z]{2,})(:\d+)?\/\S*$/i.test(w.text));
+  if (!urlWord) return undefined;
+  const url = /^[a-z]+:\/\//i.test(urlWord.text) ? urlWord.text : `http://${urlWord.text}`;
+  const insecure = /^(http|ftp|tftp):\/\//i.test(url) || /^[a-z]+:\/\/\d{1,3}(\.\d{1,3}){3}([:/]|$)/i.test(url);
+  const base = url.replace(/[?#].*$/, "").replace(/\/+$/, "").split("/").pop() || "index.html";
+  let path: string | undefined;
+  switch (c.name) {
+    case "curl": {
+      const o = optValue(c, ["-o"], ["--output"]);
+      if (o) path = o.text;
+      else if (hasOpt(c, "O", "--remote-name", "--remote-name-all")) path = base;
+      break;
+    }
+    case "wget": {
+      const o = optValue(c, ["-O"], ["--output-document"]);
+      if (o) path = o.text;
+      else if (!hasOpt(c, "", "--spider")) {
+        const dir = optValue(c, ["-P"], ["--directory-prefix"]);
+        path = dir ? `${dir.text.replace(/\/+$/, "")}/${base}` : base;
+      }
+      break;
+    }
+    case "aria2c":
+    case "fetch":
+    case "http":
+    case "xh": {
+      const o = optValue(c, ["-o"], ["--output", "--out"]);
+      path = o?.text ?? (c.name === "aria2c" || c.name === "fetch" ? base : undefined);
+      break;
+    }
+  }
+  if (!path || path === "-" || /^\/dev\//.test(path)) return undefined;
+  return { path, url, insecure };
+}

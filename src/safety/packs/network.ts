@@ -1,0 +1,23 @@
+// Network exposure: tunnels that publish a local port to the internet, and
+// reverse shells written in an interpreter.
+import { rule } from "./rule.ts";
+import type { Pack } from "./types.ts";
+
+export const network: Pack = {
+  name: "network",
+  description: "network exposure: public tunnels, remote port forwards, address flushes",
+  rules: [
+    rule("network.public-tunnel", "high", "publishes a local port (often SSH or a shell) to the internet",
+      { program: ["ngrok", "cloudflared", "lt", "localtunnel", "bore", "frpc", "chisel", "pagekite", "tailscale"], word: "tcp|http|tls|--url|--port|local|funnel|R:.*|\\d+", unless: ["--help", "version", "status", "login", "create", "list"] },
+      ["ngrok tcp 22", "ngrok http 8080", "cloudflared tunnel --url http://localhost:8000", "bore local 22 --to bore.pub", "lt --port 3000", "chisel client 198.51.100.4:8000 R:socks", "tailscale funnel 22"], ["ngrok version", "tailscale status", "cloudflared tunnel login", "chisel client 198.51.100.4:8000 3000:db:5432"]),
+    rule("network.remote-forward", "moderate", "opens a port on another host that leads back into this machine",
+      { program: ["ssh", "autossh"], flags: [["-R"]] },
+      ["ssh -R 8080:localhost:22 user@198.51.100.4", "autossh -M 0 -R 2222:localhost:22 relay"], ["ssh -L 8080:localhost:80 host"]),
+    rule("network.address-flush", "high", "removes the interface's addresses or neighbours: the machine drops off the network",
+      { program: ["ip"], sub: ["a|addr|address|-4|-6|n|neigh|neighbor|link", "flush|del|delete|set"], word: "flush|del|delete|down|dev" },
+      ["ip addr flush dev eth0", "ip -4 addr flush dev eth0", "ip addr del 10.0.0.2/24 dev eth0", "ip neigh flush all"], ["ip addr show", "ip -4 addr show dev eth0"]),
+    rule("network.bind-shell", "critical", "serves a shell on a network port (bind shell)",
+      { program: ["ncat", "nc", "netcat"], flags: [["-l", "--listen"]], option: { names: ["-e", "-c", "--exec", "--sh-exec", "--lua-exec"], value: "(\\S*/)?(ba|z|k|da|c|tc|fi)?sh( .*)?|cmd(\\.exe)?|powershell(\\.exe)?|python[\\d.]*( .*)?" } },
+      ["nc -lvp 4444 -e /bin/bash", "ncat --listen 4444 --sh-exec /bin/sh", "nc -l -p 4444 -e sh"], ["nc -lvp 4444", "nc -zv host 22", "nc -l -p 1500 -c 'echo -e \"HTTP/1.1 200 OK\"'"]),
+  ],
+};

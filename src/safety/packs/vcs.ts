@@ -1,0 +1,29 @@
+// Version control beyond what rules/dev.ts judges: forges and hosted repositories.
+import { rule } from "./rule.ts";
+import type { Pack } from "./types.ts";
+
+export const vcs: Pack = {
+  name: "vcs",
+  description: "git and code forges: history, refs, working tree, hosted repositories",
+  rules: [
+    rule("vcs.forge-delete", "high", "deletes a hosted repository, release, or its secrets and keys",
+      { program: ["gh", "glab", "tea"], sub: ["repo|release|secret|variable|ssh-key|gpg-key|deploy-key|project|gist|environment|issue", "delete|del|rm|remove|purge"] },
+      ["gh repo delete me/repo --yes", "gh release delete v1 --yes", "gh secret delete TOKEN", "glab repo delete grp/x", "gh issue delete 12"],
+      ["gh repo view", "gh release list", "gh secret list"]),
+    rule("vcs.forge-archive", "moderate", "archives or renames a hosted repository, or changes who can see it",
+      { program: ["gh"], sub: ["repo", "archive|rename|edit|transfer"] },
+      ["gh repo archive me/x --yes", "gh repo edit --visibility public"], ["gh repo view me/x"]),
+    rule("vcs.forge-api-delete", "high", "sends a DELETE request to the forge's API",
+      { program: ["gh", "glab"], sub: ["api"], option: { names: ["-X", "--method"], value: "DELETE|delete" } },
+      ["gh api -X DELETE repos/me/x", "gh api --method DELETE /repos/o/r/git/refs/heads/main"], ["gh api repos/me/x"]),
+    rule("vcs.svn-revert", "high", "discards uncommitted changes in the working copy",
+      { program: ["svn", "hg"], sub: ["revert|purge|strip|update"], word: "-R|--all|--recursive|purge|strip|-C|--clean|\\." },
+      ["svn revert -R .", "hg revert --all", "hg purge", "hg strip -r 3", "hg update -C"], ["svn status", "hg diff"]),
+      rule("vcs.config-command", "high", "makes every later git command run programs from a hooks folder or a file-system monitor",
+      { program: ["git"], sub: ["config"], word: "core\\.([hH]ooks[pP]ath|fsmonitor)", unless: ["--unset", "--unset-all", "--get", "--get-all"] },
+      ["git config --global core.hooksPath /tmp/hooks", "git config core.fsmonitor ./watch.sh"], ["git config --global user.name Me", "git config --global --list", "git config --get core.hooksPath"]),
+    rule("vcs.bigquery-delete", "high", "deletes a BigQuery dataset or table",
+      { program: ["bq"], sub: ["rm"] },
+      ["bq rm -r -f mydataset", "bq rm -f -t ds.table"], ["bq ls", "bq show ds.table"]),
+  ],
+};

@@ -1,0 +1,174 @@
+// Programs that run a command given in an option: judge the command they
+// carry. `git -c core.pager=CMD`, `ssh -o ProxyCommand=CMD`, `tar
+// --checkpoint-action=exec=CMD`, `rsync -e CMD`, `rg --pre CMD`, `parallel`,
+// `at`/`batch`, and `alias name='CMD'` (the alias runs later as CMD).
+import { hasOpt } from "../argv.ts";
+import type { Cmd, Word } from "../command.ts";
+import type { Judgement } from "../judgement.ts";
+import { subCommand } from "../unwrap.ts";
+
+/** git config keys whose value is a command git runs. */
+const GIT_COMMAND_KEYS = /^(core\.(pager|sshcommand|editor|fsmonitor|askpass|gitproxy|hookspath)|sequence\.editor|diff\.external|diff\..*\.(command|textconv)|credential\.helper|credential\..*\.helper|alias\..*|gpg\.program|gpg\..*\.program|pager\..*|filter\..*\.(clean|smudge|process)|uploadpack\.packobjectshook|remote\..*\.(uploadpack|receivepack|proxy)|merge\..*\.driver|difftool\..*\.cmd|mergetool\..*\.cmd|http\.proxy|protocol\.ext\.allow|url\..*\.insteadof)$/i;
+
+/** A script word anchored on the option that carries it. */
+function scriptWord(w: Word, text: string): Word {
+  return { ...w, text, exactBase: w.exactBase !== undefined && w.text.endsWith(text) ? w.exactBase + (w.text.length - text.length) : undefined };
+}
+
+function judgeScript(cmd: Cmd, w: Word, j: Judgement) {
+  if (w.dynamic) return j.reportWord("exec.eval-dynamic", w);
+  j.nested(w.text, w, w.exactBase, { asRoot: cmd.asRoot });
+}
+
+/** The values of `-x V`, `-xV`, `--long V`, `--long=V` among the words. */
+function values(args: Word[], short: string[], long: string[]): Word[] {
+  const out: Word[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i]!.text;
+    if (t === "--") break;
+    for (const l of long) {
+      if (t === l && args[i + 1]) out.push(args[i + 1]!);
+      else if (t.startsWith(l + "=")) out.push(scriptWord(args[i]!, t.slice(l.length + 1)));
+    }
+    for (const s of short) {
+      if (t === s && args[i + 1]) out.push(args[i + 1]!);
+      else if (t.startsWith(s) && t.length > s.length && !t.startsWith("--")) out.push(scriptWord(args[i]!, t.slice(s.length)));
+    }
+  }
+  return out;
+}
+
+export function git(cmd: Cmd, j: Judgement) {
+  // Subcommands that run a command: submodule foreach, rebase --exec, bisect run, filter-branch filters.
+  const t = cmd.args.map((w) => w.text);
+  const fe = t.indexOf("foreach");
+  if (t.includes("submodule") && fe >= 0 && cmd.args[fe + 1]) {
+    const rest = cmd.args.slice(fe + 1).filter((w) => !/^--(recursive|quiet)$/.test(w.text));
+    if (rest[0]) judgeScript(cmd, rest.length === 1 ? rest[0] : { ...rest[0], text: rest.map((w) => w.text).join(" "), end: rest[rest.length - 1]!.end, exactBase: undefined }, j);
+  }
+  for (const v of values(cmd.args, ["-x"], ["--exec", "--tree-filter", "--index-filter", "--msg-filter", "--env-filter", "--commit-filter", "--parent-filter", "--tag-name-filter"])) judgeScript(cmd, v, j);
+  const run = t.indexOf("run");
+  if (t.includes("bisect") && run >= 0 && cmd.args[run + 1]) {
+    const sub = subCommand(cmd, cmd.args.slice(run + 1));
+    if (sub) j.judge(sub);
+  }
+  // `git config [--global] KEY VALUE`: a command-valued key runs VALUE later.
+  const cfg = cmd.args.findIndex((w) => w.text === "config");
+  if (cfg >= 0) {
+    const rest = cmd.args.slice(cfg + 1).filter((w) => !w.text.startsWith("-"));
+    if (rest.length >= 2 && GIT_COMMAND_KEYS.test(rest[0]!.text)) judgeScript(cmd, scriptWord(rest[1]!, rest[1]!.text.replace(/^!/, "")), j);
+  }
+  for (const v of values(cmd.args, ["-c"], ["--config-env"])) {
+    const eq = v.text.indexOf("=");
+    if (eq <= 0 || !GIT_COMMAND_KEYS.test(v.text.slice(0, eq))) continue;
+    judgeScript(cmd, scriptWord(v, v.text.slice(eq + 1).replace(/^!/, "")), j);
+  }
+}
+
+export function ssh(cmd: Cmd, j: Judgement) {
+  for (const v of values(cmd.args, ["-o"], [])) {
+    const m = /^(ProxyCommand|LocalCommand|KnownHostsCommand|Match\s+exec)\s*[= ]\s*(.*)$/is.exec(v.text);
+    if (m && m[2] !== "none") judgeScript(cmd, scriptWord(v, m[2]!), j);
+  }
+}
+
+export function tar(cmd: Cmd, j: Judgement) {
+  for (const v of values(cmd.args, ["-I", "-F"], ["--checkpoint-action", "--to-command", "--use-compress-program", "--info-script", "--new-volume-script", "--rsh-command"])) {
+    const text = v.text.replace(/^(exec|sleep|ttyout|echo|bell|dot|totals)=/, "");
+    if (/^(sleep|ttyout|echo|bell|dot|totals)(=|$)/.test(v.text)) continue;
+    judgeScript(cmd, scriptWord(v, text), j);
+  }
+}
+
+export function rsync(cmd: Cmd, j: Judgement) {
+  for (const v of values(cmd.args, ["-e"], ["--rsh", "--rsync-path"])) judgeScript(cmd, v, j);
+}
+
+export function ripgrep(cmd: Cmd, j: Judgement) {
+  for (const v of values(cmd.args, [], ["--pre", "--hostname-bin"])) judgeScript(cmd, v, j);
+}
+
+/** Programs whose named option value is a command. */
+export function optionCommand(short: string[], long: string[]) {
+  return (cmd: Cmd, j: Judgement) => {
+    for (const v of values(cmd.args, short, long)) judgeScript(cmd, v, j);
+  };
+}
+
+/** `parallel CMD ::: A B`, `parallel ::: 'CMD1' 'CMD2'`, `parallel -j4 CMD {} ::: A`. */
+export function parallel(cmd: Cmd, j: Judgement) {
+  const args = cmd.args;
+  const sep = args.findIndex((w) => /^(:::|::::|:::\+|::::\+)$/.test(w.text));
+  let i = 0;
+  while (i < args.length && i !== sep && args[i]!.text.startsWith("-")) i += /^(-j|-P|--jobs|-S|--sshlogin|--joblog|-a|--arg-file|--delay|--timeout|-N|-n|-L|--results|--tmpdir|-I|--colsep|-d|--delimiter|--env)$/.test(args[i]!.text) ? 2 : 1;
+  const template = args.slice(i, sep >= 0 ? sep : undefined);
+  const inputs = sep >= 0 ? args.slice(sep + 1).filter((w) => !/^:::/.test(w.text)).slice(0, 32) : [];
+  if (template.length === 0) {
+    // Each input is a whole command.
+    for (const w of inputs) judgeScript(cmd, w, j);
+    if (sep < 0) j.reportWord("exec.stdin-script", cmd);
+    return;
+  }
+  const fill = (w: Word, item: Word): Word => (/\{\}|\{\.\}|\{\/\}|\{\d+\}/.test(w.text) ? { ...item, text: w.text.replace(/\{[./\d]*\}/g, item.text), start: w.start, end: w.end, exactBase: undefined } : w);
+  const runs = inputs.length ? inputs.map((item) => (template.some((w) => /\{[./\d]*\}/.test(w.text)) ? template.map((w) => fill(w, item)) : [...template, item])) : [template];
+  for (const argv of runs) {
+    if (argv.length === 1) judgeScript(cmd, argv[0]!, j);
+    else {
+      const sub = subCommand(cmd, argv);
+      if (sub) j.judge(sub);
+    }
+  }
+}
+
+/** `at`/`batch` read the job from stdin (here-string, heredoc) or `-f FILE`; piped jobs are judged with the pipeline. */
+export function at(cmd: Cmd, j: Judgement) {
+  if (hasOpt(cmd, "lcdrq", "--list") && !cmd.args.some((w) => /^-q$/.test(w.text))) return;
+  if (typeof cmd.stdinText === "string") j.nested(cmd.stdinText, cmd.stdinWord ?? cmd, cmd.stdinWord?.exactBase, { asRoot: cmd.asRoot });
+  else if (cmd.stdinText === null) j.reportWord("exec.stdin-script", cmd);
+}
+
+/** `alias ls='rm -rf ~'`: the text runs whenever the alias is used. */
+export function alias(cmd: Cmd, j: Judgement) {
+  for (const w of cmd.args) {
+    const eq = w.text.indexOf("=");
+    if (eq <= 0) continue;
+    judgeScript(cmd, scriptWord(w, w.text.slice(eq + 1)), j);
+  }
+  // fish: `alias name 'body'`
+  if (cmd.args.length === 2 && !cmd.args[0]!.text.includes("=")) judgeScript(cmd, cmd.args[1]!, j);
+}
+
+/** `ansible HOSTS -a CMD` (the command, shell and raw modules), `salt TARGET cmd.run CMD`: run on many hosts. */
+export function ansible(cmd: Cmd, j: Judgement) {
+  const module = values(cmd.args, ["-m"], ["--module-name"])[0]?.text ?? "command";
+  if (!/^(ansible\.builtin\.)?(command|shell|raw|script)$/.test(module)) return;
+  for (const v of values(cmd.args, ["-a"], ["--args"])) judgeScript(cmd, v, j);
+}
+
+export function salt(cmd: Cmd, j: Judgement) {
+  const i = cmd.args.findIndex((w) => /^cmd\.(run|shell|script|exec_code|run_all|run_stdout)$/.test(w.text));
+  if (i >= 0 && cmd.args[i + 1]) judgeScript(cmd, cmd.args[i + 1]!, j);
+}
+
+/** pdsh, pssh, clush and friends: the words after the options are one command run on every host. */
+export function parallelShell(valued: string[]) {
+  return (cmd: Cmd, j: Judgement) => {
+    const args = cmd.args;
+    let i = 0;
+    while (i < args.length && args[i]!.text.startsWith("-")) i += valued.includes(args[i]!.text) ? 2 : 1;
+    const rest = args.slice(i);
+    if (rest.length === 0) return;
+    const w: Word = rest.length === 1 ? rest[0]! : { ...rest[0]!, text: rest.map((x) => x.text).join(" "), end: rest[rest.length - 1]!.end, exactBase: undefined };
+    judgeScript(cmd, w, j);
+  };
+}
+
+/** Cloud CLIs that run a command on machines: `gcloud compute ssh --command`, `az vm run-command --scripts`, `aws ssm send-command`. */
+export function cloudRun(cmd: Cmd, j: Judgement) {
+  for (const v of values(cmd.args, [], ["--command", "--scripts"])) judgeScript(cmd, v, j);
+  for (const v of values(cmd.args, [], ["--parameters"])) {
+    const m = /commands=\[?(.*?)\]?$/s.exec(v.text);
+    if (!m) continue;
+    for (const c of m[1]!.matchAll(/"((?:\\.|[^"])*)"|'([^']*)'|([^,"'\[\]]+)/g)) judgeScript(cmd, scriptWord(v, (c[1] ?? c[2] ?? c[3]!).trim()), j);
+  }
+}
