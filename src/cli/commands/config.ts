@@ -29,7 +29,9 @@ export default defineCommand({
           ? "0 (auto)"
           : n === "keep_alive"
             ? formatDuration(settings.keep_alive)
-            : String(settings[n]);
+            : n === "safety_packs_off" && !settings.safety_packs_off
+              ? "none"
+              : String(settings[n]);
       return `${n.padEnd(width)}  ${value}  (${from})`;
     });
     lines.push(`${"file".padEnd(width)}  ${file}${fileExists ? "" : "  (not present; defaults apply)"}`);
