@@ -7,6 +7,7 @@ complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -a init -d 'Print t
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -a model -d 'Manage local models'
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -a config -d 'Show settings and their sources'
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -s m -l model -r -F -d 'GGUF file or catalogue name'
+complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -l backend -x -a 'local openai ollama' -d 'Where the model runs'
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -l shell -x -a 'bash zsh fish sh' -d 'Shell to write for'
 complete -c cmdai -n "not __fish_seen_subcommand_from init model config" -l level -x -a 'strict moderate permissive' -d 'Safety level'
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -l threads -x -d 'CPU threads'

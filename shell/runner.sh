@@ -109,6 +109,9 @@ case $r in
 3) e=${e:-"cmdai: no model; get one with: cmdai model pull"} ;;
 4) e=${e:-"cmdai: the model failed to load"} ;;
 5) e=${e:-"cmdai: no usable command for that request"} ;;
+69) e=${e:-"cmdai: the model server cannot be used"} ;;
+75) e=${e:-"cmdai: the model server did not answer; try again"} ;;
+77) e=${e:-"cmdai: the server refused the API key"} ;;
 124) e="cmdai: no answer after ${t}s, gave up" ;;
 130) e="cmdai: cancelled" ;;
 126 | 127) e=${e:-"cmdai: cannot run $1 (install cmdai, or set CMDAI_BIN)"} ;;

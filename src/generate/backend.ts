@@ -2,13 +2,21 @@ import { join } from "node:path";
 import type { Backend, GenerateRequest, Generation } from "../backend/types.ts";
 import type { Settings } from "../config/config.ts";
 import { cacheDir } from "../config/paths.ts";
+import type { RemoteTarget } from "../config/remote.ts";
 
-// Which backend runs the model for a request: the resident server (the
-// default, started on demand), or llama.cpp in this process (`server = false`,
-// CMDAI_SERVER=0, or when the server cannot be used).
+// Which backend runs the model for a request: a remote server (`backend =
+// "openai" | "ollama"`), the resident server (the default, started on
+// demand), or llama.cpp in this process (`server = false`, CMDAI_SERVER=0, or
+// when the server cannot be used). The remote path imports neither
+// node-llama-cpp nor the resident server's client.
 
 export interface OpenOptions {
   settings: Pick<Settings, "server" | "threads" | "keep_alive">;
+  /** The remote server, when the backend is not local (config/remote.ts). */
+  remote?: RemoteTarget;
+  /** Debug lines (--verbose), e.g. the remote request's body (never a credential). */
+  debug?: (line: string) => void;
+  /** The GGUF file (local backends only). */
   modelFile: string;
   /** llama.cpp's log lines (debug output). */
   log?: (line: string) => void;
@@ -19,6 +27,14 @@ export interface OpenOptions {
 }
 
 export async function openBackend(opts: OpenOptions): Promise<Backend> {
+  if (opts.remote?.backend === "openai") {
+    const { OpenAIBackend } = await import("../backend/remote/openai.ts");
+    return new OpenAIBackend({ target: opts.remote, debug: opts.debug });
+  }
+  if (opts.remote?.backend === "ollama") {
+    const { OllamaBackend } = await import("../backend/remote/ollama.ts");
+    return new OllamaBackend({ target: opts.remote, debug: opts.debug });
+  }
   const inProcess = async () => {
     const { LlamaBackend } = await import("../backend/llama.ts");
     return LlamaBackend.load({

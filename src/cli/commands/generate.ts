@@ -5,7 +5,8 @@ import { logger, setVerbose } from "../logger.ts";
 import { writeOut } from "../io.ts";
 
 export const generateArgs = {
-  model: { type: "string", alias: "m", description: "GGUF file or catalogue name", valueHint: "PATH|NAME" },
+  model: { type: "string", alias: "m", description: "GGUF file or catalogue name (the server's model with a remote backend)", valueHint: "PATH|NAME" },
+  backend: { type: "string", description: "Where the model runs: local, openai or ollama", valueHint: "NAME" },
   shell: { type: "string", description: "Target shell: bash, zsh, fish or sh", valueHint: "SHELL" },
   level: { type: "string", description: "Safety level: strict, moderate or permissive" },
   threads: { type: "string", description: "CPU threads for the model" },
@@ -40,13 +41,17 @@ export default defineCommand({
 
     const { resolveSettings } = await import("../../config/config.ts");
     const { cacheDir } = await import("../../config/paths.ts");
-    const { settings } = resolveSettings(
-      { model: args.model, level: args.level, threads: args.threads },
+    const resolved = resolveSettings(
+      { model: args.model, level: args.level, threads: args.threads, backend: args.backend },
       (m) => logger.warn(m),
     );
+    const { settings } = resolved;
+    // A remote backend's model is the server's: nothing to find or download here.
+    const remote = settings.backend === "local" ? undefined : (await import("../../config/remote.ts")).resolveRemote(resolved);
     // A missing default model is offered for download on a terminal (first run).
-    const { ensureModel } = await import("../first-run.ts");
-    const modelFile = await ensureModel({ settings, interactive: args.input !== false, json: Boolean(args.json) });
+    const modelFile = remote
+      ? ""
+      : await (await import("../first-run.ts")).ensureModel({ settings, interactive: args.input !== false, json: Boolean(args.json) });
 
     const [{ machineContext }, { openBackend }, { generate }, { toJson }] = await Promise.all([
       import("../../context/probe.ts"),
@@ -57,6 +62,8 @@ export default defineCommand({
     const backend = await openBackend({
       settings,
       modelFile,
+      ...(remote ? { remote } : {}),
+      debug: (line) => logger.debug(line),
       log: (line) => logger.debug(`llama.cpp: ${line}`),
       note: (message) => logger.warn(message),
     });
