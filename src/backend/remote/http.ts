@@ -147,6 +147,18 @@ function watchConnect(target: URL, ms: number, attempt: AbortController, shown: 
   return stop;
 }
 
+/**
+ * Starts resolving and connecting to the server while the prompt is built.
+ * Not through a proxy (that connection would bypass it), and for HTTPS only
+ * the name lookup: the TLS session must be checked against our CA list.
+ */
+export function preconnect(base: string) {
+  try {
+    if (proxyFor(base)) return;
+    fetch.preconnect(base, base.startsWith("https:") ? { dns: true } : undefined);
+  } catch {} // only a head start
+}
+
 export interface SendOptions {
   method: "GET" | "POST";
   headers?: Record<string, string>;

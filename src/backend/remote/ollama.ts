@@ -1,6 +1,6 @@
 import { CmdaiError, ExitCode } from "../../core/errors.ts";
 import type { Backend, GenerateRequest, Generation } from "../types.ts";
-import { Deadline, isHtml, notTheApi, parseJson, readLines, readText, send, serverMessage, snippet, statusError } from "./http.ts";
+import { Deadline, isHtml, notTheApi, parseJson, preconnect, readLines, readText, send, serverMessage, snippet, statusError } from "./http.ts";
 import type { RemoteOptions } from "./openai.ts";
 
 // Ollama's native API: POST {OLLAMA_HOST}/api/chat with `format` set to the
@@ -18,6 +18,7 @@ export class OllamaBackend implements Backend {
 
   constructor(private opts: RemoteOptions) {
     this.where = `the Ollama server at ${new URL(opts.target.url).host}`;
+    preconnect(opts.target.url);
   }
 
   get model(): string {

@@ -7,6 +7,7 @@ import {
   isWholeJson,
   notTheApi,
   parseJson,
+  preconnect,
   readLines,
   readText,
   retryAfterMs,
@@ -49,6 +50,7 @@ export class OpenAIBackend implements Backend {
   constructor(private opts: RemoteOptions) {
     this.name = opts.target.model;
     this.where = `the server at ${new URL(opts.target.url).host}`;
+    preconnect(opts.target.url);
   }
 
   get model(): string {
