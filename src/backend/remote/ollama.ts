@@ -101,7 +101,7 @@ export class OllamaBackend implements Backend {
           } catch {}
           if (names) throw new CmdaiError(`no model ${this.opts.target.model}; ${this.where} has: ${names.join(", ") || "none"}`, ExitCode.noModel);
         }
-        if (res.status === 404) throw notTheApi(this.where, `has no /api/chat (HTTP 404: ${message})`);
+        if (res.status === 404) throw notTheApi(this.where, `has no /api/chat (HTTP 404${message ? `: ${message}` : ""})`);
         throw this.failure(res, text);
       }
       return await this.read(res, started, deadline);

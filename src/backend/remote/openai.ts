@@ -196,7 +196,7 @@ export class OpenAIBackend implements Backend {
     const path = new URL(this.opts.target.url).pathname;
     const hint = /\/v1$/.test(path) ? "" : "; OpenAI-compatible servers usually serve it under /v1";
     return new CmdaiError(
-      `${this.where} has no chat API at ${path.replace(/\/$/, "")}/chat/completions (HTTP ${status}: ${message})${hint}`,
+      `${this.where} has no chat API at ${path.replace(/\/$/, "")}/chat/completions (HTTP ${status}${message ? `: ${message}` : ""})${hint}`,
       ExitCode.unavailable,
     );
   }
