@@ -7,6 +7,7 @@ const suites: Record<string, () => Promise<string>> = {
   safety: async () => (await import("./safety.ts")).runSafetyBench(),
   init: async () => (await import("./init.ts")).runInitBench(),
   download: async () => (await import("./download.ts")).runDownloadBench(),
+  remote: async () => (await import("./remote.ts")).runRemoteBench(),
 };
 
 const wanted = process.argv.slice(2);
