@@ -277,6 +277,19 @@ describe("openai backend: failures are one line and an exit code", () => {
   });
 });
 
+describe("openai backend: proxies", () => {
+  test("HTTP_PROXY carries the request (absolute URL to the proxy); NO_PROXY bypasses it", async () => {
+    const proxy = serve(oneModel("ls"));
+    const base = { ...sandboxHome(), CMDAI_BACKEND: "openai", OPENAI_BASE_URL: "http://llm.cmdai-test.invalid/v1", CMDAI_MODEL: "m", HTTP_PROXY: proxy.url };
+    const via = await runCli(["list"], { env: base });
+    expect(via).toMatchObject({ code: 0, stdout: "ls\n" });
+    expect(proxy.seen[0]!.headers.host).toBe("llm.cmdai-test.invalid");
+    const bypass = await runCli(["list"], { env: { ...base, NO_PROXY: ".cmdai-test.invalid" } });
+    expect(bypass.code).toBe(69);
+    expect(proxy.seen).toHaveLength(1);
+  });
+});
+
 describe("openai backend: HTTPS", () => {
   const openssl = Bun.which("openssl");
   test.skipIf(!openssl)("a certificate the system does not trust fails with a TLS error; SSL_CERT_FILE trusts it", async () => {
