@@ -79,6 +79,13 @@ describe("openai backend: the model", () => {
     expect(chats(server)).toHaveLength(0);
   });
 
+  test("no model named and no GET /v1/models on the server: exit 3", async () => {
+    const server = serve((s) => (s.path === "/v1/models" ? apiError(404, "not found") : answer("ls")));
+    const r = await runCli(["list"], { env: envFor(server) });
+    expect(r.code).toBe(3);
+    expectOneLineError(r, /does not list its models \(GET \/v1\/models: HTTP 404\); name one with CMDAI_MODEL or --model/);
+  });
+
   test("a model the server does not have: exit 3, no model X; the server has: a, b", async () => {
     const server = serve((s) => (s.path === "/v1/models" ? models("a", "b") : apiError(404, "The model `nope` does not exist.")));
     const r = await runCli(["list"], { env: envFor(server, { CMDAI_MODEL: "nope" }) });

@@ -93,6 +93,11 @@ export class OpenAIBackend implements Backend {
     this.opts.debug?.(`GET ${url}`);
     const res = await send(url, { method: "GET", headers: this.headers(key, true) }, deadline);
     const text = await readText(res, deadline, this.where);
+    if ((res.status === 404 || res.status === 405) && !isHtml(res, text))
+      throw new CmdaiError(
+        `${this.where} does not list its models (GET ${new URL(url).pathname}: HTTP ${res.status}); name one with CMDAI_MODEL or --model`,
+        ExitCode.noModel,
+      );
     if (!res.ok) throw this.failure(res.status, text, key, res);
     const data = (parseJson(res, text, this.where) as { data?: unknown })?.data;
     if (!Array.isArray(data)) throw notTheApi(this.where, `answered GET ${new URL(url).pathname} without a "data" list`);
@@ -101,15 +106,7 @@ export class OpenAIBackend implements Backend {
 
   /** The model to use when none was named: the server's only one. */
   private async discover(deadline: Deadline, key: string | undefined): Promise<string> {
-    let names: string[];
-    try {
-      names = await this.listModels(deadline, key);
-    } catch (e) {
-      const err = e as CmdaiError;
-      if (err.exitCode === ExitCode.unavailable && / rejected the request /.test(err.message))
-        throw new CmdaiError(`cannot list ${this.where}'s models (${err.message.replace(/^.* \(/, "(")}); name one with CMDAI_MODEL or --model`, ExitCode.noModel);
-      throw e;
-    }
+    const names = await this.listModels(deadline, key);
     if (names.length === 1) return names[0]!;
     if (names.length === 0) throw new CmdaiError(`${this.where} lists no models; name one with CMDAI_MODEL or --model`, ExitCode.noModel);
     throw new CmdaiError(`${this.where} has several models: ${names.join(", ")}; choose one with CMDAI_MODEL or --model`, ExitCode.noModel);
