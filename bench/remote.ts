@@ -54,6 +54,19 @@ async function direct(url: string, body: string, stopWhenWhole = false): Promise
   return performance.now() - started;
 }
 
+/**
+ * Waits until the server's slot is free. A client that stops reading at the
+ * whole answer (cmdai, and the baseline that does the same) leaves the server
+ * to notice and finish its step; the next request must not wait for that.
+ */
+async function idle(server: string) {
+  for (let i = 0; i < 400; i++) {
+    const slots = (await (await fetch(`${server}/slots`)).json()) as { is_processing: boolean }[];
+    if (!slots.some((s) => s.is_processing)) return;
+    await Bun.sleep(5);
+  }
+}
+
 function ok(run: Timed, what: string): Timed {
   if (run.code !== 0) throw new Error(`${what} exited ${run.code}: ${run.stderr.trim()}`);
   return run;
@@ -64,7 +77,12 @@ export async function runRemoteBench(): Promise<string> {
   const binary = llamaServerBinary();
   if (!binary.path) throw new Error(binary.why);
   const model = await benchModel("qwen0.5b", true);
-  const threads = Number(process.env.BENCH_THREADS) || 2;
+  // One server thread, so the server has a core of its own, as a remote server
+  // has its own machine. With 2 threads on these 2 cores, any client CPU (cmdai's
+  // ~40 ms: process start, the safety parser's WASM) stalls both, as ggml's
+  // threads wait for each other at every step: that measures the machine, not
+  // cmdai. BENCH_THREADS=2 shows it.
+  const threads = Number(process.env.BENCH_THREADS) || 1;
   const home = join(work, "remote-home");
   rmSync(home, { recursive: true, force: true });
   for (const d of [".config", ".cache"]) mkdirSync(join(home, d), { recursive: true });
@@ -100,10 +118,15 @@ export async function runRemoteBench(): Promise<string> {
     const discoverRuns: Timed[] = [];
     await direct(chatUrl, body); // the prompt is in the server's cache from here on, for every client alike
     for (let i = 0; i < rounds; i++) {
+      await idle(server.url);
       directMs.push(await direct(chatUrl, body));
+      await idle(server.url);
       stopMs.push(await direct(chatUrl, body, true));
+      await idle(server.url);
       namedRuns.push(ok(await timed(cmd(request), named), "cmdai"));
+      await idle(server.url);
       discoverRuns.push(ok(await timed(cmd(request), env), "cmdai (discovery)"));
+      await idle(server.url);
       if (curl) curlMs.push(ok(await timed([curl, "-sSN", "--max-time", "60", "-H", "content-type: application/json", "--data-binary", body, chatUrl]), "curl").ms);
     }
     const commands = new Set(namedRuns.map((r) => r.stdout));
@@ -118,15 +141,16 @@ export async function runRemoteBench(): Promise<string> {
     const instantEnv = { ...named, OPENAI_BASE_URL: `${instant.url}/v1` };
     const instantDirect: number[] = [];
     const instantCmdai: Timed[] = [];
+    let instantJson: { timings_ms: Record<string, number> };
     try {
       for (let i = 0; i < rounds; i++) {
         instantDirect.push(await direct(`${instant.url}/v1/chat/completions`, body));
         instantCmdai.push(ok(await timed(cmd(request), instantEnv), "cmdai (instant server)"));
       }
+      instantJson = JSON.parse(ok(await timed(cmd("--json", request), instantEnv), "cmdai --json (instant server)").stdout);
     } finally {
       instant.stop();
     }
-    const instantJson = JSON.parse(ok(await timed(cmd("--json", request), instantEnv), "cmdai --json (instant server)").stdout) as { timings_ms: Record<string, number> };
     const llamaLoaded = existsSync(join(home, ".cache", "cmdai", "runtime"));
 
     const full = median(directMs);
