@@ -9,6 +9,7 @@ const suites: Record<string, () => Promise<string>> = {
   download: async () => (await import("./download.ts")).runDownloadBench(),
   server: async () => (await import("./server.ts")).runServerBench(),
   accuracy: async () => (await import("./accuracy/main.ts")).runAccuracyBench(suiteArgs),
+  remote: async () => (await import("./remote.ts")).runRemoteBench(),
 };
 
 // Flags after the suite names belong to the suites (`bun run bench accuracy --oracle gold`).

@@ -8,7 +8,7 @@ _cmdai() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     case ${COMP_WORDS[i]} in
     --) return 0 ;; # after --, it is the request
-    -m | --model | --shell | --level | --threads | --fix | --status | --key | --sha256) ((i++)) ;;
+    -m | --model | --backend | --shell | --level | --threads | --fix | --status | --key | --sha256) ((i++)) ;;
     -*) ;;
     *) sub=${COMP_WORDS[i]} && break ;;
     esac
@@ -16,13 +16,14 @@ _cmdai() {
   case $prev in
   --shell) mapfile -t COMPREPLY < <(compgen -W 'bash zsh fish sh' -- "$cur") && return 0 ;;
   --level) mapfile -t COMPREPLY < <(compgen -W 'strict moderate permissive' -- "$cur") && return 0 ;;
+  --backend) mapfile -t COMPREPLY < <(compgen -W 'local openai ollama' -- "$cur") && return 0 ;;
   --key) mapfile -t COMPREPLY < <(compgen -W 'ctrl-g alt-g' -- "$cur") && return 0 ;;
   -m | --model) mapfile -t COMPREPLY < <(compgen -f -- "$cur") && return 0 ;;
   --threads | --fix | --status | --sha256 | --keep-alive | --max-chars) return 0 ;;
   esac
   local words
   case $sub in
-  '') words='check init model config server serve --model --shell --level --threads --json --explain --fix --status --max-chars --no-input --verbose --help --version' ;;
+  '') words='check init model config server serve --model --backend --shell --level --threads --json --explain --fix --status --max-chars --no-input --verbose --help --version' ;;
   init) words='zsh bash fish --key --no-bind --help' ;;
   check) words='--json --jsonl --level --shell --help' ;;
   model)

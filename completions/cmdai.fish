@@ -9,6 +9,7 @@ complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -a config -d 'Show 
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -a server -d 'Status or stop the resident server'
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -a serve -d 'Run the resident server in the foreground'
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -s m -l model -r -F -d 'GGUF file or catalogue name'
+complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -l backend -x -a 'local openai ollama' -d 'Where the model runs'
 complete -c cmdai -n "not __fish_seen_subcommand_from init model config server serve" -l shell -x -a 'bash zsh fish sh' -d 'Shell to write for'
 complete -c cmdai -n "not __fish_seen_subcommand_from init model config server serve" -l level -x -a 'strict moderate permissive' -d 'Safety level'
 complete -c cmdai -n "not __fish_seen_subcommand_from $subs" -l threads -x -d 'CPU threads'

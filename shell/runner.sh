@@ -111,6 +111,9 @@ case $r in
 5) e=${e:-"cmdai: no usable command for that request"} ;;
 6) e=${e:-"cmdai: cannot reach the network"} ;;
 74) e=${e:-"cmdai: a file or folder could not be read or written"} ;;
+69) e=${e:-"cmdai: the model server cannot be used"} ;;
+75) e=${e:-"cmdai: the model server did not answer; try again"} ;;
+77) e=${e:-"cmdai: the server refused the API key"} ;;
 124) e="cmdai: no answer after ${t}s, gave up" ;;
 130) e="cmdai: cancelled" ;;
 126 | 127) e=${e:-"cmdai: cannot run $1 (install cmdai, or set CMDAI_BIN)"} ;;

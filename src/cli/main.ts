@@ -19,7 +19,7 @@ export const subCommandNames = Object.keys(subCommands);
 
 // Flags of the generate command that take a value, so that in
 // `cmdai --model m.gguf list files` the word `m.gguf` is not taken for a subcommand.
-const valueFlags = new Set(["--model", "-m", "--shell", "--level", "--threads", "--fix", "--status", "--max-chars"]);
+const valueFlags = new Set(["--model", "-m", "--backend", "--shell", "--level", "--threads", "--fix", "--status", "--max-chars"]);
 
 export const rootHelp = `cmdai: turn a request into a shell command, locally and offline
 
@@ -34,7 +34,9 @@ Usage:
   cmdai serve [--keep-alive D]          run that server in the foreground
 
 Options:
-  -m, --model PATH|NAME  GGUF file or catalogue name (env CMDAI_MODEL)
+  -m, --model PATH|NAME  GGUF file or catalogue name (env CMDAI_MODEL); with a
+                         remote backend, the server's model
+      --backend NAME     local, openai or ollama (env CMDAI_BACKEND; default local)
       --shell SHELL      bash, zsh, fish or sh (default: from $SHELL)
       --level LEVEL      strict, moderate or permissive (env CMDAI_LEVEL)
       --threads N        CPU threads (default: idle physical cores; env CMDAI_THREADS)
@@ -49,10 +51,14 @@ Options:
 
 Environment: CMDAI_SERVER=0 generates in this process (no resident server);
 CMDAI_KEEP_ALIVE=10m keeps the model loaded that long after a request.
+Remote: OPENAI_BASE_URL (or OPENAI_API_BASE), OPENAI_API_KEY, OLLAMA_HOST;
+CMDAI_TIMEOUT=120 limits a whole request, in seconds.
 
 Exit codes: 0 ok, 1 blocked by the safety level, 2 usage, 3 no model,
-4 model cannot be used, 5 no usable command, 6 network, 73 server folder
-not private, 74 file not readable or writable, 130 cancelled.
+4 model cannot be used, 5 no usable command, 6 network, 69 the model server
+cannot be used, 73 server folder not private, 74 file not readable or
+writable, 75 the model server timed out or failed (try again), 77 the
+server refused the API key, 130 cancelled.
 
 Set up a shell:  eval "$(cmdai init zsh)"   (then type a request and press Ctrl-G)
 `;

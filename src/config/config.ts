@@ -4,10 +4,12 @@ import { parse as parseToml } from "smol-toml";
 import { CmdaiError, ExitCode } from "../core/errors.ts";
 import { fsError } from "../core/fs-errors.ts";
 import { defaultModelName, findModel } from "../models/catalogue.ts";
-import { cacheDir, configFile, expandHome } from "./paths.ts";
+import { cacheDir, configDir, configFile, expandHome } from "./paths.ts";
 
 export const levels = ["strict", "moderate", "permissive"] as const;
 export type Level = (typeof levels)[number];
+export const backends = ["local", "openai", "ollama"] as const;
+export type BackendName = (typeof backends)[number];
 
 export interface Settings {
   /** A catalogue name or a path to a GGUF file. */
@@ -23,6 +25,14 @@ export interface Settings {
   keep_alive: number;
   /** Safety rule packs switched off, comma-separated (`cloud,containers`); in TOML also a list. */
   safety_packs_off?: string;
+  /** Where the model runs: in this machine (local), or on an OpenAI-compatible or Ollama server. */
+  backend: BackendName;
+  /** The remote server's base URL ("" = the backend's default; the environment's OPENAI_BASE_URL etc. win, see config/remote.ts). */
+  base_url: string;
+  /** A command that prints the API key (a password manager), for the base URL configured here. */
+  api_key_command: string;
+  /** A file holding the API key; it must be private (0600), as ssh wants its keys. */
+  api_key_file: string;
 }
 export type SettingName = keyof Settings;
 export type Source = "default" | "config" | "env" | "flag";
@@ -34,7 +44,9 @@ export interface Resolved {
   fileExists: boolean;
 }
 
-const envNames: Record<SettingName, string> = {
+// Settings without a variable of their own: the remote server's address and
+// key come from the variables other tools use too (config/remote.ts).
+const envNames: Record<SettingName, string | undefined> = {
   model: "CMDAI_MODEL",
   level: "CMDAI_LEVEL",
   key: "CMDAI_KEY",
@@ -43,6 +55,10 @@ const envNames: Record<SettingName, string> = {
   server: "CMDAI_SERVER",
   keep_alive: "CMDAI_KEEP_ALIVE",
   safety_packs_off: "CMDAI_SAFETY_PACKS_OFF",
+  backend: "CMDAI_BACKEND",
+  base_url: undefined,
+  api_key_command: undefined,
+  api_key_file: undefined,
 };
 export const settingNames = Object.keys(envNames) as SettingName[];
 export const envName = (name: SettingName) => envNames[name];
@@ -57,6 +73,10 @@ function defaults(): Settings {
     server: true,
     keep_alive: defaultKeepAliveMs,
     safety_packs_off: "",
+    backend: "local",
+    base_url: "",
+    api_key_command: "",
+    api_key_file: join(configDir(), "api_key"),
   };
 }
 
@@ -97,6 +117,13 @@ function validate(name: SettingName, raw: unknown, where: string): Settings[Sett
       if (typeof raw !== "string" || !(levels as readonly string[]).includes(raw))
         throw bad(`one of ${levels.join(", ")}`);
       return raw as Level;
+    case "backend":
+      if (typeof raw !== "string" || !(backends as readonly string[]).includes(raw.trim().toLowerCase()))
+        throw bad(`one of ${backends.join(", ")}`);
+      return raw.trim().toLowerCase() as BackendName;
+    case "base_url":
+      if (typeof raw !== "string" || !/^https?:\/\/[^\s/]/i.test(raw.trim())) throw bad('an http:// or https:// URL');
+      return raw.trim();
     case "threads": {
       const n = typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
       if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 512) throw bad("a whole number from 0 to 512");
@@ -187,9 +214,10 @@ export function resolveSettings(
     }
   }
   for (const name of settingNames) {
-    const value = process.env[envNames[name]];
+    const variable = envNames[name];
+    const value = variable === undefined ? undefined : process.env[variable];
     if (value !== undefined && value !== "") {
-      settings[name] = validate(name, value, envNames[name]);
+      settings[name] = validate(name, value, variable!);
       source[name] = "env";
     }
   }

@@ -6,7 +6,7 @@ type Env = Record<string, string | undefined>;
 
 const get = (env: Env, name: string) => env[name.toLowerCase()] || env[name.toUpperCase()] || undefined;
 
-function isLoopback(host: string): boolean {
+export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
   return h === "localhost" || h.endsWith(".localhost") || h === "::1" || /^127\./.test(h);
 }

@@ -5,7 +5,8 @@ import { logger, setVerbose } from "../logger.ts";
 import { writeOut } from "../io.ts";
 
 export const generateArgs = {
-  model: { type: "string", alias: "m", description: "GGUF file or catalogue name", valueHint: "PATH|NAME" },
+  model: { type: "string", alias: "m", description: "GGUF file or catalogue name (the server's model with a remote backend)", valueHint: "PATH|NAME" },
+  backend: { type: "string", description: "Where the model runs: local, openai or ollama", valueHint: "NAME" },
   shell: { type: "string", description: "Target shell: bash, zsh, fish or sh", valueHint: "SHELL" },
   level: { type: "string", description: "Safety level: strict, moderate or permissive" },
   threads: { type: "string", description: "CPU threads for the model" },
@@ -45,13 +46,17 @@ export default {
 
     const { packsOff, resolveSettings } = await import("../../config/config.ts");
     const { cacheDir } = await import("../../config/paths.ts");
-    const { settings, source } = resolveSettings(
-      { model: args.model, level: args.level, threads: args.threads },
+    const resolved = resolveSettings(
+      { model: args.model, level: args.level, threads: args.threads, backend: args.backend },
       (m) => logger.warn(m),
     );
+    const { settings } = resolved;
+    // A remote backend's model is the server's: nothing to find or download here.
+    const remote = settings.backend === "local" ? undefined : (await import("../../config/remote.ts")).resolveRemote(resolved);
     // A missing default model is offered for download on a terminal (first run).
-    const { ensureModel } = await import("../first-run.ts");
-    const modelFile = await ensureModel({ settings, interactive: args.input !== false, json: Boolean(args.json) });
+    const modelFile = remote
+      ? ""
+      : await (await import("../first-run.ts")).ensureModel({ settings, interactive: args.input !== false, json: Boolean(args.json) });
 
     const { machineContext } = await import("../../context/probe.ts");
     const req = {
@@ -66,23 +71,25 @@ export default {
       ...(maxChars ? { maxChars } : {}),
     };
     const log = (line: string) => logger.debug(`llama.cpp: ${line}`);
-    // By default the resident server runs the request (started on demand);
-    // with server = false, in this process.
-    const outcome = settings.server
-      ? await (await import("../../server/run.ts")).generateViaServer(req, {
-          settings,
-          modelFile,
-          keepAliveSet: source.keep_alive !== "default",
-          note: (message) => logger.warn(message),
-          log,
-        })
-      : await (async () => {
-          const [{ openBackend }, { generate }] = await Promise.all([
-            import("../../generate/backend.ts"),
-            import("../../generate/generate.ts"),
-          ]);
-          return generate(req, await openBackend({ settings, modelFile, log }));
-        })();
+    const inProcess = async () => {
+      const [{ openBackend }, { generate }] = await Promise.all([
+        import("../../generate/backend.ts"),
+        import("../../generate/generate.ts"),
+      ]);
+      return generate(req, await openBackend({ settings, modelFile, ...(remote ? { remote } : {}), debug: (line) => logger.debug(line), log }));
+    };
+    // A remote backend is asked from this process; a local model runs in the
+    // resident server (started on demand) unless server = false.
+    const outcome =
+      !remote && settings.server
+        ? await (await import("../../server/run.ts")).generateViaServer(req, {
+            settings,
+            modelFile,
+            keepAliveSet: resolved.source.keep_alive !== "default",
+            note: (message) => logger.warn(message),
+            log,
+          })
+        : await inProcess();
     logger.debug(`model said: ${outcome.raw}`);
 
     const worst = outcome.findings.find((f) => f.risk === outcome.risk) ?? outcome.findings[0];

@@ -30,6 +30,10 @@ const settings = (model = "qwen2.5-coder-1.5b"): Settings => ({
   threads: 0,
   server: false,
   keep_alive: 0,
+  backend: "local",
+  base_url: "",
+  api_key_command: "",
+  api_key_file: "",
 });
 
 async function error(p: Promise<unknown>): Promise<CmdaiError> {
