@@ -43,7 +43,7 @@ const HOME_PARENTS = new Set(["/home", "/Users"]);
 const TMP_DIRS = ["/tmp", "/var/tmp", "/private/tmp", "/dev/shm"];
 
 /** A path segment that only matches "everything": `*`, `.*`, `*.*`, `?*`, `{*,.*}`. */
-export const isPureGlob = (seg: string) => /^[.*?{},\[\]!]*$/.test(seg) && /[*?]/.test(seg);
+export const isPureGlob = (seg: string) => /^[.*?{},[\]!]*$/.test(seg) && /[*?]/.test(seg);
 
 /** Collapses `//`, `/./`, `a/..`, a trailing `/`; keeps globs. `~` marks home. */
 export function normalizePath(text: string, cwd?: string): string {

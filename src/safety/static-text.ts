@@ -23,7 +23,7 @@ export function decodeAnsiC(s: string): string {
  * hide a payload (base64 -d, rev, xxd -r -p).
  */
 export function staticOutput(stages: Cmd[], upTo = stages.length): string | null {
-  let input: string | null | undefined = undefined;
+  let input: string | null | undefined ;
   for (let i = 0; i < upTo; i++) {
     const s = stages[i]!;
     if (s.stdinText !== undefined) input = s.stdinText;

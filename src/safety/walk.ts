@@ -286,7 +286,7 @@ export class Walk {
     const valueNode = node.childForFieldName("value");
     if (!name) return;
     if (valueNode?.type === "array") {
-      const items = valueNode.namedChildren.filter(isNode).map((c) => this.word(c).text.split(FIELDS)).flat().filter((s) => s !== "");
+      const items = valueNode.namedChildren.filter(isNode).flatMap((c) => this.word(c).text.split(FIELDS)).filter((s) => s !== "");
       if (persist) this.arrays.set(name, items);
     }
     const value = valueNode ? this.word(valueNode) : undefined;

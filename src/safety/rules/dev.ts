@@ -275,7 +275,7 @@ export function judgeSql(sql: string, span: { start: number; end: number }, j: J
   const s = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ").replace(/'(?:''|[^'])*'/g, "''");
   if (/\bdrop\s+(database|schema|table|collection|keyspace|index|view|user|role|warehouse|stage|stream|materialized\s+view)\b/i.test(s) || /\.drop(Database|Collection)?\s*\(/.test(s) || /\bdropDatabase\b/.test(s) || /\bdetach\s+delete\b/i.test(s))
     return j.report("db.drop", span.start, span.end);
-  if (/\btruncate\b/i.test(s) || /\b(delete\s+from\s+[\w."`\[\]]+|update\s+[\w."`\[\]]+\s+set\s+.*?)\s+where\s+(true|1\s*=\s*1|1|'1'\s*=\s*'1')\s*(;|$|\))/im.test(s.trim()) || /\bdelete\s+from\s+[\w."`\[\]]+\s*(;|$|\))/im.test(s.trim()) || /\bupdate\s+[\w."`\[\]]+\s+set\s+(?![\s\S]*\bwhere\b)/i.test(s) || /\.(deleteMany|remove)\s*\(\s*\{\s*\}\s*\)/.test(s) || /\bflushall\b|\bflushdb\b/i.test(s))
+  if (/\btruncate\b/i.test(s) || /\b(delete\s+from\s+[\w."`[\]]+|update\s+[\w."`[\]]+\s+set\s+.*?)\s+where\s+(true|1\s*=\s*1|1|'1'\s*=\s*'1')\s*(;|$|\))/im.test(s.trim()) || /\bdelete\s+from\s+[\w."`[\]]+\s*(;|$|\))/im.test(s.trim()) || /\bupdate\s+[\w."`[\]]+\s+set\s+(?![\s\S]*\bwhere\b)/i.test(s) || /\.(deleteMany|remove)\s*\(\s*\{\s*\}\s*\)/.test(s) || /\bflushall\b|\bflushdb\b/i.test(s))
     return j.report(/\bflush(all|db)\b/i.test(s) ? "db.flush" : "db.delete-all", span.start, span.end);
   if (/\b(delete\s+from|update\s+[\w."`]+\s+set|insert\s+into|alter\s+table|create\s+(table|index|database)|grant|revoke|replace\s+into)\b/i.test(s) || /\.(deleteOne|deleteMany|updateOne|updateMany|insertOne|insertMany|remove)\s*\(/.test(s))
     return j.report("db.write", span.start, span.end);

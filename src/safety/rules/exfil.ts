@@ -23,7 +23,7 @@ export function secretsToNetwork(cmd: Cmd, j: Judgement) {
     const secret = cmd.args.find(
       (w, i) => !w.text.startsWith("-") && !/\s/.test(w.text) && !/^-(i|F|e|-rsh|-identity|-key-file|-credential-file)$|^-[a-zA-Z]*e$/.test(cmd.args[i - 1]?.text ?? "") && isSecretPath(normalizePath(w.text, cmd.cwd)),
     );
-    if (secret && cmd.args.some((w) => /^([a-z0-9]+:\/\/|[\w.-]+:[^\/]|[\w.@-]+:$|[\w.@-]+:\S)/i.test(w.text) || /^(send|cp|copy|upload|put)$/.test(w.text)))
+    if (secret && cmd.args.some((w) => /^([a-z0-9]+:\/\/|[\w.-]+:[^/]|[\w.@-]+:$|[\w.@-]+:\S)/i.test(w.text) || /^(send|cp|copy|upload|put)$/.test(w.text)))
       return j.reportWord("net.copy-secret", secret);
   }
   for (const w of cmd.argv) {

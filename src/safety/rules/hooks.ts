@@ -169,6 +169,6 @@ export function cloudRun(cmd: Cmd, j: Judgement) {
   for (const v of values(cmd.args, [], ["--parameters"])) {
     const m = /commands=\[?(.*?)\]?$/s.exec(v.text);
     if (!m) continue;
-    for (const c of m[1]!.matchAll(/"((?:\\.|[^"])*)"|'([^']*)'|([^,"'\[\]]+)/g)) judgeScript(cmd, scriptWord(v, (c[1] ?? c[2] ?? c[3]!).trim()), j);
+    for (const c of m[1]!.matchAll(/"((?:\\.|[^"])*)"|'([^']*)'|([^,"'[\]]+)/g)) judgeScript(cmd, scriptWord(v, (c[1] ?? c[2] ?? c[3]!).trim()), j);
   }
 }
