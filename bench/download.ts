@@ -187,9 +187,12 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
 
     // ------------------------------------------------------------ table --
     const mbps = (m: Measure[]) => (m.length ? bytes / 1e6 / median(m.map((x) => x.seconds)) : NaN);
-    const rss = (m: Measure[]) => (m.length && m.every((x) => x.rssKb) ? `${Math.round(Math.max(...m.map((x) => x.rssKb!)) / 1024)} MB` : "n/a");
+    const rss = (m: Measure[]) =>
+      m.length && m.every((x) => x.rssKb) ? `${Math.round(Math.max(...m.map((x) => x.rssKb!)) / 1024)} MB` : "n/a";
     const lines: string[] = [];
-    lines.push(`Download benchmark: ${sizeMb} MB file, local server (separate process) on 127.0.0.1, median of ${runs} unthrottled run(s); ratios are per run, median (min–max); cmdai is \`${cmdai.replace(root + "/", "")}\``);
+    lines.push(
+      `Download benchmark: ${sizeMb} MB file, local server (separate process) on 127.0.0.1, median of ${runs} unthrottled run(s); ratios are per run, median (min–max); cmdai is \`${cmdai.replace(root + "/", "")}\``,
+    );
     if (!curl) lines.push("curl: NOT FOUND on PATH, ratios against curl are unavailable");
     lines.push("");
     lines.push("| server | tool | MB/s | vs curl | vs curl + sha256sum | max RSS |");
@@ -203,8 +206,16 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
       return rs.length > 1 ? `${f(median(rs))}x (${f(Math.min(...rs))}–${f(Math.max(...rs))})` : `${f(rs[0]!)}x`;
     };
     const rows = (name: string, r: Record<string, Measure[]>) => {
-      const errs = Object.values(r).flat().filter((m) => m.error);
-      for (const [key, label] of [["curl", "curl -o F URL"], ["curlSha", "curl -o F URL && sha256sum F"], ["curlSync", "curl -o F URL && sync F (durable, as cmdai)"], ["cmdai", "cmdai model pull URL --sha256 (durable: fsync, then rename)"], ["cmdaiNoSync", "cmdai model pull URL --sha256 --no-sync (as curl: no fsync)"]] as const) {
+      const errs = Object.values(r)
+        .flat()
+        .filter((m) => m.error);
+      for (const [key, label] of [
+        ["curl", "curl -o F URL"],
+        ["curlSha", "curl -o F URL && sha256sum F"],
+        ["curlSync", "curl -o F URL && sync F (durable, as cmdai)"],
+        ["cmdai", "cmdai model pull URL --sha256 (durable: fsync, then rename)"],
+        ["cmdaiNoSync", "cmdai model pull URL --sha256 --no-sync (as curl: no fsync)"],
+      ] as const) {
         const m = r[key]!;
         if (!m.length) {
           lines.push(`| ${name} | ${label} | missing | | | |`);
@@ -226,7 +237,9 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
     lines.push("");
     lines.push("cmdai hashes while it streams (on a worker thread) and fsyncs the file before renaming it into place, so a");
     lines.push("power cut never leaves a corrupt model under the final name; `curl -o F` alone does not wait for the disk");
-    lines.push("(its data may still be in the page cache when it exits), hence the `&& sync F` row; `--no-sync` is cmdai without that step.");
+    lines.push(
+      "(its data may still be in the page cache when it exits), hence the `&& sync F` row; `--no-sync` is cmdai without that step.",
+    );
     const table = lines.join("\n");
     return table;
   } finally {

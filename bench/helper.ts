@@ -18,7 +18,13 @@ const dist = join(root, "dist", "cmdai");
 
 // About 25 generated tokens with the Qwen-shaped vocabulary (measured below).
 const maxChars = 96;
-const requests = ["list files by size", "find pdf files over 10MB in Downloads", "show disk usage of this folder", "count lines of code in src", "which process listens on port 8080"];
+const requests = [
+  "list files by size",
+  "find pdf files over 10MB in Downloads",
+  "show disk usage of this folder",
+  "count lines of code in src",
+  "which process listens on port 8080",
+];
 
 /** The 0.5B-shaped Q4_0 model, generated once and kept under .bench/ (ignored by git). */
 export async function benchModel(shape: "qwen0.5b" | "qwen1.5b" = "qwen0.5b", steer = false): Promise<string> {
@@ -113,7 +119,13 @@ export async function runHelperBench(): Promise<string> {
   const threads = Number(process.env.BENCH_THREADS) || (await getLlama({ gpu: false, build: "never" })).cpuMathCores;
   const hello = await helloWorld();
   // In process (CMDAI_SERVER=0): "cold" means a new process loading the model; the server has its own bench.
-  const env = { ...process.env, HOME: join(work, "home"), XDG_CACHE_HOME: join(work, "home", ".cache"), XDG_CONFIG_HOME: join(work, "home", ".config"), CMDAI_SERVER: "0" };
+  const env = {
+    ...process.env,
+    HOME: join(work, "home"),
+    XDG_CACHE_HOME: join(work, "home", ".cache"),
+    XDG_CONFIG_HOME: join(work, "home", ".config"),
+    CMDAI_SERVER: "0",
+  };
   // Unpack the natives once, so "cold" means a new process, not a first install.
   await timed([dist, "--model", model, "--max-chars", "8", "warm up"], env);
 
@@ -122,7 +134,11 @@ export async function runHelperBench(): Promise<string> {
   const helpMs = median(helpRuns.map((r) => r.ms));
   const helloMs = median(helloRuns.map((r) => r.ms));
 
-  const e2eRuns = await repeat(7, [dist, "--model", model, "--threads", String(threads), "--max-chars", String(maxChars), "--json", requests[0]!], env);
+  const e2eRuns = await repeat(
+    7,
+    [dist, "--model", model, "--threads", String(threads), "--max-chars", String(maxChars), "--json", requests[0]!],
+    env,
+  );
   const e2eMs = median(e2eRuns.map((r) => r.ms));
   const maxRss = Math.max(...e2eRuns.map((r) => r.maxRss));
   const inner = JSON.parse(e2eRuns[e2eRuns.length >> 1]!.stdout).timings_ms as Record<string, number>;
@@ -167,14 +183,70 @@ export async function runHelperBench(): Promise<string> {
   const ctxMs = median(warmCtx);
 
   const rows = [
-    ["machine context, warm cache (median of 200)", ms(ctxMs), `probing afresh ${ms(median(coldCtx))}`, ratio(ctxMs / median(coldCtx)), "< 5 ms", verdict(ctxMs < 5)],
-    ["`dist/cmdai --help`, cold (median of 25)", ms(helpMs), `hello-world bun binary ${ms(helloMs)}`, ratio(helpMs / helloMs), "≤ 15 ms", verdict(helpMs <= 15)],
-    [`cold end-to-end, 0.5B-shape Q4_0 (median of 7)`, ms(e2eMs), `load ${ms(inner.load!)}, prompt ${ms(inner.prompt!)}, generate ${ms(inner.generate!)}`, "", "≤ 2.5 s", verdict(e2eMs <= 2500)],
-    [`warm request, same process (median of ${warm.length})`, ms(warmMs), `system prompt reused from KV cache`, "", "≤ 0.6 s", verdict(warmMs <= 600)],
-    [`pipeline vs raw llama.cpp, same ${random.prompt} prompt + ${random.generated} generated tokens`, ms(firstMs), `raw evaluate ${ms(rawMs)}`, ratio(firstMs / rawMs), "overhead ≤ 10 %", verdict(overhead <= 0.1)],
-    [`  the same, raw llama.cpp with the same grammar`, ms(firstMs), `raw evaluate + grammar ${ms(random.rawGrammar)}`, ratio(firstMs / random.rawGrammar), "", "(see note)"],
-    [`  steered model (valid tokens), ${steered.prompt} + ${steered.generated} tokens, vs raw`, ms(steered.first), `raw ${ms(steered.raw)}, raw + grammar ${ms(steered.rawGrammar)}`, `${ratio(steered.first / steered.raw)}, ${ratio(steered.first / steered.rawGrammar)}`, "overhead ≤ 10 %", verdict(steered.first / steered.raw - 1 <= 0.1)],
-    ["max RSS, cold end-to-end", mb(maxRss), `model file ${mb(Bun.file(model).size)}`, ratio(maxRss / Bun.file(model).size), "≤ 900 MB", verdict(maxRss <= 900e6)],
+    [
+      "machine context, warm cache (median of 200)",
+      ms(ctxMs),
+      `probing afresh ${ms(median(coldCtx))}`,
+      ratio(ctxMs / median(coldCtx)),
+      "< 5 ms",
+      verdict(ctxMs < 5),
+    ],
+    [
+      "`dist/cmdai --help`, cold (median of 25)",
+      ms(helpMs),
+      `hello-world bun binary ${ms(helloMs)}`,
+      ratio(helpMs / helloMs),
+      "≤ 15 ms",
+      verdict(helpMs <= 15),
+    ],
+    [
+      `cold end-to-end, 0.5B-shape Q4_0 (median of 7)`,
+      ms(e2eMs),
+      `load ${ms(inner.load!)}, prompt ${ms(inner.prompt!)}, generate ${ms(inner.generate!)}`,
+      "",
+      "≤ 2.5 s",
+      verdict(e2eMs <= 2500),
+    ],
+    [
+      `warm request, same process (median of ${warm.length})`,
+      ms(warmMs),
+      `system prompt reused from KV cache`,
+      "",
+      "≤ 0.6 s",
+      verdict(warmMs <= 600),
+    ],
+    [
+      `pipeline vs raw llama.cpp, same ${random.prompt} prompt + ${random.generated} generated tokens`,
+      ms(firstMs),
+      `raw evaluate ${ms(rawMs)}`,
+      ratio(firstMs / rawMs),
+      "overhead ≤ 10 %",
+      verdict(overhead <= 0.1),
+    ],
+    [
+      `  the same, raw llama.cpp with the same grammar`,
+      ms(firstMs),
+      `raw evaluate + grammar ${ms(random.rawGrammar)}`,
+      ratio(firstMs / random.rawGrammar),
+      "",
+      "(see note)",
+    ],
+    [
+      `  steered model (valid tokens), ${steered.prompt} + ${steered.generated} tokens, vs raw`,
+      ms(steered.first),
+      `raw ${ms(steered.raw)}, raw + grammar ${ms(steered.rawGrammar)}`,
+      `${ratio(steered.first / steered.raw)}, ${ratio(steered.first / steered.rawGrammar)}`,
+      "overhead ≤ 10 %",
+      verdict(steered.first / steered.raw - 1 <= 0.1),
+    ],
+    [
+      "max RSS, cold end-to-end",
+      mb(maxRss),
+      `model file ${mb(Bun.file(model).size)}`,
+      ratio(maxRss / Bun.file(model).size),
+      "≤ 900 MB",
+      verdict(maxRss <= 900e6),
+    ],
   ];
   return [
     `### Helper (${new Date().toISOString().slice(0, 10)}, ${navigator.hardwareConcurrency} CPUs, ${threads} threads)`,
@@ -183,7 +255,7 @@ export async function runHelperBench(): Promise<string> {
     "",
     `Generated tokens per request: ${generated.join(", ")} (max ${maxChars} characters).`,
     "",
-    "Note: cmdai pre-fills the answer with `{\"cmd\": \"` (evaluated with the prompt) and constrains the rest",
+    'Note: cmdai pre-fills the answer with `{"cmd": "` (evaluated with the prompt) and constrains the rest',
     "with a grammar equivalent to the JSON schema; raw llama.cpp gets exactly the same prompt tokens (prefix",
     "included) and generates the same number of tokens, without a grammar, then with cmdai's grammar. The",
     "steered model picks grammar-valid tokens, as a real model mostly does (random weights mostly do not).",

@@ -121,7 +121,13 @@ export async function runInitBench(): Promise<string> {
     ]);
   }
   const startRuns = coldMs.start!;
-  rows.push([`${label} --version (process start)`, ms(median(startRuns)), ms(percentile(startRuns, 90)), ratio(median(startRuns) / median(base)), ""]);
+  rows.push([
+    `${label} --version (process start)`,
+    ms(median(startRuns)),
+    ms(percentile(startRuns, 90)),
+    ratio(median(startRuns) / median(base)),
+    "",
+  ]);
 
   // The helper's own cost on every key press, model time excluded: a real
   // request minus the model's load, prompt and generation times it reports in
@@ -155,21 +161,63 @@ export async function runInitBench(): Promise<string> {
   if (tiny.own.length) {
     narrow = median(startRuns) + median(tiny.checks);
     broadTiny = median(tiny.own);
-    rows.push([`${label} request, tiny model: the check, as timed inside it`, ms(median(tiny.checks)), ms(percentile(tiny.checks, 90)), "", ""]);
-    rows.push([`${label} request, tiny model, minus model load, prompt, generation`, ms(broadTiny), ms(percentile(tiny.own, 90)), ratio(broadTiny / median(base)), ""]);
-    rows.push([`${label} request, tiny model: of which exit after the answer`, ms(median(tiny.exit)), ms(percentile(tiny.exit, 90)), "", ""]);
+    rows.push([
+      `${label} request, tiny model: the check, as timed inside it`,
+      ms(median(tiny.checks)),
+      ms(percentile(tiny.checks, 90)),
+      "",
+      "",
+    ]);
+    rows.push([
+      `${label} request, tiny model, minus model load, prompt, generation`,
+      ms(broadTiny),
+      ms(percentile(tiny.own, 90)),
+      ratio(broadTiny / median(base)),
+      "",
+    ]);
+    rows.push([
+      `${label} request, tiny model: of which exit after the answer`,
+      ms(median(tiny.exit)),
+      ms(percentile(tiny.exit, 90)),
+      "",
+      "",
+    ]);
   }
   const real = await ownCost(await benchModel("qwen0.5b", true), REAL_RUNS);
   if (real.own.length) {
     broadReal = median(real.own);
-    rows.push([`${label} request, 0.5B-shape model: the check, as timed inside it`, ms(median(real.checks)), ms(percentile(real.checks, 90)), "", ""]);
-    rows.push([`${label} request, 0.5B-shape model, minus model load, prompt, generation`, ms(broadReal), ms(percentile(real.own, 90)), ratio(broadReal / median(base)), ""]);
-    rows.push([`${label} request, 0.5B-shape model: of which exit after the answer`, ms(median(real.exit)), ms(percentile(real.exit, 90)), "", ""]);
+    rows.push([
+      `${label} request, 0.5B-shape model: the check, as timed inside it`,
+      ms(median(real.checks)),
+      ms(percentile(real.checks, 90)),
+      "",
+      "",
+    ]);
+    rows.push([
+      `${label} request, 0.5B-shape model, minus model load, prompt, generation`,
+      ms(broadReal),
+      ms(percentile(real.own, 90)),
+      ratio(broadReal / median(base)),
+      "",
+    ]);
+    rows.push([
+      `${label} request, 0.5B-shape model: of which exit after the answer`,
+      ms(median(real.exit)),
+      ms(percentile(real.exit, 90)),
+      "",
+      "",
+    ]);
   }
   const checkRuns = await repeat(RUNS, [...cmdai, "check", "ls -la"], env).catch(() => []);
   if (checkRuns.length) {
     const t = checkRuns.map((r) => r.ms);
-    rows.push([`${label} check 'ls -la' (standalone: parser load not overlapped)`, ms(median(t)), ms(percentile(t, 90)), ratio(median(t) / median(base)), ""]);
+    rows.push([
+      `${label} check 'ls -la' (standalone: parser load not overlapped)`,
+      ms(median(t)),
+      ms(percentile(t, 90)),
+      ratio(median(t) / median(base)),
+      "",
+    ]);
   }
 
   const press: string[][] = [];
@@ -186,7 +234,9 @@ export async function runInitBench(): Promise<string> {
           narrow === undefined ? "n/a" : ms(w + narrow),
           broadReal === undefined ? "n/a" : ms(w + broadReal),
           broadTiny === undefined ? "n/a" : ms(w + broadTiny),
-          narrow === undefined ? "" : `<= 30 ms: ${verdict(w + narrow <= 30)} (narrow), ${verdict(w + (broadReal ?? Infinity) <= 30)} (broad, 0.5B)`,
+          narrow === undefined
+            ? ""
+            : `<= 30 ms: ${verdict(w + narrow <= 30)} (narrow), ${verdict(w + (broadReal ?? Infinity) <= 30)} (broad, 0.5B)`,
         ]);
       }
     } finally {
@@ -206,7 +256,7 @@ export async function runInitBench(): Promise<string> {
     "presses): from the key's function starting to the line being replaced, with CMDAI_BIN=/bin/echo as an",
     "instant helper. This covers the shell side, the runner (sh, mktemp, the spinner process, rm), dropping",
     "typed-ahead keys, and starting a helper process. `narrow` adds cmdai's process start and the safety",
-    "check (the issue's \"shell + process start + check\"); `broad` adds everything in a real request except",
+    'check (the issue\'s "shell + process start + check"); `broad` adds everything in a real request except',
     "the model's load, prompt and generation (settings, loading the saved prompt state, printing, exit), with",
     "the 0.5B-shape model (as a user's) and with the tiny one (whose short generation leaves the parser load exposed).",
     "",

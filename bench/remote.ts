@@ -27,7 +27,13 @@ const signed = (x: number) => (x < 0 ? `-${ms(-x)}` : `+${ms(x)}`);
 async function direct(url: string, body: string, stopWhenWhole = false): Promise<number> {
   const started = performance.now();
   // A fresh connection each time, as cmdai's one request per process has.
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, keepalive: false, signal: AbortSignal.timeout(60_000) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+    keepalive: false,
+    signal: AbortSignal.timeout(60_000),
+  });
   if (!res.ok) throw new Error(`direct request: HTTP ${res.status}`);
   if (!stopWhenWhole) {
     await res.text();
@@ -127,10 +133,18 @@ export async function runRemoteBench(): Promise<string> {
       await idle(server.url);
       discoverRuns.push(ok(await timed(cmd(request), env), "cmdai (discovery)"));
       await idle(server.url);
-      if (curl) curlMs.push(ok(await timed([curl, "-sSN", "--max-time", "60", "-H", "content-type: application/json", "--data-binary", body, chatUrl]), "curl").ms);
+      if (curl)
+        curlMs.push(
+          ok(
+            await timed([curl, "-sSN", "--max-time", "60", "-H", "content-type: application/json", "--data-binary", body, chatUrl]),
+            "curl",
+          ).ms,
+        );
     }
     const commands = new Set(namedRuns.map((r) => r.stdout));
-    const jsonRun = JSON.parse(ok(await timed(cmd("--json", request), named), "cmdai --json").stdout) as { timings_ms: Record<string, number> };
+    const jsonRun = JSON.parse(ok(await timed(cmd("--json", request), named), "cmdai --json").stdout) as {
+      timings_ms: Record<string, number>;
+    };
     const check = ok(await timed([dist, "check", "ls -la | sort -k5 -n"], env), "cmdai check");
     const helpRuns: number[] = [];
     for (let i = 0; i < rounds; i++) helpRuns.push(ok(await timed([dist, "--help"], env), "cmdai --help").ms);
@@ -162,13 +176,53 @@ export async function runRemoteBench(): Promise<string> {
     const pairedDisc = median(discoverRuns.map((r, i) => r.ms - stopMs[i]!));
     const rss = Math.max(...namedRuns.map((r) => r.maxRss), ...discoverRuns.map((r) => r.maxRss));
     const rows = [
-      [`direct request, same body, in-process fetch, stops at the whole answer (median of ${rounds})`, ms(d), "the baseline: the same tokens cmdai waits for", "", ""],
+      [
+        `direct request, same body, in-process fetch, stops at the whole answer (median of ${rounds})`,
+        ms(d),
+        "the baseline: the same tokens cmdai waits for",
+        "",
+        "",
+      ],
       [`  the same, read to the end of the stream`, ms(full), `${signed(full - d)}: the server's last step after the answer`, "", ""],
-      ...(curl ? [[`  curl, same body, new process, to the end (median of ${rounds})`, ms(median(curlMs)), `${signed(median(curlMs) - d)}`, "", ""]] : []),
-      [`\`dist/cmdai\`, model named (median of ${rounds})`, ms(n), `${signed(pairedNamed)} over the baseline (median of paired runs; ${(n / d).toFixed(2)}×)`, "added ≤ 30 ms", verdict(pairedNamed <= 30)],
-      [`\`dist/cmdai\`, model from GET /v1/models (median of ${rounds})`, ms(disc), `${signed(pairedDisc)} over the baseline (${(disc / d).toFixed(2)}×)`, "added ≤ 30 ms", verdict(pairedDisc <= 30)],
-      [`\`dist/cmdai\` against a server that answers at once (median of ${rounds})`, ms(median(instantCmdai.map((r) => r.ms))), `direct ${ms(median(instantDirect))}; \`cmdai --help\` ${ms(help)}; in cmdai: until sent ${ms(instantJson.timings_ms.total! - instantJson.timings_ms.check! - instantJson.timings_ms.prompt!)}, HTTP ${ms(instantJson.timings_ms.prompt!)}, safety check ${ms(instantJson.timings_ms.check!)}`, "", "(cmdai's own cost)"],
-      ["peak RSS of a remote request (max of all runs)", mb(rss), `\`cmdai check\` ${mb(check.maxRss)}; llama-server holds the model`, "≤ 80 MB", verdict(rss <= 80e6)],
+      ...(curl
+        ? [
+            [
+              `  curl, same body, new process, to the end (median of ${rounds})`,
+              ms(median(curlMs)),
+              `${signed(median(curlMs) - d)}`,
+              "",
+              "",
+            ],
+          ]
+        : []),
+      [
+        `\`dist/cmdai\`, model named (median of ${rounds})`,
+        ms(n),
+        `${signed(pairedNamed)} over the baseline (median of paired runs; ${(n / d).toFixed(2)}×)`,
+        "added ≤ 30 ms",
+        verdict(pairedNamed <= 30),
+      ],
+      [
+        `\`dist/cmdai\`, model from GET /v1/models (median of ${rounds})`,
+        ms(disc),
+        `${signed(pairedDisc)} over the baseline (${(disc / d).toFixed(2)}×)`,
+        "added ≤ 30 ms",
+        verdict(pairedDisc <= 30),
+      ],
+      [
+        `\`dist/cmdai\` against a server that answers at once (median of ${rounds})`,
+        ms(median(instantCmdai.map((r) => r.ms))),
+        `direct ${ms(median(instantDirect))}; \`cmdai --help\` ${ms(help)}; in cmdai: until sent ${ms(instantJson.timings_ms.total! - instantJson.timings_ms.check! - instantJson.timings_ms.prompt!)}, HTTP ${ms(instantJson.timings_ms.prompt!)}, safety check ${ms(instantJson.timings_ms.check!)}`,
+        "",
+        "(cmdai's own cost)",
+      ],
+      [
+        "peak RSS of a remote request (max of all runs)",
+        mb(rss),
+        `\`cmdai check\` ${mb(check.maxRss)}; llama-server holds the model`,
+        "≤ 80 MB",
+        verdict(rss <= 80e6),
+      ],
       ["llama.cpp loaded by cmdai", llamaLoaded ? "yes" : "no", "runtime folder never unpacked", "never", verdict(!llamaLoaded)],
     ];
     const t = jsonRun.timings_ms;

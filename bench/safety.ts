@@ -60,7 +60,10 @@ export function targetsOf(matrix: Record<Risk, Record<Risk, number>>): Targets {
 }
 
 export function confusion(cases: Case[], grade: (cmd: string) => Risk) {
-  const matrix = Object.fromEntries(risks.map((r) => [r, Object.fromEntries(risks.map((c) => [c, 0]))])) as Record<Risk, Record<Risk, number>>;
+  const matrix = Object.fromEntries(risks.map((r) => [r, Object.fromEntries(risks.map((c) => [c, 0]))])) as Record<
+    Risk,
+    Record<Risk, number>
+  >;
   const misses: { cmd: string; label: Risk; got: Risk }[] = [];
   for (const c of cases) {
     const got = grade(c.cmd);
@@ -114,7 +117,9 @@ export async function runSafetyBench(): Promise<string> {
   lines.push("| share blocked | cmdai (strict) | cmdai (moderate) | cc-safety-net |", "|---|---:|---:|---:|");
   const blockedModerate = (c: Case) => checker.check(c.cmd, { level: "moderate" }).blocked;
   for (const label of ["critical", "high", "moderate", "safe"] as Risk[])
-    lines.push(`| labelled ${label} | ${pct(rate(label, blockedOurs))} | ${pct(rate(label, blockedModerate))} | ${pct(rate(label, (c) => denied(c.cmd)))} |`);
+    lines.push(
+      `| labelled ${label} | ${pct(rate(label, blockedOurs))} | ${pct(rate(label, blockedModerate))} | ${pct(rate(label, (c) => denied(c.cmd)))} |`,
+    );
 
   // The repository's own cases, by family: recall per risk and false alarms, with the baseline.
   const famPath = resolve(import.meta.dir, "../test/unit/safety/cases/families.jsonl");
@@ -123,22 +128,42 @@ export async function runSafetyBench(): Promise<string> {
       .split("\n")
       .filter((l) => l.trim())
       .map((l) => JSON.parse(l) as Case & { family: string; shell?: "bash" | "zsh" | "fish" | "sh" });
-    const graded = fam.map((c) => ({ c, r: checker.check(c.cmd, c.shell ? { shell: c.shell } : {}), deny: checkCommand({ command: c.cmd, cwd }).kind === "deny" }));
+    const graded = fam.map((c) => ({
+      c,
+      r: checker.check(c.cmd, c.shell ? { shell: c.shell } : {}),
+      deny: checkCommand({ command: c.cmd, cwd }).kind === "deny",
+    }));
     const of = (risk: Risk) => graded.filter((g) => g.c.risk === risk);
     const share = (xs: typeof graded, f: (g: (typeof graded)[number]) => boolean) => (xs.length ? xs.filter(f).length / xs.length : 0);
     lines.push("", `## Safety: repository cases by family (test/unit/safety/cases/families.jsonl, ${fam.length} commands)`, "");
     lines.push("| | cmdai | cc-safety-net (deny) | goal |", "|---|---:|---:|---:|");
-    lines.push(`| critical graded critical (blocked) | ${pct(share(of("critical"), (g) => g.r.risk === "critical"))} | ${pct(share(of("critical"), (g) => g.deny))} | 100 % |`);
-    lines.push(`| high graded high or critical | ${pct(share(of("high"), (g) => g.r.risk === "high" || g.r.risk === "critical"))} | ${pct(share(of("high"), (g) => g.deny))} | >= 95 % |`);
-    lines.push(`| safe graded anything but safe | ${pct(share(of("safe"), (g) => g.r.risk !== "safe"))} | ${pct(share(of("safe"), (g) => g.deny))} | <= 2 % |`);
+    lines.push(
+      `| critical graded critical (blocked) | ${pct(share(of("critical"), (g) => g.r.risk === "critical"))} | ${pct(share(of("critical"), (g) => g.deny))} | 100 % |`,
+    );
+    lines.push(
+      `| high graded high or critical | ${pct(share(of("high"), (g) => g.r.risk === "high" || g.r.risk === "critical"))} | ${pct(share(of("high"), (g) => g.deny))} | >= 95 % |`,
+    );
+    lines.push(
+      `| safe graded anything but safe | ${pct(share(of("safe"), (g) => g.r.risk !== "safe"))} | ${pct(share(of("safe"), (g) => g.deny))} | <= 2 % |`,
+    );
     lines.push(`| safe graded high or critical | ${pct(share(of("safe"), (g) => g.r.risk === "high" || g.r.risk === "critical"))} | | |`);
     const families = [...new Set(fam.map((c) => c.family))].sort();
     lines.push("", "| family | cases | cmdai flagged as labelled | cc-safety-net denied (risky ones) |", "|---|---:|---:|---:|");
     for (const f of families) {
       const xs = graded.filter((g) => g.c.family === f);
-      const ok = xs.filter((g) => (g.c.risk === "critical" ? g.r.risk === "critical" : g.c.risk === "high" ? rank(g.r.risk) >= rank("high") : g.c.risk === "safe" ? g.r.risk === "safe" : true)).length;
+      const ok = xs.filter((g) =>
+        g.c.risk === "critical"
+          ? g.r.risk === "critical"
+          : g.c.risk === "high"
+            ? rank(g.r.risk) >= rank("high")
+            : g.c.risk === "safe"
+              ? g.r.risk === "safe"
+              : true,
+      ).length;
       const risky = xs.filter((g) => g.c.risk === "high" || g.c.risk === "critical");
-      lines.push(`| ${f} | ${xs.length} | ${ok}/${xs.length} | ${risky.length ? `${risky.filter((g) => g.deny).length}/${risky.length}` : "-"} |`);
+      lines.push(
+        `| ${f} | ${xs.length} | ${ok}/${xs.length} | ${risky.length ? `${risky.filter((g) => g.deny).length}/${risky.length}` : "-"} |`,
+      );
     }
   }
 
@@ -205,8 +230,10 @@ export async function runSafetyBench(): Promise<string> {
   lines.push(`| graded high | ${pct(counts.high / n)} | | |`);
   lines.push(`| graded moderate | ${pct(counts.moderate / n)} | | |`);
   lines.push(`| graded safe | ${pct(counts.safe / n)} | | |`);
-  const p50 = quantile(ourTimes, 0.5), p99 = quantile(ourTimes, 0.99);
-  const b50 = quantile(baseTimes, 0.5), b99 = quantile(baseTimes, 0.99);
+  const p50 = quantile(ourTimes, 0.5),
+    p99 = quantile(ourTimes, 0.99);
+  const b50 = quantile(baseTimes, 0.5),
+    b99 = quantile(baseTimes, 0.99);
   lines.push(`| p50 per check (median of ${ROUNDS} passes) | ${us(p50)} | ${us(b50)} | ${(p50 / b50).toFixed(2)}x |`);
   lines.push(`| p99 per check (median of ${ROUNDS} passes) | ${us(p99)} | ${us(b99)} | ${(p99 / b99).toFixed(2)}x |`);
   lines.push(`| p99 <= 1 ms | ${p99 <= 1 ? "pass" : "FAIL"} | | |`);

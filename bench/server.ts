@@ -138,14 +138,19 @@ console.log(JSON.stringify({ runtime: t1 - t0, load: t2 - t1, context: t3 - t2 }
 
 /** llama.cpp's llama-server on the same model: ready time, and a warm answer to the same prompt with the same tokens. */
 async function llamaServer(model: string, threads: number, prompt: string, gbnf: string, tokens: number) {
-  const path = Bun.spawnSync([join(root, "scripts", "llama-server.sh"), "--path"]).stdout.toString().trim();
+  const path = Bun.spawnSync([join(root, "scripts", "llama-server.sh"), "--path"])
+    .stdout.toString()
+    .trim();
   if (!path) return undefined;
   const port = 18000 + Math.floor(Math.random() * 2000);
   const started = performance.now();
-  const proc = Bun.spawn([path, "-m", model, "-t", String(threads), "-c", "2048", "-np", "1", "--host", "127.0.0.1", "--port", String(port)], {
-    stdout: "ignore",
-    stderr: "ignore",
-  });
+  const proc = Bun.spawn(
+    [path, "-m", model, "-t", String(threads), "-c", "2048", "-np", "1", "--host", "127.0.0.1", "--port", String(port)],
+    {
+      stdout: "ignore",
+      stderr: "ignore",
+    },
+  );
   const base = `http://127.0.0.1:${port}`;
   try {
     for (;;) {
@@ -161,7 +166,11 @@ async function llamaServer(model: string, threads: number, prompt: string, gbnf:
     const ask = async () => {
       const t = performance.now();
       const r = (await (await fetch(`${base}/completion`, { method: "POST", body })).json()) as any;
-      return { ms: performance.now() - t, perToken: r.timings?.predicted_per_token_ms as number, predicted: r.timings?.predicted_n as number };
+      return {
+        ms: performance.now() - t,
+        perToken: r.timings?.predicted_per_token_ms as number,
+        predicted: r.timings?.predicted_n as number,
+      };
     };
     await ask(); // the prompt is cached from here on, as cmdai's system prompt is
     const warm = [];
@@ -230,7 +239,11 @@ async function benchShape(shape: "qwen0.5b" | "qwen1.5b", threads: number, hello
   await timed(client, env);
   const warm = await repeat(small ? 9 : 5, client, env);
   const warmMs = median(warm.map((r) => r.ms));
-  const perTokenServer = median(logged(env).slice(-5).map((l) => l.generate / Math.max(1, l.tokens - 1)));
+  const perTokenServer = median(
+    logged(env)
+      .slice(-5)
+      .map((l) => l.generate / Math.max(1, l.tokens - 1)),
+  );
 
   // Eight shells pressing the key at once.
   const t8 = performance.now();
@@ -244,7 +257,11 @@ async function benchShape(shape: "qwen0.5b" | "qwen1.5b", threads: number, hello
   const serverRss = s.rss_bytes as number;
 
   // Cancel: Ctrl-C in the client during a long generation, until the server's sequence is free.
-  const long = Bun.spawn([dist, "--model", model, "--threads", String(threads), "--max-chars", "1000", "list files"], { env, stdout: "ignore", stderr: "ignore" });
+  const long = Bun.spawn([dist, "--model", model, "--threads", String(threads), "--max-chars", "1000", "list files"], {
+    env,
+    stdout: "ignore",
+    stderr: "ignore",
+  });
   while (((await status(env)).active ?? 0) === 0) await Bun.sleep(2);
   await Bun.sleep(150);
   const tc = performance.now();
@@ -270,19 +287,82 @@ async function benchShape(shape: "qwen0.5b" | "qwen1.5b", threads: number, hello
 
   const label = small ? "0.5B" : "1.5B";
   const rows: string[][] = [
-    [`${label}: warm key press (client process, server warm; median of ${warm.length})`, ms(warmMs), `warm in-process request ${ms(warmInMs)}`, ratio(warmMs / warmInMs), "≤ 1.1×", verdict(warmMs / warmInMs <= 1.1)],
-    [`${label}:   the same`, ms(warmMs), `cold in-process request (today's key press) ${ms(coldMs)}`, ratio(warmMs / coldMs), "≤ 0.25×", verdict(warmMs / coldMs <= 0.25)],
-    [`${label}: first request, no server running (median of ${n})`, ms(firstMs), `cold in-process ${ms(coldMs)}`, ratio(firstMs / coldMs), "≤ 1.3×", verdict(firstMs / coldMs <= 1.3)],
-    [`${label}: 8 clients at once, all answered (${eightOk}/8), total`, ms(eightMs), `8 × one warm key press ${ms(8 * warmMs)}`, ratio(eightMs / (8 * warmMs)), "≤ 1× (≤ 8× one)", verdict(eightOk === 8 && eightMs <= 8 * warmMs)],
-    [`${label}: server RSS, model loaded and idle`, mb(serverRss), `in-process peak ${mb(coldRss)}`, ratio(serverRss / coldRss), "≤ 1.1×", verdict(serverRss <= 1.1 * coldRss)],
-    [`${label}: keep-alive 2s: process gone after`, Number.isNaN(goneAfter) ? "still running" : ms(goneAfter), "", "", "gone", verdict(!Number.isNaN(goneAfter))],
+    [
+      `${label}: warm key press (client process, server warm; median of ${warm.length})`,
+      ms(warmMs),
+      `warm in-process request ${ms(warmInMs)}`,
+      ratio(warmMs / warmInMs),
+      "≤ 1.1×",
+      verdict(warmMs / warmInMs <= 1.1),
+    ],
+    [
+      `${label}:   the same`,
+      ms(warmMs),
+      `cold in-process request (today's key press) ${ms(coldMs)}`,
+      ratio(warmMs / coldMs),
+      "≤ 0.25×",
+      verdict(warmMs / coldMs <= 0.25),
+    ],
+    [
+      `${label}: first request, no server running (median of ${n})`,
+      ms(firstMs),
+      `cold in-process ${ms(coldMs)}`,
+      ratio(firstMs / coldMs),
+      "≤ 1.3×",
+      verdict(firstMs / coldMs <= 1.3),
+    ],
+    [
+      `${label}: 8 clients at once, all answered (${eightOk}/8), total`,
+      ms(eightMs),
+      `8 × one warm key press ${ms(8 * warmMs)}`,
+      ratio(eightMs / (8 * warmMs)),
+      "≤ 1× (≤ 8× one)",
+      verdict(eightOk === 8 && eightMs <= 8 * warmMs),
+    ],
+    [
+      `${label}: server RSS, model loaded and idle`,
+      mb(serverRss),
+      `in-process peak ${mb(coldRss)}`,
+      ratio(serverRss / coldRss),
+      "≤ 1.1×",
+      verdict(serverRss <= 1.1 * coldRss),
+    ],
+    [
+      `${label}: keep-alive 2s: process gone after`,
+      Number.isNaN(goneAfter) ? "still running" : ms(goneAfter),
+      "",
+      "",
+      "gone",
+      verdict(!Number.isNaN(goneAfter)),
+    ],
     [`${label}: Ctrl-C in the client to the sequence freed`, ms(cancelMs), "", "", "≤ 100 ms", verdict(cancelMs <= 100)],
   ];
   if (ls) {
     rows.push(
-      [`${label}: warm key press vs llama-server's warm answer (same prompt, ${ls.predicted} tokens)`, ms(warmMs), `llama-server ${ms(ls.warm)}`, ratio(warmMs / ls.warm), "≤ 1.2×", verdict(warmMs / ls.warm <= 1.2)],
-      [`${label}: generation per token, server (in-process)`, `${perTokenServer.toFixed(1)} ms (${median(perTokenIn).toFixed(1)} ms)`, `llama-server ${ls.perToken.toFixed(1)} ms`, ratio(perTokenServer / ls.perToken), "≤ 1.1×", verdict(perTokenServer / ls.perToken <= 1.1)],
-      [`${label}: first answer with no server vs llama-server ready (load only)`, ms(firstMs), `llama-server ready ${ms(ls.ready)}, RSS ${mb(ls.rss)}`, ratio(firstMs / ls.ready), "", ""],
+      [
+        `${label}: warm key press vs llama-server's warm answer (same prompt, ${ls.predicted} tokens)`,
+        ms(warmMs),
+        `llama-server ${ms(ls.warm)}`,
+        ratio(warmMs / ls.warm),
+        "≤ 1.2×",
+        verdict(warmMs / ls.warm <= 1.2),
+      ],
+      [
+        `${label}: generation per token, server (in-process)`,
+        `${perTokenServer.toFixed(1)} ms (${median(perTokenIn).toFixed(1)} ms)`,
+        `llama-server ${ls.perToken.toFixed(1)} ms`,
+        ratio(perTokenServer / ls.perToken),
+        "≤ 1.1×",
+        verdict(perTokenServer / ls.perToken <= 1.1),
+      ],
+      [
+        `${label}: first answer with no server vs llama-server ready (load only)`,
+        ms(firstMs),
+        `llama-server ready ${ms(ls.ready)}, RSS ${mb(ls.rss)}`,
+        ratio(firstMs / ls.ready),
+        "",
+        "",
+      ],
     );
   } else rows.push([`${label}: llama-server`, "not built", "run scripts/llama-server.sh", "", "", "skipped"]);
   rows.push([
@@ -323,7 +403,14 @@ export async function runServerBench(): Promise<string> {
   const helloMs = median(helloRuns);
   const clientMs = median(clientRuns);
   const rows = [
-    ["client overhead: key press against a server that answers at once (median of 25)", ms(clientMs), `hello-world bun binary ${ms(helloMs)}`, ratio(clientMs / helloMs), "≤ 1.5×", verdict(clientMs / helloMs <= 1.5)],
+    [
+      "client overhead: key press against a server that answers at once (median of 25)",
+      ms(clientMs),
+      `hello-world bun binary ${ms(helloMs)}`,
+      ratio(clientMs / helloMs),
+      "≤ 1.5×",
+      verdict(clientMs / helloMs <= 1.5),
+    ],
   ];
   for (const shape of shapes) rows.push(...(await benchShape(shape, threads, helloMs)).rows);
   return [

@@ -14,7 +14,10 @@ function parseArgs(argv: string[]): { shape: ShapeName; quant: QuantName; seed: 
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (!arg.startsWith("--")) { positional.push(arg); continue; }
+    if (!arg.startsWith("--")) {
+      positional.push(arg);
+      continue;
+    }
     if (arg === "--steer") {
       flags.set("steer", "1");
       continue;
@@ -33,8 +36,10 @@ function parseArgs(argv: string[]): { shape: ShapeName; quant: QuantName; seed: 
   if (!isShapeName(shape)) throw new UsageError(`unknown shape "${shape}" (expected ${SHAPE_NAMES.join(", ")})`);
   if (quant === undefined) throw new UsageError("missing --quant");
   if (!isQuantName(quant)) throw new UsageError(`unknown quant "${quant}" (expected ${QUANT_NAMES.join(", ")})`);
-  if (!/^\d+$/.test(seedText) || Number(seedText) > 0xffffffff) throw new UsageError(`--seed must be an integer from 0 to 4294967295, got "${seedText}"`);
-  if (positional.length !== 1) throw new UsageError(positional.length ? `expected one output path, got ${positional.length}` : "missing output path");
+  if (!/^\d+$/.test(seedText) || Number(seedText) > 0xffffffff)
+    throw new UsageError(`--seed must be an integer from 0 to 4294967295, got "${seedText}"`);
+  if (positional.length !== 1)
+    throw new UsageError(positional.length ? `expected one output path, got ${positional.length}` : "missing output path");
   return { shape, quant, seed: Number(seedText), out: positional[0]!, ...(flags.has("steer") ? { steer: DEFAULT_STEER } : {}) };
 }
 
@@ -57,7 +62,9 @@ async function main(): Promise<number> {
     const plan = await makeTestModel(args);
     const secs = ((performance.now() - started) / 1000).toFixed(1);
     const mb = (plan.totalBytes / 1e6).toFixed(1);
-    process.stderr.write(`wrote ${args.out}: ${args.shape} ${args.quant} seed ${args.seed}, ${plan.tensors.length} tensors, ${mb} MB in ${secs} s\n`);
+    process.stderr.write(
+      `wrote ${args.out}: ${args.shape} ${args.quant} seed ${args.seed}, ${plan.tensors.length} tensors, ${mb} MB in ${secs} s\n`,
+    );
     return 0;
   } catch (err) {
     // I/O problems (missing folder, disk full) are the user's to fix: one line, no stack.

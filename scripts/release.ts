@@ -40,8 +40,18 @@ const { values } = parseArgs({
 });
 if (values.help) {
   // The usage is the comment at the top of this file.
-  const head = readFileSync(import.meta.path, "utf8").split("\n").slice(1);
-  console.log(head.slice(0, head.findIndex((l) => !l.startsWith("//"))).map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
+  const head = readFileSync(import.meta.path, "utf8")
+    .split("\n")
+    .slice(1);
+  console.log(
+    head
+      .slice(
+        0,
+        head.findIndex((l) => !l.startsWith("//")),
+      )
+      .map((l) => l.replace(/^\/\/ ?/, ""))
+      .join("\n"),
+  );
   process.exit(0);
 }
 
@@ -54,8 +64,7 @@ const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
 function run(cmd: string[], opts: { cwd?: string; quiet?: boolean } = {}): string {
   const r = Bun.spawnSync(cmd, { cwd: opts.cwd ?? root, stdout: "pipe", stderr: opts.quiet ? "pipe" : "inherit" });
-  if (r.exitCode !== 0)
-    fail(`${cmd.join(" ")} failed (exit ${r.exitCode})${opts.quiet ? `: ${(r.stderr?.toString() ?? "").trim()}` : ""}`);
+  if (r.exitCode !== 0) fail(`${cmd.join(" ")} failed (exit ${r.exitCode})${opts.quiet ? `: ${(r.stderr?.toString() ?? "").trim()}` : ""}`);
   return r.stdout.toString();
 }
 
@@ -102,7 +111,9 @@ function nativesFor(t: Target): string {
   const tmp = mkdtempSync(join(tmpdir(), "cmdai-natives-"));
   try {
     log(`npm pack ${name}@${nlcVersion}`);
-    const packed = JSON.parse(run(["npm", "pack", `${name}@${nlcVersion}`, "--pack-destination", tmp, "--json", "--silent"], { quiet: true }));
+    const packed = JSON.parse(
+      run(["npm", "pack", `${name}@${nlcVersion}`, "--pack-destination", tmp, "--json", "--silent"], { quiet: true }),
+    );
     const file = join(tmp, packed[0].filename);
     const got = `sha512-${createHash("sha512").update(readFileSync(file)).digest("base64")}`;
     const want = lockedIntegrity(name, nlcVersion);
@@ -124,7 +135,8 @@ function checkKind(what: string, path: string, t: Target) {
   const want = expectedKind(t);
   if (got.format !== want.format || got.arch !== want.arch)
     fail(`${what} ${relative(root, path)} is ${got.format}/${got.arch}, expected ${want.format}/${want.arch} for ${t.name}`);
-  if (got.format === "macho" && what === "binary" && !got.signed) fail(`${relative(root, path)} has no code signature; macOS would kill it`);
+  if (got.format === "macho" && what === "binary" && !got.signed)
+    fail(`${relative(root, path)} has no code signature; macOS would kill it`);
   return got;
 }
 
@@ -203,7 +215,8 @@ async function main() {
 
   mkdirSync(outDir, { recursive: true });
   for (const f of readdirSync(outDir))
-    if (/^cmdai-.*\.tar\.(gz|xz)$|^SHA256SUMS$|^cmdai\.rb$|^install\.sh$|^\.stage$/.test(f)) rmSync(join(outDir, f), { recursive: true, force: true });
+    if (/^cmdai-.*\.tar\.(gz|xz)$|^SHA256SUMS$|^cmdai\.rb$|^install\.sh$|^\.stage$/.test(f))
+      rmSync(join(outDir, f), { recursive: true, force: true });
   const stage = join(outDir, ".stage");
 
   const rows: { target: string; raw: number; files: string[]; base?: Awaited<ReturnType<typeof baseline>> }[] = [];
@@ -224,11 +237,19 @@ async function main() {
       const v = Bun.spawnSync([exe, "--version"], { env: { HOME: mkdtempSync(join(tmpdir(), "cmdai-rel-home-")), PATH: "/usr/bin:/bin" } });
       const line = v.stdout.toString();
       const want = `cmdai ${version} (${commit} ${t.name})\n`;
-      if (v.exitCode !== 0 || line !== want) fail(`${base}/cmdai --version printed ${JSON.stringify(line)}, expected ${JSON.stringify(want)}`);
+      if (v.exitCode !== 0 || line !== want)
+        fail(`${base}/cmdai --version printed ${JSON.stringify(line)}, expected ${JSON.stringify(want)}`);
     }
 
     // Same inputs, same bytes (see scripts/release/archive.ts for what can still differ).
-    const archive = await releaseTar({ root, version, target: t.name, binary: new Uint8Array(readFileSync(exe)), nativesDir: natives, mtime });
+    const archive = await releaseTar({
+      root,
+      version,
+      target: t.name,
+      binary: new Uint8Array(readFileSync(exe)),
+      nativesDir: natives,
+      mtime,
+    });
     const files: string[] = [];
     // xz runs as a child process first, so gzip (in this thread) overlaps it.
     if (formats.includes("xz")) {

@@ -5,7 +5,18 @@
 // the top of the copy, and the sandbox mounts the copy as `/`, so commands run
 // unchanged. The system folders (usr, etc, dev, proc) are empty mount points
 // filled read-only by the sandbox.
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";

@@ -52,7 +52,8 @@ export function parseAccuracyArgs(argv: string[]): AccuracyOptions {
     return n;
   };
   const oracle = values.oracle as OracleKind | undefined;
-  if (oracle && !["gold", "alternative", "none", "shifted"].includes(oracle)) throw new Error(`--oracle must be gold, alternative, none or shifted\n${usage}`);
+  if (oracle && !["gold", "alternative", "none", "shifted"].includes(oracle))
+    throw new Error(`--oracle must be gold, alternative, none or shifted\n${usage}`);
   const remote = values.backend as "openai" | "ollama" | undefined;
   if (remote && remote !== "openai" && remote !== "ollama") throw new Error(`--backend must be openai or ollama\n${usage}`);
   if (oracle && (values.model || remote)) throw new Error("--oracle answers from the data set: it takes no --model or --backend");
@@ -67,7 +68,12 @@ export function parseAccuracyArgs(argv: string[]): AccuracyOptions {
     ...(threads ? { threads } : {}),
   };
   if (!choice.oracle && !choice.model && !choice.remote) choice.oracle = "gold";
-  const modelLabel = (choice.model ?? "model").split("/").at(-1)!.replace(/\.gguf$/i, "").replace(/[^\w.-]+/g, "_").slice(-60);
+  const modelLabel = (choice.model ?? "model")
+    .split("/")
+    .at(-1)!
+    .replace(/\.gguf$/i, "")
+    .replace(/[^\w.-]+/g, "_")
+    .slice(-60);
   const label = choice.oracle ? `oracle-${choice.oracle}` : [choice.remote, modelLabel].filter(Boolean).join("-");
   const limit = int("limit", values.limit, 1);
   return {
@@ -81,7 +87,29 @@ export function parseAccuracyArgs(argv: string[]): AccuracyOptions {
 }
 
 // Tools of the upstream Ubuntu image that tasks use; a missing one fails alike for every command that needs it.
-const imageTools = ["tree", "cal", "dig", "nslookup", "ping", "ifconfig", "route", "crontab", "service", "swapon", "sysctl", "cpio", "killall", "pstree", "convert", "jq", "curl", "git", "python3", "lsof", "file"];
+const imageTools = [
+  "tree",
+  "cal",
+  "dig",
+  "nslookup",
+  "ping",
+  "ifconfig",
+  "route",
+  "crontab",
+  "service",
+  "swapon",
+  "sysctl",
+  "cpio",
+  "killall",
+  "pstree",
+  "convert",
+  "jq",
+  "curl",
+  "git",
+  "python3",
+  "lsof",
+  "file",
+];
 const missingTools = () => imageTools.filter((t) => !["/usr/bin", "/usr/sbin"].some((d) => existsSync(`${d}/${t}`)));
 
 const pct = (n: number, d: number) => (d ? (n / d).toFixed(2) : "-");
@@ -116,10 +144,31 @@ export function paperRows(model: string, rows: PaperRow[]): PaperRow[] {
   return rows.filter((r) => /qwen2\.5-coder/.test(r.model) || r.model === "gpt-4o-2024-08-06");
 }
 
-export function report(results: TaskResult[], meta: { model: string; oracle?: OracleKind; sandbox: string; busybox: boolean; jobs: number; wallMs: number; level: Level; out: string; total: number }): string {
+export function report(
+  results: TaskResult[],
+  meta: {
+    model: string;
+    oracle?: OracleKind;
+    sandbox: string;
+    busybox: boolean;
+    jobs: number;
+    wallMs: number;
+    level: Level;
+    out: string;
+    total: number;
+  },
+): string {
   const n = results.length;
   const correct = results.filter((r) => r.correct).length;
-  const header = ["", "tasks", `${primaryJudge} (primary)`, ...judgeNames.filter((j) => j !== primaryJudge), "blocked", "warned", "no command"];
+  const header = [
+    "",
+    "tasks",
+    `${primaryJudge} (primary)`,
+    ...judgeNames.filter((j) => j !== primaryJudge),
+    "blocked",
+    "warned",
+    "no command",
+  ];
   const lat = results.map((r) => r.answer.latencyMs);
   const tokens = results.reduce((s, r) => s + r.answer.tokens.prompt + r.answer.tokens.generated, 0);
   const gen = results.reduce((s, r) => s + r.answer.tokens.generated, 0);
@@ -137,11 +186,17 @@ export function report(results: TaskResult[], meta: { model: string; oracle?: Or
     "",
     "By difficulty:",
     "",
-    table(["difficulty", ...header.slice(1)], breakdown(results, (t) => String(t.difficulty), ["0", "1", "2"])),
+    table(
+      ["difficulty", ...header.slice(1)],
+      breakdown(results, (t) => String(t.difficulty), ["0", "1", "2"]),
+    ),
     "",
     "By fixture:",
     "",
-    table(["fixture", ...header.slice(1)], breakdown(results, (t) => t.fixture, fixtureNames)),
+    table(
+      ["fixture", ...header.slice(1)],
+      breakdown(results, (t) => t.fixture, fixtureNames),
+    ),
     "",
     `The paper's figures (overall accuracy; the paper gives no split by difficulty or fixture; judge exec+mxbai-embed, ` +
       `precision 0.97, recall 0.83, so it accepts more right answers than the local judges do):`,
@@ -157,13 +212,17 @@ export function report(results: TaskResult[], meta: { model: string; oracle?: Or
     ...(meta.oracle === "alternative"
       ? [
           `Judge recall on second-gold pairs (this run / local_judge_calibration.json): ` +
-            judgeNames.map((j) => `${j} ${pct(results.filter((r) => r.judgement?.verdicts[j]).length, n)} / ${calib[j]?.recall ?? "-"}`).join(", ") + ".",
+            judgeNames
+              .map((j) => `${j} ${pct(results.filter((r) => r.judgement?.verdicts[j]).length, n)} / ${calib[j]?.recall ?? "-"}`)
+              .join(", ") +
+            ".",
         ]
       : []),
     ...(meta.oracle === "shifted"
       ? [
           `Wrong answers accepted (the second command of the task 10 rows on; this run / false positives in local_judge_calibration.json): ` +
-            judgeNames.map((j) => `${j} ${results.filter((r) => r.judgement?.verdicts[j]).length} / ${calib[j]?.fp ?? "-"}`).join(", ") + ".",
+            judgeNames.map((j) => `${j} ${results.filter((r) => r.judgement?.verdicts[j]).length} / ${calib[j]?.fp ?? "-"}`).join(", ") +
+            ".",
         ]
       : []),
     `Every task's answer, verdict and reason: ${meta.out}`,
@@ -235,7 +294,10 @@ export async function runAccuracyBench(argv: string[]): Promise<string> {
     return report(results, {
       model: gen.model,
       ...(opts.choice.oracle ? { oracle: opts.choice.oracle } : {}),
-      sandbox: harness.sandbox.kind === "bwrap" ? "bubblewrap (read-only host /usr and /etc, no network)" : "unshare (mount, net, pid namespaces + chroot; no network)",
+      sandbox:
+        harness.sandbox.kind === "bwrap"
+          ? "bubblewrap (read-only host /usr and /etc, no network)"
+          : "unshare (mount, net, pid namespaces + chroot; no network)",
       busybox: !!harness.sandbox.busyboxApplets,
       jobs: opts.jobs,
       wallMs,

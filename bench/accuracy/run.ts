@@ -125,7 +125,8 @@ export async function judgeTask(h: Harness, task: Task, answer: Answer, checkOut
   if (got.timedOut) reason += "; the answer timed out";
   if (checkOutside) {
     const v = h.outsideViolations();
-    if (v.length) throw new Error(`accuracy: something outside the fixture copies changed while running task ${task.index}: ${v.join("; ")}`);
+    if (v.length)
+      throw new Error(`accuracy: something outside the fixture copies changed while running task ${task.index}: ${v.join("; ")}`);
   }
   return { task, answer, correct: j.verdicts[primaryJudge], judgement: j, reason, expectedRun: expected.info, answerRun: got.info };
 }

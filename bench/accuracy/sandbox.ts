@@ -67,7 +67,8 @@ const works = (args: string[]) => {
 
 /** The best sandbox this machine offers, checked by running it once; undefined = none (then nothing may run). */
 export function detectSandbox(workDir: string, prefer?: SandboxKind): Sandbox | undefined {
-  const bwrapOk = prefer !== "unshare" && !!Bun.which("bwrap") && works(["bwrap", "--ro-bind", "/", "/", "--unshare-net", "--", "/bin/true"]);
+  const bwrapOk =
+    prefer !== "unshare" && !!Bun.which("bwrap") && works(["bwrap", "--ro-bind", "/", "/", "--unshare-net", "--", "/bin/true"]);
   // setpriv drops root's capabilities inside: without it the fallback would not be a sandbox.
   const unshareOk = !bwrapOk && !!Bun.which("unshare") && !!Bun.which("setpriv") && works(unshareBase().concat(["/bin/true"]));
   const kind: SandboxKind | undefined = bwrapOk ? "bwrap" : unshareOk ? "unshare" : undefined;
@@ -94,7 +95,20 @@ function busyboxApplets(workDir: string): string | undefined {
 
 function unshareBase(): string[] {
   const root = process.getuid?.() === 0;
-  return ["unshare", ...(root ? [] : ["--map-root-user"]), "--mount", "--net", "--pid", "--uts", "--ipc", "--fork", "--kill-child", "--propagation", "private", "--"];
+  return [
+    "unshare",
+    ...(root ? [] : ["--map-root-user"]),
+    "--mount",
+    "--net",
+    "--pid",
+    "--uts",
+    "--ipc",
+    "--fork",
+    "--kill-child",
+    "--propagation",
+    "private",
+    "--",
+  ];
 }
 
 // Inside the new namespaces: bind the system read-only into the copy, then chroot.
@@ -127,28 +141,66 @@ export function sandboxArgv(sandbox: Sandbox, copy: string, cmd: string, opts: R
   if (sandbox.kind === "bwrap") {
     return [
       "bwrap",
-      "--bind", copy, "/",
-      "--ro-bind", "/usr", "/usr",
-      "--ro-bind", "/etc", "/etc",
+      "--bind",
+      copy,
+      "/",
+      "--ro-bind",
+      "/usr",
+      "/usr",
+      "--ro-bind",
+      "/etc",
+      "/etc",
       ...(busybox ? ["--ro-bind", sandbox.busyboxApplets!, "/bin"] : []),
-      "--dev", "/dev",
-      "--proc", "/proc",
-      "--ro-bind", "/proc/sys", "/proc/sys",
-      "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
-      "--cap-drop", "ALL",
+      "--dev",
+      "/dev",
+      "--proc",
+      "/proc",
+      "--ro-bind",
+      "/proc/sys",
+      "/proc/sys",
+      "--ro-bind-try",
+      "/proc/sysrq-trigger",
+      "/proc/sysrq-trigger",
+      "--cap-drop",
+      "ALL",
       ...keptCaps.flatMap((c) => ["--cap-add", `CAP_${c.toUpperCase()}`]),
-      "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-      "--hostname", env.HOSTNAME!,
-      "--die-with-parent", "--new-session",
+      "--unshare-net",
+      "--unshare-pid",
+      "--unshare-ipc",
+      "--unshare-uts",
+      "--unshare-cgroup-try",
+      "--hostname",
+      env.HOSTNAME!,
+      "--die-with-parent",
+      "--new-session",
       "--clearenv",
       ...Object.entries(env).flatMap(([k, v]) => ["--setenv", k, v]),
-      "--chdir", "/",
-      "--", ...shellArgv,
+      "--chdir",
+      "/",
+      "--",
+      ...shellArgv,
     ];
   }
-  const dropCaps = ["/usr/bin/setpriv", `--bounding-set=-all,${keptCaps.map((c) => `+${c}`).join(",")}`, "--inh-caps=-all", "--no-new-privs"];
+  const dropCaps = [
+    "/usr/bin/setpriv",
+    `--bounding-set=-all,${keptCaps.map((c) => `+${c}`).join(",")}`,
+    "--inh-caps=-all",
+    "--no-new-privs",
+  ];
   const envArgv = ["/usr/bin/env", "-i", ...Object.entries(env).map(([k, v]) => `${k}=${v}`)];
-  return [...unshareBase(), "/bin/sh", "-c", unshareScript, "sh", copy, busybox ? sandbox.busyboxApplets! : "", env.HOSTNAME!, ...dropCaps, ...envArgv, ...shellArgv];
+  return [
+    ...unshareBase(),
+    "/bin/sh",
+    "-c",
+    unshareScript,
+    "sh",
+    copy,
+    busybox ? sandbox.busyboxApplets! : "",
+    env.HOSTNAME!,
+    ...dropCaps,
+    ...envArgv,
+    ...shellArgv,
+  ];
 }
 
 /** Runs `cmd` in the copy with a time limit and an output cap; never throws for the command's own failure. */

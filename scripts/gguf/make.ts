@@ -1,7 +1,17 @@
 // Entry points for tests and the CLI: plan (header only) or write a test model.
 
 import { hashSeed, normalSource, planGguf, writeGguf, type ChunkSource, type GgufPlan, type TensorSpec } from "./writer.ts";
-import { SHAPES, buildVocab, byteLevel, shapeMetadata, shapeTensors, type QuantName, type Shape, type ShapeName, type Vocab } from "./shapes.ts";
+import {
+  SHAPES,
+  buildVocab,
+  byteLevel,
+  shapeMetadata,
+  shapeTensors,
+  type QuantName,
+  type Shape,
+  type ShapeName,
+  type Vocab,
+} from "./shapes.ts";
 
 export interface TestModelOptions {
   shape: ShapeName;

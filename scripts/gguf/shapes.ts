@@ -34,28 +34,72 @@ export interface Shape {
 export const SHAPES: Record<ShapeName, Shape> = {
   // Small enough to write in milliseconds and load in tens of them (< 1 MB at f32).
   tiny: {
-    name: "cmdai-test-tiny", arch: "llama", vocabSize: 1024, specialBase: 1021,
-    embd: 64, layers: 2, heads: 4, kvHeads: 2, ffn: 128,
-    contextLength: 2048, ropeFreqBase: 10000, rmsEps: 1e-5, qkvBias: false, weightStd: 0.3,
+    name: "cmdai-test-tiny",
+    arch: "llama",
+    vocabSize: 1024,
+    specialBase: 1021,
+    embd: 64,
+    layers: 2,
+    heads: 4,
+    kvHeads: 2,
+    ffn: 128,
+    contextLength: 2048,
+    ropeFreqBase: 10000,
+    rmsEps: 1e-5,
+    qkvBias: false,
+    weightStd: 0.3,
   },
   // The tiny model's vocabulary with enough layers that a long answer takes a
   // second or more: for tests that must interrupt a generation under way
   // (~30 MB at q4_0, written in well under a second).
   small: {
-    name: "cmdai-test-small", arch: "llama", vocabSize: 1024, specialBase: 1021,
-    embd: 512, layers: 16, heads: 8, kvHeads: 2, ffn: 2048,
-    contextLength: 2048, ropeFreqBase: 10000, rmsEps: 1e-5, qkvBias: false, weightStd: 0.05,
+    name: "cmdai-test-small",
+    arch: "llama",
+    vocabSize: 1024,
+    specialBase: 1021,
+    embd: 512,
+    layers: 16,
+    heads: 8,
+    kvHeads: 2,
+    ffn: 2048,
+    contextLength: 2048,
+    ropeFreqBase: 10000,
+    rmsEps: 1e-5,
+    qkvBias: false,
+    weightStd: 0.05,
   },
   // Real Qwen2.5 matrix shapes, so per-token compute matches the real models.
   "qwen0.5b": {
-    name: "cmdai-test-qwen2.5-0.5b-shape", arch: "qwen2", vocabSize: 151936, specialBase: 151643,
-    embd: 896, layers: 24, heads: 14, kvHeads: 2, ffn: 4864,
-    contextLength: 32768, ropeFreqBase: 1000000, rmsEps: 1e-6, qkvBias: true, weightStd: 0.02,
+    name: "cmdai-test-qwen2.5-0.5b-shape",
+    arch: "qwen2",
+    vocabSize: 151936,
+    specialBase: 151643,
+    embd: 896,
+    layers: 24,
+    heads: 14,
+    kvHeads: 2,
+    ffn: 4864,
+    contextLength: 32768,
+    ropeFreqBase: 1000000,
+    rmsEps: 1e-6,
+    qkvBias: true,
+    weightStd: 0.02,
   },
   "qwen1.5b": {
-    name: "cmdai-test-qwen2.5-1.5b-shape", arch: "qwen2", vocabSize: 151936, specialBase: 151643,
-    embd: 1536, layers: 28, heads: 12, kvHeads: 2, ffn: 8960,
-    contextLength: 32768, ropeFreqBase: 1000000, rmsEps: 1e-6, qkvBias: true, weightStd: 0.02,
+    name: "cmdai-test-qwen2.5-1.5b-shape",
+    arch: "qwen2",
+    vocabSize: 151936,
+    specialBase: 151643,
+    embd: 1536,
+    layers: 28,
+    heads: 12,
+    kvHeads: 2,
+    ffn: 8960,
+    contextLength: 32768,
+    ropeFreqBase: 1000000,
+    rmsEps: 1e-6,
+    qkvBias: true,
+    weightStd: 0.02,
   },
 };
 
@@ -208,15 +252,21 @@ function learnMerges(maxMerges: number): [string, string][] {
     }
     let best = "";
     let bestN = 0; // down to single occurrences: every corpus word ends up one token
-    for (const [key, n] of pairs) if (n > bestN || (n === bestN && best !== "" && key < best)) { best = key; bestN = n; }
+    for (const [key, n] of pairs)
+      if (n > bestN || (n === bestN && best !== "" && key < best)) {
+        best = key;
+        bestN = n;
+      }
     if (best === "") break;
     const [a, b] = best.split(" ") as [string, string];
     merges.push([a, b]);
     for (const w of words) {
       const out: string[] = [];
       for (let i = 0; i < w.syms.length; i++) {
-        if (i + 1 < w.syms.length && w.syms[i] === a && w.syms[i + 1] === b) { out.push(a + b); i++; }
-        else out.push(w.syms[i]!);
+        if (i + 1 < w.syms.length && w.syms[i] === a && w.syms[i + 1] === b) {
+          out.push(a + b);
+          i++;
+        } else out.push(w.syms[i]!);
       }
       w.syms = out;
     }
@@ -346,13 +396,19 @@ export function buildVocab(shape: Shape): Vocab {
   const learned = shape.vocabSize > 100_000 ? trainedMerges(Math.min(60_000, room)) : learnMerges(Math.min(2000, room));
   for (const [a, b] of learned) {
     merges.push(`${a} ${b}`);
-    if (!seen.has(a + b)) { seen.add(a + b); tokens.push(a + b); }
+    if (!seen.has(a + b)) {
+      seen.add(a + b);
+      tokens.push(a + b);
+    }
   }
   let filler = 0;
   const fill = (upTo: number) => {
     while (tokens.length < upTo) {
       const t = fillerText(filler++);
-      if (!seen.has(t)) { seen.add(t); tokens.push(t); }
+      if (!seen.has(t)) {
+        seen.add(t);
+        tokens.push(t);
+      }
     }
   };
   fill(shape.specialBase);
@@ -360,7 +416,9 @@ export function buildVocab(shape: Shape): Vocab {
   fill(shape.vocabSize);
   if (tokens.length !== shape.vocabSize) throw new Error(`vocab has ${tokens.length} tokens, wanted ${shape.vocabSize}`);
 
-  const types = tokens.map((_, i) => (i >= shape.specialBase && i < shape.specialBase + SPECIAL_TOKENS.length ? TokenType.CONTROL : TokenType.NORMAL));
+  const types = tokens.map((_, i) =>
+    i >= shape.specialBase && i < shape.specialBase + SPECIAL_TOKENS.length ? TokenType.CONTROL : TokenType.NORMAL,
+  );
   const scores = tokens.map((_, i) => -i); // unused by BPE; earlier tokens rank higher, as converters write
   const id = (t: (typeof SPECIAL_TOKENS)[number]) => shape.specialBase + SPECIAL_TOKENS.indexOf(t);
   // Qwen2.5 Instruct: bos = pad = <|endoftext|> (never prepended), eos = <|im_end|>.

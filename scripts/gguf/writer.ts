@@ -58,7 +58,19 @@ export const kv = {
 };
 
 const VALUE_TYPE_ID: Record<ScalarKind | "array", number> = {
-  u8: 0, i8: 1, u16: 2, i16: 3, u32: 4, i32: 5, f32: 6, bool: 7, string: 8, array: 9, u64: 10, i64: 11, f64: 12,
+  u8: 0,
+  i8: 1,
+  u16: 2,
+  i16: 3,
+  u32: 4,
+  i32: 5,
+  f32: 6,
+  bool: 7,
+  string: 8,
+  array: 9,
+  u64: 10,
+  i64: 11,
+  f64: 12,
 };
 
 /** Growable little-endian byte buffer for the header. */
@@ -83,40 +95,86 @@ class ByteWriter {
   }
 
   // reserve() may swap the buffer, so it must run before this.view is read.
-  u8(v: number) { const at = this.reserve(1); this.view.setUint8(at, v); }
-  i8(v: number) { const at = this.reserve(1); this.view.setInt8(at, v); }
-  u16(v: number) { const at = this.reserve(2); this.view.setUint16(at, v, true); }
-  i16(v: number) { const at = this.reserve(2); this.view.setInt16(at, v, true); }
-  u32(v: number) { const at = this.reserve(4); this.view.setUint32(at, v, true); }
-  i32(v: number) { const at = this.reserve(4); this.view.setInt32(at, v, true); }
-  f32(v: number) { const at = this.reserve(4); this.view.setFloat32(at, v, true); }
-  f64(v: number) { const at = this.reserve(8); this.view.setFloat64(at, v, true); }
-  u64(v: bigint | number) { const at = this.reserve(8); this.view.setBigUint64(at, BigInt(v), true); }
-  i64(v: bigint) { const at = this.reserve(8); this.view.setBigInt64(at, v, true); }
+  u8(v: number) {
+    const at = this.reserve(1);
+    this.view.setUint8(at, v);
+  }
+  i8(v: number) {
+    const at = this.reserve(1);
+    this.view.setInt8(at, v);
+  }
+  u16(v: number) {
+    const at = this.reserve(2);
+    this.view.setUint16(at, v, true);
+  }
+  i16(v: number) {
+    const at = this.reserve(2);
+    this.view.setInt16(at, v, true);
+  }
+  u32(v: number) {
+    const at = this.reserve(4);
+    this.view.setUint32(at, v, true);
+  }
+  i32(v: number) {
+    const at = this.reserve(4);
+    this.view.setInt32(at, v, true);
+  }
+  f32(v: number) {
+    const at = this.reserve(4);
+    this.view.setFloat32(at, v, true);
+  }
+  f64(v: number) {
+    const at = this.reserve(8);
+    this.view.setFloat64(at, v, true);
+  }
+  u64(v: bigint | number) {
+    const at = this.reserve(8);
+    this.view.setBigUint64(at, BigInt(v), true);
+  }
+  i64(v: bigint) {
+    const at = this.reserve(8);
+    this.view.setBigInt64(at, v, true);
+  }
   str(s: string) {
     const bytes = ByteWriter.text.encode(s);
     this.u64(bytes.length); // GGUF strings: u64 byte length, UTF-8, no terminator
     const at = this.reserve(bytes.length);
     this.buf.set(bytes, at);
   }
-  padTo(alignment: number) { this.reserve((alignment - (this.length % alignment)) % alignment); } // zero-filled
-  bytes(): Uint8Array { return this.buf.slice(0, this.length); }
+  padTo(alignment: number) {
+    this.reserve((alignment - (this.length % alignment)) % alignment);
+  } // zero-filled
+  bytes(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
 }
 
 function writeScalar(w: ByteWriter, kind: ScalarKind, v: unknown): void {
   switch (kind) {
-    case "u8": return w.u8(v as number);
-    case "i8": return w.i8(v as number);
-    case "u16": return w.u16(v as number);
-    case "i16": return w.i16(v as number);
-    case "u32": return w.u32(v as number);
-    case "i32": return w.i32(v as number);
-    case "f32": return w.f32(v as number);
-    case "f64": return w.f64(v as number);
-    case "u64": return w.u64(v as bigint);
-    case "i64": return w.i64(v as bigint);
-    case "bool": return w.u8(v ? 1 : 0);
-    case "string": return w.str(v as string);
+    case "u8":
+      return w.u8(v as number);
+    case "i8":
+      return w.i8(v as number);
+    case "u16":
+      return w.u16(v as number);
+    case "i16":
+      return w.i16(v as number);
+    case "u32":
+      return w.u32(v as number);
+    case "i32":
+      return w.i32(v as number);
+    case "f32":
+      return w.f32(v as number);
+    case "f64":
+      return w.f64(v as number);
+    case "u64":
+      return w.u64(v as bigint);
+    case "i64":
+      return w.i64(v as bigint);
+    case "bool":
+      return w.u8(v ? 1 : 0);
+    case "string":
+      return w.str(v as string);
   }
 }
 
@@ -252,10 +310,14 @@ async function writeAll(fh: Awaited<ReturnType<typeof open>>, bytes: Uint8Array)
 
 export function encode(type: GgmlType, src: Float32Array, dst: Uint8Array): number {
   switch (type) {
-    case GgmlType.F32: return encodeF32(src, dst);
-    case GgmlType.F16: return encodeF16(src, dst);
-    case GgmlType.Q8_0: return encodeQ8_0(src, dst);
-    case GgmlType.Q4_0: return encodeQ4_0(src, dst);
+    case GgmlType.F32:
+      return encodeF32(src, dst);
+    case GgmlType.F16:
+      return encodeF16(src, dst);
+    case GgmlType.Q8_0:
+      return encodeQ8_0(src, dst);
+    case GgmlType.Q4_0:
+      return encodeQ4_0(src, dst);
   }
 }
 
@@ -299,7 +361,10 @@ export function encodeQ4_0(src: Float32Array, dst: Uint8Array): number {
     let max = 0;
     for (let j = 0; j < QK; j++) {
       const v = src[b + j]!;
-      if (amax < Math.abs(v)) { amax = Math.abs(v); max = v; }
+      if (amax < Math.abs(v)) {
+        amax = Math.abs(v);
+        max = v;
+      }
     }
     const d = max / -8;
     const id = d ? 1 / d : 0;

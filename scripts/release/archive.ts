@@ -21,7 +21,11 @@ import { artifactBase } from "./targets.ts";
 /** The files directly in a folder of the tree, sorted; [] when it is missing. */
 export function folderFiles(root: string, name: string): string[] {
   const dir = join(root, name);
-  return existsSync(dir) ? readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => statSync(join(dir, f)).isFile())
+        .sort()
+    : [];
 }
 
 /** The archives' mtime: SOURCE_DATE_EPOCH when set (reproducible-builds.org), else the commit's time. */

@@ -19,7 +19,10 @@ export function parseSums(text: string): SumLine[] {
 }
 
 export const formatSums = (lines: SumLine[]) =>
-  [...lines].sort((a, b) => (a.file < b.file ? -1 : 1)).map((l) => `${l.sha256}  ${l.file}\n`).join("");
+  [...lines]
+    .sort((a, b) => (a.file < b.file ? -1 : 1))
+    .map((l) => `${l.sha256}  ${l.file}\n`)
+    .join("");
 
 /** The GitHub owner/repo from package.json's repository field (string or { url }). */
 export function repoSlug(pkg: { repository?: string | { url?: string } }): string {

@@ -29,9 +29,7 @@ export function renderInstaller(template: string, input: InstallerInput): string
   if (!input.release) return text;
   const { version, sums } = input.release;
   if (!/^[0-9][0-9A-Za-z.+-]*$/.test(version)) throw new Error(`installer: "${version}" is not a version`);
-  const archives = sums
-    .filter((s) => /^cmdai-.*\.tar\.(gz|xz)$/.test(s.file))
-    .sort((a, b) => (a.file < b.file ? -1 : 1));
+  const archives = sums.filter((s) => /^cmdai-.*\.tar\.(gz|xz)$/.test(s.file)).sort((a, b) => (a.file < b.file ? -1 : 1));
   if (archives.length === 0) throw new Error("installer: SHA256SUMS lists no archives");
   for (const s of archives)
     if (!/^[0-9a-f]{64}$/.test(s.sha256) || !/^[\w.+-]+$/.test(s.file)) throw new Error(`installer: bad SHA256SUMS line for ${s.file}`);

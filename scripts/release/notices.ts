@@ -15,13 +15,19 @@ interface Pkg {
 function repoUrl(pkg: { repository?: string | { url?: string } }): string | undefined {
   const r = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url;
   if (!r) return undefined;
-  return r.replace(/^git\+/, "").replace(/\.git$/, "").replace(/^git:\/\//, "https://").replace(/^github:/, "https://github.com/");
+  return r
+    .replace(/^git\+/, "")
+    .replace(/\.git$/, "")
+    .replace(/^git:\/\//, "https://")
+    .replace(/^github:/, "https://github.com/");
 }
 
 function readPackage(dir: string): Pkg {
   const json = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
   const license: string =
-    typeof json.license === "string" ? json.license : (json.license?.type ?? json.licenses?.map((l: { type: string }) => l.type).join(" OR "));
+    typeof json.license === "string"
+      ? json.license
+      : (json.license?.type ?? json.licenses?.map((l: { type: string }) => l.type).join(" OR "));
   if (!license) throw new Error(`notices: ${dir}/package.json declares no licence`);
   const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(f));
   return {
@@ -118,7 +124,9 @@ export async function thirdPartyNotices(opts: { root: string; nativesDir: string
     "",
     section(natives, "Prebuilt llama.cpp libraries, embedded in the executable and unpacked on first use."),
     "",
-    ...[...pkgs.values()].sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version)).flatMap((p) => [section(p), ""]),
+    ...[...pkgs.values()]
+      .sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version))
+      .flatMap((p) => [section(p), ""]),
   ];
   return parts.join("\n");
 }

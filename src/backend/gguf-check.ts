@@ -51,7 +51,10 @@ export function checkGguf(path: string, knownArchitectures?: ReadonlySet<string>
   } catch (e) {
     if (e instanceof CmdaiError) throw e;
     // Permissions and the like are the file system's, not the model's (exit 74).
-    throw fsError(e, () => "check its permissions") ?? fail(path, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw (
+      fsError(e, () => "check its permissions") ??
+      fail(path, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+    );
   }
   try {
     const r = new Reader(fd, fileSize, path);
@@ -89,8 +92,7 @@ export function checkGguf(path: string, knownArchitectures?: ReadonlySet<string>
       dataEnd = Math.max(dataEnd, offset + bytes);
     }
     const dataStart = Math.ceil(r.position / alignment) * alignment;
-    if (dataStart + dataEnd > fileSize)
-      throw fail(path, `is truncated (${fileSize} of ${dataStart + dataEnd} bytes): download it again`);
+    if (dataStart + dataEnd > fileSize) throw fail(path, `is truncated (${fileSize} of ${dataStart + dataEnd} bytes): download it again`);
     return { architecture, ...(name ? { name } : {}), tensors: tensorCount, fileSize };
   } finally {
     closeSync(fd);

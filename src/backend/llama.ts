@@ -239,7 +239,13 @@ export class LlamaBackend implements Backend {
       contextSize: this.context.contextSize,
     });
     if (slot.sequence.contextTokens.length === 0 && (await loadPromptState(dir, key, slot.sequence))) return;
-    await slot.chat.loadChatAndCompleteUserMessage([{ type: "system", text: system }, { type: "user", text: "" }], { maxTokens: 0 });
+    await slot.chat.loadChatAndCompleteUserMessage(
+      [
+        { type: "system", text: system },
+        { type: "user", text: "" },
+      ],
+      { maxTokens: 0 },
+    );
     await savePromptState(dir, key, slot.sequence);
   }
 

@@ -101,5 +101,10 @@ export function parseFlags(rawArgs: string[], def: ArgsDef): Record<string, unkn
 /** citty accepts extra words silently; a command that takes at most `max` is a usage error beyond them. */
 export function rejectExtraWords(words: readonly string[], max: number, command: string) {
   if (words.length > max)
-    throw usageError(`unexpected argument${words.length - max > 1 ? "s" : ""} ${words.slice(max).map((w) => JSON.stringify(w)).join(" ")} (see: ${command} --help)`);
+    throw usageError(
+      `unexpected argument${words.length - max > 1 ? "s" : ""} ${words
+        .slice(max)
+        .map((w) => JSON.stringify(w))
+        .join(" ")} (see: ${command} --help)`,
+    );
 }

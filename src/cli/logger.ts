@@ -21,9 +21,7 @@ const prefix = (type: string) => {
 
 export const stderrReporter: ConsolaReporter = {
   log(obj: LogObject) {
-    const text = obj.args
-      .map((a) => (a instanceof Error ? a.message : typeof a === "string" ? a : JSON.stringify(a)))
-      .join(" ");
+    const text = obj.args.map((a) => (a instanceof Error ? a.message : typeof a === "string" ? a : JSON.stringify(a))).join(" ");
     writeErr(`cmdai: ${prefix(obj.type)}${text}\n`);
   },
 };

@@ -102,12 +102,7 @@ export function createProgress(opts: ProgressOptions): Progress {
       case "done":
         clear();
         if (e.alreadyPresent) say(`${label} is already downloaded; ${trust(e)}`);
-        else
-          say(
-            `downloaded ${label} (${formatBytes(e.size)}${
-              e.seconds > 0.5 ? ` in ${formatDuration(e.seconds)}` : ""
-            }), ${trust(e)}`,
-          );
+        else say(`downloaded ${label} (${formatBytes(e.size)}${e.seconds > 0.5 ? ` in ${formatDuration(e.seconds)}` : ""}), ${trust(e)}`);
         return;
       case "progress": {
         const now = performance.now();
@@ -119,7 +114,10 @@ export function createProgress(opts: ProgressOptions): Progress {
           const tail = ` ${d.amount}  ${d.rate}${d.eta.replace(",", " ")}`;
           const head = `cmdai: ${label} ${d.pct !== undefined ? `${String(d.pct).padStart(3)}% ` : ""}`;
           const room = cols - head.length - tail.length - 3;
-          const line = d.pct !== undefined && room >= 10 ? `${head}▕${bar(e.received / e.total!, Math.min(30, room))}▏${tail}` : `${head}${tail.trim()}`;
+          const line =
+            d.pct !== undefined && room >= 10
+              ? `${head}▕${bar(e.received / e.total!, Math.min(30, room))}▏${tail}`
+              : `${head}${tail.trim()}`;
           write(`\r\x1b[2K${line.slice(0, cols - 1)}`);
           drawn = true;
           return;

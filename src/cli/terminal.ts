@@ -22,9 +22,7 @@ export function useColor(fd: 1 | 2, env: Env = process.env, terminal?: boolean):
   if (terminal === undefined && cache.has(fd)) return cache.get(fd)!;
   const force = env.FORCE_COLOR;
   const on =
-    force !== undefined && force !== "" && force !== "0"
-      ? true
-      : !env.NO_COLOR && env.TERM !== "dumb" && (terminal ?? isTerminal(fd));
+    force !== undefined && force !== "" && force !== "0" ? true : !env.NO_COLOR && env.TERM !== "dumb" && (terminal ?? isTerminal(fd));
   if (terminal === undefined) cache.set(fd, on);
   return on;
 }

@@ -19,8 +19,7 @@ function hint(path: string | undefined, code: string): string {
     path !== undefined && (path === dir || path.startsWith(dir + "/") || dir.startsWith(path.replace(/\/$/, "") + "/"));
   if (path && process.env.CMDAI_MODEL_DIR && under(process.env.CMDAI_MODEL_DIR))
     return `make that folder writable, or set CMDAI_MODEL_DIR to one you own${noHome}`;
-  if (under(cacheDir()))
-    return `make that folder writable, or set XDG_CACHE_HOME (models alone: CMDAI_MODEL_DIR) to one you own${noHome}`;
+  if (under(cacheDir())) return `make that folder writable, or set XDG_CACHE_HOME (models alone: CMDAI_MODEL_DIR) to one you own${noHome}`;
   if (under(configDir())) return `check its permissions, or set XDG_CONFIG_HOME to another folder${noHome}`;
   return `check its permissions${noHome}`;
 }

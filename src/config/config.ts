@@ -110,19 +110,17 @@ export function formatDuration(ms: number): string {
 
 /** Checks one value from any source; the message names where it came from. */
 function validate(name: SettingName, raw: unknown, where: string): Settings[SettingName] {
-  const bad = (want: string) =>
-    new CmdaiError(`${where}: ${name} must be ${want}, got ${JSON.stringify(raw)}`, ExitCode.usage);
+  const bad = (want: string) => new CmdaiError(`${where}: ${name} must be ${want}, got ${JSON.stringify(raw)}`, ExitCode.usage);
   switch (name) {
     case "level":
-      if (typeof raw !== "string" || !(levels as readonly string[]).includes(raw))
-        throw bad(`one of ${levels.join(", ")}`);
+      if (typeof raw !== "string" || !(levels as readonly string[]).includes(raw)) throw bad(`one of ${levels.join(", ")}`);
       return raw as Level;
     case "backend":
       if (typeof raw !== "string" || !(backends as readonly string[]).includes(raw.trim().toLowerCase()))
         throw bad(`one of ${backends.join(", ")}`);
       return raw.trim().toLowerCase() as BackendName;
     case "base_url":
-      if (typeof raw !== "string" || !/^https?:\/\/[^\s/]/i.test(raw.trim())) throw bad('an http:// or https:// URL');
+      if (typeof raw !== "string" || !/^https?:\/\/[^\s/]/i.test(raw.trim())) throw bad("an http:// or https:// URL");
       return raw.trim();
     case "threads": {
       const n = typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
@@ -183,7 +181,9 @@ function readFile(file: string): Record<string, unknown> | undefined {
   try {
     return parseToml(text) as Record<string, unknown>;
   } catch (e) {
-    const first = String((e as Error).message).split("\n")[0]!.replace(/^Invalid TOML document: /, "");
+    const first = String((e as Error).message)
+      .split("\n")[0]!
+      .replace(/^Invalid TOML document: /, "");
     const { line, column } = e as { line?: number; column?: number };
     const at = line ? `:${line}${column ? `:${column}` : ""}` : "";
     throw new CmdaiError(`${file}${at}: not valid TOML: ${first}`, ExitCode.usage);
@@ -195,10 +195,7 @@ function readFile(file: string): Record<string, unknown> | undefined {
  * Unknown keys in the file are reported through `warn`, not fatal, so a newer
  * config does not break an older binary.
  */
-export function resolveSettings(
-  flags: Partial<Record<SettingName, unknown>> = {},
-  warn: (message: string) => void = () => {},
-): Resolved {
+export function resolveSettings(flags: Partial<Record<SettingName, unknown>> = {}, warn: (message: string) => void = () => {}): Resolved {
   const settings = defaults() as unknown as Record<SettingName, unknown>;
   const source = Object.fromEntries(settingNames.map((n) => [n, "default"])) as Record<SettingName, Source>;
   const file = configFile();

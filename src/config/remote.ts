@@ -40,7 +40,8 @@ export interface RemoteTarget {
   keepAlive?: string | number;
 }
 
-const sourceText = (s: string, env?: string) => (s === "env" ? `env ${env}` : s === "config" ? "config file" : s === "flag" ? "--model" : s);
+const sourceText = (s: string, env?: string) =>
+  s === "env" ? `env ${env}` : s === "config" ? "config file" : s === "flag" ? "--model" : s;
 
 /** A base URL as written by the user, checked, without trailing slashes. */
 export function normaliseBase(raw: string, where: string): string {
@@ -51,7 +52,8 @@ export function normaliseBase(raw: string, where: string): string {
   } catch {
     throw usageError(`${where}: not a URL: ${JSON.stringify(raw)}`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw usageError(`${where}: must be an http:// or https:// URL, got ${JSON.stringify(raw)}`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw usageError(`${where}: must be an http:// or https:// URL, got ${JSON.stringify(raw)}`);
   if (url.username || url.password) throw usageError(`${where}: put no credentials in the URL; use OPENAI_API_KEY or api_key_command`);
   url.search = "";
   url.hash = "";
@@ -94,7 +96,8 @@ function commandKey(command: string): string {
   const r = Bun.spawnSync(["/bin/sh", "-c", command], { stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 30_000 });
   const key = r.stdout.toString().trim();
   if (r.exitCode !== 0 || !key) {
-    const why = r.stderr.toString().trim().split("\n")[0] || (r.exitCode === 0 ? "it printed nothing" : `exit status ${r.exitCode ?? "killed"}`);
+    const why =
+      r.stderr.toString().trim().split("\n")[0] || (r.exitCode === 0 ? "it printed nothing" : `exit status ${r.exitCode ?? "killed"}`);
     throw usageError(`api_key_command failed: ${why}`);
   }
   return key.split("\n")[0]!.trim();
@@ -104,7 +107,9 @@ function commandKey(command: string): string {
 function fileKey(path: string): string {
   const mode = statSync(path).mode & 0o777;
   if (mode & 0o077)
-    throw usageError(`${path} is readable by others (mode ${mode.toString(8).padStart(4, "0")}): the API key is not used; run: chmod 600 ${path}`);
+    throw usageError(
+      `${path} is readable by others (mode ${mode.toString(8).padStart(4, "0")}): the API key is not used; run: chmod 600 ${path}`,
+    );
   const key = readFileSync(path, "utf8").trim().split("\n")[0]!.trim();
   if (!key) throw usageError(`${path} is empty: write the API key in it, or delete it`);
   return key;

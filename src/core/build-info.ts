@@ -7,6 +7,5 @@ declare const CMDAI_TARGET: string | undefined;
 
 export const version: string = pkg.version;
 export const commit: string = typeof CMDAI_COMMIT === "string" ? CMDAI_COMMIT : "source";
-export const target: string =
-  typeof CMDAI_TARGET === "string" ? CMDAI_TARGET : `${process.platform}-${process.arch}`;
+export const target: string = typeof CMDAI_TARGET === "string" ? CMDAI_TARGET : `${process.platform}-${process.arch}`;
 export const versionLine = () => `cmdai ${version} (${commit} ${target})`;

@@ -16,7 +16,6 @@ export function normaliseRequest(words: string[]): string {
     const code = control[0].charCodeAt(0).toString(16).padStart(2, "0");
     throw usageError(`the request contains a control character (\\x${code}); remove it and try again`);
   }
-  if (flat.length > maxRequestChars)
-    throw usageError(`the request is too long (${flat.length} characters, at most ${maxRequestChars})`);
+  if (flat.length > maxRequestChars) throw usageError(`the request is too long (${flat.length} characters, at most ${maxRequestChars})`);
   return flat.replace(/ {2,}/g, " ");
 }

@@ -311,11 +311,7 @@ export async function download(opts: DownloadOptions): Promise<DownloadResult> {
   const dest = opts.dest;
   ensureModelDir(dirname(dest));
   const cancelled = () =>
-    new DownloadError(
-      "cancelled",
-      `download cancelled; run the same command to resume${keptNote(dest)}`,
-      ExitCode.cancelled,
-    );
+    new DownloadError("cancelled", `download cancelled; run the same command to resume${keptNote(dest)}`, ExitCode.cancelled);
   let lock: Awaited<ReturnType<typeof acquireLock>>;
   try {
     lock = await acquireLock(lockPath(dest), {
@@ -802,8 +798,7 @@ class Transfer {
     while (this.samples.length > 2 && now - this.samples[0]![0] > 5000) this.samples.shift();
     const [t0, b0] = this.samples[0]!;
     const elapsed = (now - t0) / 1000;
-    const bytesPerSec =
-      elapsed > 0.05 ? (this.downloaded - b0) / elapsed : this.downloaded / Math.max(0.001, (now - this.started) / 1000);
+    const bytesPerSec = elapsed > 0.05 ? (this.downloaded - b0) / elapsed : this.downloaded / Math.max(0.001, (now - this.started) / 1000);
     const etaSec = total !== undefined && bytesPerSec > 0 ? (total - this.have) / bytesPerSec : undefined;
     this.emit({ type: "progress", received: this.have, total, bytesPerSec, etaSec });
   }

@@ -7,7 +7,10 @@ export const isSha256 = (s: string) => /^[0-9a-f]{64}$/.test(s);
 
 /** Lower-cases and checks a user-supplied digest; undefined when malformed. */
 export function normaliseSha256(s: string | undefined): string | undefined {
-  const v = s?.trim().toLowerCase().replace(/^sha256:/, "");
+  const v = s
+    ?.trim()
+    .toLowerCase()
+    .replace(/^sha256:/, "");
   return v && isSha256(v) ? v : undefined;
 }
 
@@ -20,12 +23,7 @@ const chunkSize = 4 << 20;
  * Feeds the first `length` bytes of a file (all of it when omitted) into
  * `hasher`, reading in 4 MB chunks so memory stays flat. Returns bytes read.
  */
-export function hashFileInto(
-  hasher: Sha256,
-  path: string,
-  length = Infinity,
-  onProgress?: (done: number) => void,
-): number {
+export function hashFileInto(hasher: Sha256, path: string, length = Infinity, onProgress?: (done: number) => void): number {
   const fd = openSync(path, "r");
   const buf = Buffer.allocUnsafe(chunkSize);
   let done = 0;

@@ -34,8 +34,7 @@ export function proxyFor(target: string, env: Env = process.env): string | undef
   const url = new URL(target);
   if (isLoopback(url.hostname)) return undefined;
   if (excluded(url, get(env, "no_proxy"))) return undefined;
-  const proxy =
-    (url.protocol === "https:" ? get(env, "https_proxy") : get(env, "http_proxy")) ?? get(env, "all_proxy");
+  const proxy = (url.protocol === "https:" ? get(env, "https_proxy") : get(env, "http_proxy")) ?? get(env, "all_proxy");
   if (!proxy) return undefined;
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`;
 }

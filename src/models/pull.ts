@@ -72,7 +72,15 @@ export function resolvePullTarget(
       throw new CmdaiError(`not a valid URL: ${what}`, ExitCode.usage);
     }
     const file = fileNameFromUrl(url);
-    return { name: file, url: url.href, dest: join(modelDir, file), file, sha256, requireHash: true, allowUnverified: opts.allowUnverified };
+    return {
+      name: file,
+      url: url.href,
+      dest: join(modelDir, file),
+      file,
+      sha256,
+      requireHash: true,
+      allowUnverified: opts.allowUnverified,
+    };
   }
   const names = catalogue.map((m) => m.name).join(", ");
   throw new CmdaiError(`unknown model "${what}"; known: ${names}, or give an https:// URL`, ExitCode.usage);

@@ -24,7 +24,14 @@ export function ensureModelDir(dir: string) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (e) {
     if (!isFsError(e)) throw e;
-    const why = e.code === "EACCES" || e.code === "EPERM" ? "permission denied" : e.code === "EROFS" ? "read-only file system" : e.code === "ENOTDIR" ? "a part of that path is a file" : e.message;
+    const why =
+      e.code === "EACCES" || e.code === "EPERM"
+        ? "permission denied"
+        : e.code === "EROFS"
+          ? "read-only file system"
+          : e.code === "ENOTDIR"
+            ? "a part of that path is a file"
+            : e.message;
     const home = process.env.HOME;
     const noHome = home !== undefined && !existsSync(home) ? ` (HOME is ${home}, which does not exist)` : "";
     throw new CmdaiError(
@@ -92,8 +99,7 @@ export function usableModelFile(path: string, pullHint = "cmdai model pull"): bo
     throw e;
   }
   if (s.isDirectory()) throw new CmdaiError(`${path} is a directory, not a model file: give the GGUF file inside it`, ExitCode.modelLoad);
-  if (!s.isFile())
-    throw new CmdaiError(`${path} is not a regular file (a device, pipe or socket): give a GGUF file`, ExitCode.modelLoad);
+  if (!s.isFile()) throw new CmdaiError(`${path} is not a regular file (a device, pipe or socket): give a GGUF file`, ExitCode.modelLoad);
   const failed = readState(path)?.failed;
   if (failed)
     throw new CmdaiError(

@@ -90,6 +90,9 @@ function clean(cmd: string): ParsedResponse | undefined {
 
 /** `a\nb` → `a; b`, but `do\nx`, `|\nx`, `&&\nx` → a plain space. */
 function joinLines(text: string): string {
-  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.reduce((out, line) => (/(\bdo|\bthen|\belse|[{|&;(])$/.test(out) ? `${out} ${line}` : `${out}; ${line}`));
 }

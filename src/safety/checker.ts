@@ -93,7 +93,8 @@ export function createChecker(parser: ParserLike): Checker {
 }
 
 /** `exec N<>/dev/tcp/…`, `sh … >& /dev/tcp/…`, `<>/dev/udp/…`: a socket wired to this shell. */
-const DEV_TCP_SHELL = /\bexec\s+\d*\s*[<>]{1,2}&?\s*\/dev\/(tcp|udp)\/\S+|\d*<>\s*\/dev\/(tcp|udp)\/\S+|\b(ba|z|k|da|c|tc|fi)?sh\b[^;|&\n]*[<>]&?\s*\/dev\/(tcp|udp)\/\S+/;
+const DEV_TCP_SHELL =
+  /\bexec\s+\d*\s*[<>]{1,2}&?\s*\/dev\/(tcp|udp)\/\S+|\d*<>\s*\/dev\/(tcp|udp)\/\S+|\b(ba|z|k|da|c|tc|fi)?sh\b[^;|&\n]*[<>]&?\s*\/dev\/(tcp|udp)\/\S+/;
 
 /** Pipes, list operators, parentheses and expansions: what makes a command long to parse. */
 export const MAX_OPERATORS = 200;

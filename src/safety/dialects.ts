@@ -148,7 +148,10 @@ export function translateFish(src: string): { text: string; map: (i: number) => 
 export function translateZsh(src: string): string {
   // `=cmd` at the start of a word is the path of cmd: the same program.
   src = src.replace(/(^|[\s;|&(])=(?=[A-Za-z_])/g, "$1 ");
-  return src.replace(/(^|[\s;|&])([^\s;|&()'"]*[*?][^\s;|&()'"]*)(\([^()\s;|&]*\))(?=$|[\s;|&)])/g, (_m, pre: string, g: string, q: string) => pre + g + " ".repeat(q.length));
+  return src.replace(
+    /(^|[\s;|&])([^\s;|&()'"]*[*?][^\s;|&()'"]*)(\([^()\s;|&]*\))(?=$|[\s;|&)])/g,
+    (_m, pre: string, g: string, q: string) => pre + g + " ".repeat(q.length),
+  );
 }
 
 /**

@@ -97,10 +97,13 @@ export function describeSource(stages: Cmd[], upto: number): Source {
     if (p.name === "history" || (p.name === "fc" && hasOpt(p, "l"))) src.history = true;
     // `cat <(crontab -l) <(echo …)`: look inside process substitutions too.
     for (const w of p.args) for (const s of w.subs) for (const q of s) if (q.name === "crontab" && hasOpt(q, "l")) src.listsCrontab = true;
-    for (const w of p.args) for (const s of w.subs) for (const q of s) if (q.name === "echo" || q.name === "printf") {
-      const t = staticOutput([q]);
-      if (t !== null) src.printed.push(t);
-    }
+    for (const w of p.args)
+      for (const s of w.subs)
+        for (const q of s)
+          if (q.name === "echo" || q.name === "printf") {
+            const t = staticOutput([q]);
+            if (t !== null) src.printed.push(t);
+          }
     if (p.name === "echo" || p.name === "printf") {
       const t = staticOutput([p]);
       if (t !== null) src.printed.push(t);
@@ -120,7 +123,8 @@ export function readsProgramFromStdin(c: Cmd): "shell" | "interpreter" | undefin
     return;
   }
   // fish: `… | source` runs what it reads; `at`/`batch` schedule it.
-  if ((c.name === "source" || c.name === ".") && (c.args.length === 0 || c.args[0]!.text === "-" || c.args[0]!.text === "/dev/stdin")) return "shell";
+  if ((c.name === "source" || c.name === ".") && (c.args.length === 0 || c.args[0]!.text === "-" || c.args[0]!.text === "/dev/stdin"))
+    return "shell";
   if ((c.name === "at" || c.name === "batch") && !hasOpt(c, "flcdr", "--list")) return "shell";
   if (INTERPRETERS.has(c.name) || /^python[\d.]*$/.test(c.name)) {
     if (hasOpt(c, "cem", "--eval", "--module")) return;
@@ -135,11 +139,18 @@ export function readsProgramFromStdin(c: Cmd): "shell" | "interpreter" | undefin
 /** The file a download command saves, and where it comes from: `curl -o F URL`, `curl -O URL`, `wget URL`, `wget -O F URL`. */
 export function downloadTarget(c: Cmd): { path: string; url: string; insecure: boolean } | undefined {
   // A URL, or a bare host with a path (`wget -qO x 203.0.113.4/x`: plain HTTP).
-  const urlWord = c.args.find((w) => /^(https?|ftp|tftp):\/\//i.test(w.text) || /^(\d{1,3}(\.\d{1,3}){3}|[\w-]+(\.[\w-]+)*\.[a-z]{2,})(:\d+)?\/\S*$/i.test(w.text));
+  const urlWord = c.args.find(
+    (w) => /^(https?|ftp|tftp):\/\//i.test(w.text) || /^(\d{1,3}(\.\d{1,3}){3}|[\w-]+(\.[\w-]+)*\.[a-z]{2,})(:\d+)?\/\S*$/i.test(w.text),
+  );
   if (!urlWord) return undefined;
   const url = /^[a-z]+:\/\//i.test(urlWord.text) ? urlWord.text : `http://${urlWord.text}`;
   const insecure = /^(http|ftp|tftp):\/\//i.test(url) || /^[a-z]+:\/\/\d{1,3}(\.\d{1,3}){3}([:/]|$)/i.test(url);
-  const base = url.replace(/[?#].*$/, "").replace(/\/+$/, "").split("/").pop() || "index.html";
+  const base =
+    url
+      .replace(/[?#].*$/, "")
+      .replace(/\/+$/, "")
+      .split("/")
+      .pop() || "index.html";
   let path: string | undefined;
   switch (c.name) {
     case "curl": {

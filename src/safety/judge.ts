@@ -64,8 +64,36 @@ function judgeInto(cmd: Cmd, j: Judgement) {
 
 /** Programs with code rules whose --dry-run (or --what-if) changes nothing. Not shells or wrappers: there it is an argument. */
 const DRY_RUN_AWARE = new Set([
-  "git", "kubectl", "oc", "helm", "terraform", "tofu", "aws", "gcloud", "az", "doctl", "docker", "podman", "rsync", "apt", "apt-get",
-  "dnf", "yum", "zypper", "npm", "pnpm", "yarn", "pip", "pip3", "cargo", "gem", "twine", "poetry", "uv", "brew", "systemctl",
+  "git",
+  "kubectl",
+  "oc",
+  "helm",
+  "terraform",
+  "tofu",
+  "aws",
+  "gcloud",
+  "az",
+  "doctl",
+  "docker",
+  "podman",
+  "rsync",
+  "apt",
+  "apt-get",
+  "dnf",
+  "yum",
+  "zypper",
+  "npm",
+  "pnpm",
+  "yarn",
+  "pip",
+  "pip3",
+  "cargo",
+  "gem",
+  "twine",
+  "poetry",
+  "uv",
+  "brew",
+  "systemctl",
 ]);
 
 /**

@@ -27,7 +27,14 @@ export interface JudgeHooks {
 
 export function finding(rule: RuleId, start: number, end: number, detail?: string): Finding {
   const info = RULES[rule];
-  const f: Finding = { rule, pack: packOf(rule), risk: info.risk, message: detail ? `${info.message} (${detail})` : info.message, start, end };
+  const f: Finding = {
+    rule,
+    pack: packOf(rule),
+    risk: info.risk,
+    message: detail ? `${info.message} (${detail})` : info.message,
+    start,
+    end,
+  };
   if (info.alternative) f.alternative = info.alternative;
   return f;
 }

@@ -33,11 +33,42 @@ export type PathClass =
 
 /** Top-level directories whose loss (or loss of everything in them) wrecks the system. */
 const SYSTEM_DIRS = new Set([
-  "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/usr", "/usr/bin", "/usr/sbin", "/usr/lib",
-  "/usr/lib64", "/usr/libexec", "/usr/share", "/usr/include", "/etc", "/boot", "/dev", "/proc",
-  "/sys", "/var", "/var/lib", "/var/cache", "/run", "/opt", "/srv", "/snap", "/efi",
+  "/bin",
+  "/sbin",
+  "/lib",
+  "/lib32",
+  "/lib64",
+  "/libx32",
+  "/usr",
+  "/usr/bin",
+  "/usr/sbin",
+  "/usr/lib",
+  "/usr/lib64",
+  "/usr/libexec",
+  "/usr/share",
+  "/usr/include",
+  "/etc",
+  "/boot",
+  "/dev",
+  "/proc",
+  "/sys",
+  "/var",
+  "/var/lib",
+  "/var/cache",
+  "/run",
+  "/opt",
+  "/srv",
+  "/snap",
+  "/efi",
   // macOS
-  "/System", "/Library", "/Applications", "/private", "/private/etc", "/private/var", "/Volumes", "/cores",
+  "/System",
+  "/Library",
+  "/Applications",
+  "/private",
+  "/private/etc",
+  "/private/var",
+  "/Volumes",
+  "/cores",
 ]);
 const HOME_PARENTS = new Set(["/home", "/Users"]);
 const TMP_DIRS = ["/tmp", "/var/tmp", "/private/tmp", "/dev/shm"];
@@ -75,17 +106,19 @@ export function classifyPath(text: string, cwd?: string): { cls: PathClass; path
     const rest = normalizePath(text.slice(1));
     if (!hasUnknown(rest)) return { cls: "var-prefix", path: rest };
   }
-  if (text === "" ) return { cls: "dynamic", path: text };
+  if (text === "") return { cls: "dynamic", path: text };
   const path = normalizePath(text, cwd);
   const home = path === "~" || path.startsWith("~/") || /^~[A-Za-z_][\w.-]*(\/|$)/.test(path);
   if (home) {
-    const rest = path.replace(/^~[^/]*\/?/, "").split("/").filter(Boolean);
+    const rest = path
+      .replace(/^~[^/]*\/?/, "")
+      .split("/")
+      .filter(Boolean);
     if (rest.every((s) => isPureGlob(s))) return { cls: "home", path };
     if (rest.some((s) => hasUnknown(s)) && rest.length === 1) return { cls: "home-path", path };
     return { cls: "home-path", path };
   }
-  if (hasUnknown(path.replace(/\/[^/]*$/, "")) || path === UNKNOWN || path === UNKNOWN_NONEMPTY)
-    return { cls: "dynamic", path };
+  if (hasUnknown(path.replace(/\/[^/]*$/, "")) || path === UNKNOWN || path === UNKNOWN_NONEMPTY) return { cls: "dynamic", path };
   if (path.startsWith("/")) {
     const segs = path.split("/").filter(Boolean);
     // `/`, `/*`, `/*/*`, `/**/*`: every file on the system.
@@ -151,7 +184,8 @@ export const isAuthorizedKeys = (path: string) => /(^|\/)\.ssh\/authorized_keys2
 export const isHistoryFile = (path: string) =>
   /(^|\/)(\.(bash|zsh|sh|python|node_repl|mysql|psql|sqlite|lesshst|irb)_?history|\.history|\.lesshst|fish_history|\.zhistory)$/.test(path);
 /** System logs and login records: wiping them hides what happened. */
-export const isSystemLog = (path: string) => /^\/var\/log\/(?!.*\.(gz|xz|bz2|zst|old|\d+)$)/.test(path) || /^\/var\/(log|run|adm)\/(wtmp|btmp|utmp|lastlog|faillog)$/.test(path);
+export const isSystemLog = (path: string) =>
+  /^\/var\/log\/(?!.*\.(gz|xz|bz2|zst|old|\d+)$)/.test(path) || /^\/var\/(log|run|adm)\/(wtmp|btmp|utmp|lastlog|faillog)$/.test(path);
 
 /** Files that decide name resolution, scheduled jobs, services, logins and start-up programs. */
 const SENSITIVE_FILES =
@@ -163,4 +197,20 @@ export const isLogFile = (path: string) => /\.log(\.\d+)?$/.test(path) || /^\/va
 /** Shells and their stdin/`-c` conventions. */
 export const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "busybox-sh", "rbash"]);
 /** Interpreters that run a program from stdin when given no script (or `-`). */
-export const INTERPRETERS = new Set(["python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "lua", "Rscript", "deno", "bun", "osascript", "pwsh", "tclsh"]);
+export const INTERPRETERS = new Set([
+  "python",
+  "python2",
+  "python3",
+  "perl",
+  "ruby",
+  "node",
+  "nodejs",
+  "php",
+  "lua",
+  "Rscript",
+  "deno",
+  "bun",
+  "osascript",
+  "pwsh",
+  "tclsh",
+]);

@@ -5,7 +5,21 @@ import type { Cmd } from "./command.ts";
 
 /** Decodes the body of `$'…'`. */
 export function decodeAnsiC(s: string): string {
-  const simple: Record<string, string> = { n: "\n", t: "\t", r: "\r", a: "\x07", b: "\b", e: "\x1b", E: "\x1b", f: "\f", v: "\v", "\\": "\\", "'": "'", '"': '"', "?": "?" };
+  const simple: Record<string, string> = {
+    n: "\n",
+    t: "\t",
+    r: "\r",
+    a: "\x07",
+    b: "\b",
+    e: "\x1b",
+    E: "\x1b",
+    f: "\f",
+    v: "\v",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    "?": "?",
+  };
   return s.replace(/\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)/gs, (all, e: string) => {
     if (e[0] === "x" || e[0] === "u" || e[0] === "U") {
       const cp = parseInt(e.slice(1), 16);
@@ -23,7 +37,7 @@ export function decodeAnsiC(s: string): string {
  * hide a payload (base64 -d, rev, xxd -r -p).
  */
 export function staticOutput(stages: Cmd[], upTo = stages.length): string | null {
-  let input: string | null | undefined ;
+  let input: string | null | undefined;
   for (let i = 0; i < upTo; i++) {
     const s = stages[i]!;
     if (s.stdinText !== undefined) input = s.stdinText;
@@ -47,12 +61,19 @@ export function staticOutput(stages: Cmd[], upTo = stages.length): string | null
       case "string": {
         // fish: `string join SEP WORDS…`
         if (!lit || args[0]?.text !== "join" || args.length < 2) return null;
-        input = args.slice(2).map((a) => a.text).join(args[1]!.text) + "\n";
+        input =
+          args
+            .slice(2)
+            .map((a) => a.text)
+            .join(args[1]!.text) + "\n";
         break;
       }
       case "printf": {
         if (!lit || args.length === 0) return null;
-        input = formatPrintf(args[0]!.text, args.slice(1).map((a) => a.text));
+        input = formatPrintf(
+          args[0]!.text,
+          args.slice(1).map((a) => a.text),
+        );
         break;
       }
       case "cat":
@@ -68,7 +89,9 @@ export function staticOutput(stages: Cmd[], upTo = stages.length): string | null
       case "head":
       case "tail": {
         if (input == null || args.some((a) => !a.text.startsWith("-"))) return null;
-        const nArg = args.find((a) => /^-(n)?\d+$/.test(a.text))?.text ?? (args.findIndex((a) => a.text === "-n") >= 0 ? args[args.findIndex((a) => a.text === "-n") + 1]?.text : undefined);
+        const nArg =
+          args.find((a) => /^-(n)?\d+$/.test(a.text))?.text ??
+          (args.findIndex((a) => a.text === "-n") >= 0 ? args[args.findIndex((a) => a.text === "-n") + 1]?.text : undefined);
         const n = Number((nArg ?? "10").replace(/^-n?/, ""));
         if (!Number.isFinite(n)) return null;
         const lines: string[] = input.replace(/\n$/, "").split("\n");

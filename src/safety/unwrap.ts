@@ -21,7 +21,30 @@ interface WrapperSpec {
 /** Wrappers, the options that take a value, and the options that end the wrapping. */
 export const WRAPPERS: Record<string, WrapperSpec> = {
   sudo: {
-    valued: ["-u", "--user", "-g", "--group", "-C", "--close-from", "-D", "--chdir", "-p", "--prompt", "-r", "--role", "-t", "--type", "-U", "--other-user", "-T", "--command-timeout", "-h", "--host", "-R", "--chroot"],
+    valued: [
+      "-u",
+      "--user",
+      "-g",
+      "--group",
+      "-C",
+      "--close-from",
+      "-D",
+      "--chdir",
+      "-p",
+      "--prompt",
+      "-r",
+      "--role",
+      "-t",
+      "--type",
+      "-U",
+      "--other-user",
+      "-T",
+      "--command-timeout",
+      "-h",
+      "--host",
+      "-R",
+      "--chroot",
+    ],
     stop: ["-l", "--list", "-v", "--validate", "-k", "--reset-timestamp", "-K", "--remove-timestamp", "-V", "--version", "-e", "--edit"],
     root: true,
     assignments: true,
@@ -58,9 +81,37 @@ export const WRAPPERS: Record<string, WrapperSpec> = {
   torsocks: { valued: [] },
   firejail: { valued: [] },
   "systemd-run": {
-    valued: ["-u", "--unit", "-p", "--property", "-M", "--machine", "--description", "--slice", "-E", "--setenv", "--on-active", "--on-boot", "--on-startup",
-      "--on-unit-active", "--on-unit-inactive", "--on-calendar", "--on-clock-change", "--timer-property", "--path-property", "--socket-property", "-H", "--host",
-      "--uid", "--gid", "--nice", "--working-directory", "-D", "--service-type", "--expand-environment"],
+    valued: [
+      "-u",
+      "--unit",
+      "-p",
+      "--property",
+      "-M",
+      "--machine",
+      "--description",
+      "--slice",
+      "-E",
+      "--setenv",
+      "--on-active",
+      "--on-boot",
+      "--on-startup",
+      "--on-unit-active",
+      "--on-unit-inactive",
+      "--on-calendar",
+      "--on-clock-change",
+      "--timer-property",
+      "--path-property",
+      "--socket-property",
+      "-H",
+      "--host",
+      "--uid",
+      "--gid",
+      "--nice",
+      "--working-directory",
+      "-D",
+      "--service-type",
+      "--expand-environment",
+    ],
     stop: ["-h", "--help", "--version"],
     root: true,
   },
@@ -78,9 +129,47 @@ export const WRAPPERS: Record<string, WrapperSpec> = {
 };
 
 const SCREEN_VALUED = new Set(["-S", "-c", "-e", "-h", "-p", "-t", "-T", "-Logfile", "-L", "-X", "-x", "-r", "-R"]);
-const TMUX_NEW = /^(new|new-session|new-window|neww|split-window|splitw|respawn-pane|respawnp|respawn-window|respawnw|run-shell|run|display-popup|popup)$/;
-const TMUX_VALUED = new Set(["-s", "-n", "-c", "-t", "-x", "-y", "-e", "-F", "-f", "-l", "-p", "-S", "-L", "-b", "-w", "-h", "-d", "-T", "-E", "-A"]);
-const CONTAINER_EXEC_VALUED = new Set(["-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file", "--detach-keys", "-c", "--container", "-n", "--namespace", "--context", "--kubeconfig", "--pod-running-timeout"]);
+const TMUX_NEW =
+  /^(new|new-session|new-window|neww|split-window|splitw|respawn-pane|respawnp|respawn-window|respawnw|run-shell|run|display-popup|popup)$/;
+const TMUX_VALUED = new Set([
+  "-s",
+  "-n",
+  "-c",
+  "-t",
+  "-x",
+  "-y",
+  "-e",
+  "-F",
+  "-f",
+  "-l",
+  "-p",
+  "-S",
+  "-L",
+  "-b",
+  "-w",
+  "-h",
+  "-d",
+  "-T",
+  "-E",
+  "-A",
+]);
+const CONTAINER_EXEC_VALUED = new Set([
+  "-e",
+  "--env",
+  "-u",
+  "--user",
+  "-w",
+  "--workdir",
+  "--env-file",
+  "--detach-keys",
+  "-c",
+  "--container",
+  "-n",
+  "--namespace",
+  "--context",
+  "--kubeconfig",
+  "--pod-running-timeout",
+]);
 
 /**
  * Programs that carry a command in their arguments, each in its own way:
@@ -95,7 +184,10 @@ function carried(name: string, argv: Word[]): Word[] | undefined {
     return argv.length > at ? argv.slice(at) : undefined;
   }
   // Keys typed into another session's shell: `tmux send-keys -t x 'CMD' Enter`, `screen -X stuff 'CMD\n'`.
-  if ((name === "tmux" && argv.some((w) => /^(send-keys|send)$/.test(w.text))) || (name === "screen" && argv.some((w) => w.text === "stuff"))) {
+  if (
+    (name === "tmux" && argv.some((w) => /^(send-keys|send)$/.test(w.text))) ||
+    (name === "screen" && argv.some((w) => w.text === "stuff"))
+  ) {
     const at = argv.findIndex((w) => /^(send-keys|send|stuff)$/.test(w.text));
     const keys: Word[] = [];
     for (let k = at + 1; k < argv.length; k++) {
@@ -107,7 +199,15 @@ function carried(name: string, argv: Word[]): Word[] | undefined {
       keys.push(argv[k]!);
     }
     if (keys.length === 0) return undefined;
-    return shC(argv[0]!, { ...keys[0]!, text: keys.map((w) => w.text).join(" ").replace(/\\n|\r/g, "\n"), end: keys[keys.length - 1]!.end, exactBase: keys.length === 1 ? keys[0]!.exactBase : undefined });
+    return shC(argv[0]!, {
+      ...keys[0]!,
+      text: keys
+        .map((w) => w.text)
+        .join(" ")
+        .replace(/\\n|\r/g, "\n"),
+      end: keys[keys.length - 1]!.end,
+      exactBase: keys.length === 1 ? keys[0]!.exactBase : undefined,
+    });
   }
   if (name === "screen") {
     let i = 1;
@@ -161,7 +261,8 @@ function carried(name: string, argv: Word[]): Word[] | undefined {
   }
   if (/^(docker|podman|nerdctl|kubectl|oc|lxc|incus)$/.test(name)) {
     let i = 1;
-    while (i < argv.length && t(i).startsWith("-")) i += /^(-H|--host|--context|-c|--config|-n|--namespace|--kubeconfig|--connection)$/.test(t(i)) ? 2 : 1;
+    while (i < argv.length && t(i).startsWith("-"))
+      i += /^(-H|--host|--context|-c|--config|-n|--namespace|--kubeconfig|--connection)$/.test(t(i)) ? 2 : 1;
     if (t(i) === "container") i++;
     if (t(i) === "compose") {
       i++;
@@ -202,7 +303,8 @@ export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean } {
     }
     if (name === "watch") {
       let i = 1;
-      while (i < argv.length && argv[i]!.text.startsWith("-")) i += /^-(n|d|q)$|^--(interval|differences)$/.test(argv[i]!.text) && argv[i]!.text !== "-d" ? 2 : 1;
+      while (i < argv.length && argv[i]!.text.startsWith("-"))
+        i += /^-(n|d|q)$|^--(interval|differences)$/.test(argv[i]!.text) && argv[i]!.text !== "-d" ? 2 : 1;
       const rest = argv.slice(i);
       if (rest.length === 0) return { argv, asRoot };
       if (rest.length === 1) return { argv: shC(argv[0]!, rest[0]!), asRoot };

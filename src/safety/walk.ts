@@ -40,16 +40,51 @@ const FIELD = "\uE010";
 const FIELDS = /\uE010+/;
 
 const STATEMENT_CONTAINERS = new Set([
-  "program", "compound_statement", "do_group", "if_statement", "elif_clause", "else_clause", "while_statement",
-  "for_statement", "c_style_for_statement", "case_statement", "case_item", "subshell",
+  "program",
+  "compound_statement",
+  "do_group",
+  "if_statement",
+  "elif_clause",
+  "else_clause",
+  "while_statement",
+  "for_statement",
+  "c_style_for_statement",
+  "case_statement",
+  "case_item",
+  "subshell",
 ]);
 // Node kinds inside words and expressions that only need their substitutions visited.
 const EXPRESSION_KINDS = new Set([
-  "word", "string", "raw_string", "ansi_c_string", "translated_string", "concatenation", "simple_expansion",
-  "expansion", "arithmetic_expansion", "number", "brace_expression", "extglob_pattern", "binary_expression",
-  "unary_expression", "ternary_expression", "postfix_expression", "parenthesized_expression", "test_operator",
-  "variable_name", "special_variable_name", "regex", "array", "subscript", "string_content", "heredoc_body",
-  "heredoc_content", "heredoc_start", "heredoc_end", "file_descriptor", "command_name",
+  "word",
+  "string",
+  "raw_string",
+  "ansi_c_string",
+  "translated_string",
+  "concatenation",
+  "simple_expansion",
+  "expansion",
+  "arithmetic_expansion",
+  "number",
+  "brace_expression",
+  "extglob_pattern",
+  "binary_expression",
+  "unary_expression",
+  "ternary_expression",
+  "postfix_expression",
+  "parenthesized_expression",
+  "test_operator",
+  "variable_name",
+  "special_variable_name",
+  "regex",
+  "array",
+  "subscript",
+  "string_content",
+  "heredoc_body",
+  "heredoc_content",
+  "heredoc_start",
+  "heredoc_end",
+  "file_descriptor",
+  "command_name",
 ]);
 
 export class Walk {
@@ -286,7 +321,10 @@ export class Walk {
     const valueNode = node.childForFieldName("value");
     if (!name) return;
     if (valueNode?.type === "array") {
-      const items = valueNode.namedChildren.filter(isNode).flatMap((c) => this.word(c).text.split(FIELDS)).filter((s) => s !== "");
+      const items = valueNode.namedChildren
+        .filter(isNode)
+        .flatMap((c) => this.word(c).text.split(FIELDS))
+        .filter((s) => s !== "");
       if (persist) this.arrays.set(name, items);
     }
     const value = valueNode ? this.word(valueNode) : undefined;
@@ -294,7 +332,11 @@ export class Walk {
     const text = valueNode?.type === "array" ? (this.arrays.get(name)?.[0] ?? "") : (value?.text.replace(FIELDS, " ") ?? "");
     if (persist) this.vars.set(name, text);
     // Exported or set for the shell: every later program; for one command: only from a temporary or hidden place.
-    if (/^(LD_PRELOAD|LD_AUDIT|DYLD_INSERT_LIBRARIES)$/.test(name) && text !== "" && (persist || /(^|:)\/(tmp|var\/tmp|dev\/shm)\/|\/\.[^/]+\//.test(text)))
+    if (
+      /^(LD_PRELOAD|LD_AUDIT|DYLD_INSERT_LIBRARIES)$/.test(name) &&
+      text !== "" &&
+      (persist || /(^|:)\/(tmp|var\/tmp|dev\/shm)\/|\/\.[^/]+\//.test(text))
+    )
       this.report("persist.ld-preload", node.startIndex, node.endIndex);
     if (/^HIST(FILE|SIZE|FILESIZE)$/.test(name) && (text === "" || text === "0" || text === "/dev/null"))
       this.report("history.disable", node.startIndex, node.endIndex);
@@ -480,11 +522,22 @@ export class Walk {
     cmd.downloads = this.downloads;
     cmd.written = this.written;
     // `set -- a b` sets the positional parameters.
-    if (cmd.name === "set" && cmd.args[0]?.text === "--") this.arrays.set("@", cmd.args.slice(1).map((w) => w.text));
+    if (cmd.name === "set" && cmd.args[0]?.text === "--")
+      this.arrays.set(
+        "@",
+        cmd.args.slice(1).map((w) => w.text),
+      );
     // fish assigns with `set [-gx…] NAME VALUE…`.
     if (this.ctx.shell === "fish" && cmd.name === "set") {
       const rest = cmd.args.filter((w) => !w.text.startsWith("-"));
-      if (rest[0] && !rest[0].dynamic) this.vars.set(rest[0].text, rest.slice(1).map((w) => w.text).join(" "));
+      if (rest[0] && !rest[0].dynamic)
+        this.vars.set(
+          rest[0].text,
+          rest
+            .slice(1)
+            .map((w) => w.text)
+            .join(" "),
+        );
     }
     for (const c of this.collectors) c.push(cmd);
     return cmd;
@@ -657,10 +710,13 @@ export class Walk {
   private lookup(name: string, w: Word, inDq = true): string {
     if (name === "HOME") return HOME;
     const list =
-      name === "@" || name === "*" ? this.arrays.get("@")
-      : /^[1-9]$/.test(name) ? this.arrays.get("@")?.slice(Number(name) - 1, Number(name))
-      : this.ctx.shell === "zsh" ? this.arrays.get(name) // zsh: `$arr` is every element
-      : undefined;
+      name === "@" || name === "*"
+        ? this.arrays.get("@")
+        : /^[1-9]$/.test(name)
+          ? this.arrays.get("@")?.slice(Number(name) - 1, Number(name))
+          : this.ctx.shell === "zsh"
+            ? this.arrays.get(name) // zsh: `$arr` is every element
+            : undefined;
     if (list) return name === "*" && inDq ? list.join(" ") : list.join(FIELD);
     const v = this.vars.get(name);
     if (v !== undefined) {
@@ -713,7 +769,7 @@ export class Walk {
       this.findings.push(...this.nested(v, { start: node.startIndex, end: node.endIndex }));
       return v;
     }
-    if (/^:?\?/.test(rest)) return known ? this.lookup(name, w) : (w.dynamic = true, UNKNOWN_NONEMPTY);
+    if (/^:?\?/.test(rest)) return known ? this.lookup(name, w) : ((w.dynamic = true), UNKNOWN_NONEMPTY);
     if (/^:?[-=]/.test(rest)) {
       if (known) return this.lookup(name, w);
       w.dynamic = true;

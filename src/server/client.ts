@@ -12,15 +12,7 @@ import { formatDuration } from "../config/config.ts";
 import { acquireLock } from "../models/lock.ts";
 import { logFile } from "./log.ts";
 import { ensurePrivateDir } from "./paths.ts";
-import {
-  build,
-  headers,
-  type ErrorReply,
-  type GenerateBody,
-  type GenerateReply,
-  type ModelRef,
-  type StatusReply,
-} from "./protocol.ts";
+import { build, headers, type ErrorReply, type GenerateBody, type GenerateReply, type ModelRef, type StatusReply } from "./protocol.ts";
 
 /** The server could not be used for this request; the message says why, in a few words. */
 export class ServerUnavailable extends Error {
@@ -147,7 +139,8 @@ export async function startServer(opts: StartOptions): Promise<StatusReply> {
       const p = await probeSocket(socket, 1000);
       if (p.kind === "status") return p.status;
       if (exited !== undefined) throw new ServerUnavailable(`the server exited at start (status ${exited}; see ${logFile()})`);
-      if (Date.now() > deadline) throw new ServerUnavailable(`the server did not answer within ${formatDuration(opts.timeoutMs ?? 10_000)}`);
+      if (Date.now() > deadline)
+        throw new ServerUnavailable(`the server did not answer within ${formatDuration(opts.timeoutMs ?? 10_000)}`);
     }
   } finally {
     lock.release();

@@ -36,5 +36,4 @@ export function ensurePrivateDir(dir: string): void {
     throw unsafe(dir, `it is open to other users (mode ${(st.mode & 0o777).toString(8)}); run: chmod 700 ${dir}`);
 }
 
-const unsafe = (dir: string, why: string) =>
-  new CmdaiError(`refusing the server folder ${dir}: ${why}`, ExitCode.cantCreate);
+const unsafe = (dir: string, why: string) => new CmdaiError(`refusing the server folder ${dir}: ${why}`, ExitCode.cantCreate);

@@ -67,9 +67,7 @@ const refKey = (r: ModelRef) => [r.path, r.dev, r.ino, r.size, r.mtimeMs, r.thre
 class ModelPool {
   readonly entries = new Map<string, Entry>();
 
-  constructor(
-    readonly opts: { maxModels: number; sequences: number; log: ServerLog },
-  ) {}
+  constructor(readonly opts: { maxModels: number; sequences: number; log: ServerLog }) {}
 
   /** The loaded model for `ref`, loading it (and unloading the least recently used) when needed. */
   async get(ref: ModelRef): Promise<{ entry: Entry; backend: LlamaBackend; waitedMs: number }> {
@@ -360,9 +358,11 @@ async function claimSocket(socket: string) {
   if (!exists) return;
   const other = await probeSocket(socket, 1000);
   if (other.kind === "status")
-    throw new CmdaiError(`a cmdai server is already running (pid ${other.status.pid}, ${other.status.build}) on ${socket}`, ExitCode.cantCreate);
-  if (other.kind === "busy")
-    throw new CmdaiError(`something else answers on ${socket}; stop it or remove the file`, ExitCode.cantCreate);
+    throw new CmdaiError(
+      `a cmdai server is already running (pid ${other.status.pid}, ${other.status.build}) on ${socket}`,
+      ExitCode.cantCreate,
+    );
+  if (other.kind === "busy") throw new CmdaiError(`something else answers on ${socket}; stop it or remove the file`, ExitCode.cantCreate);
   try {
     unlinkSync(socket);
   } catch {}

@@ -83,16 +83,7 @@ export function renderInit(o: InitOptions): string {
     ["__cmdai_nobind", o.bind ? "0" : "1"],
     ["__cmdai_runner", q(stripComments(o.runner))],
   ];
-  const set =
-    o.shell === "fish"
-      ? vars.map(([n, v]) => `set -g ${n} ${v}`)
-      : vars.map(([n, v]) => `${n}=${v}`);
+  const set = o.shell === "fish" ? vars.map(([n, v]) => `set -g ${n} ${v}`) : vars.map(([n, v]) => `${n}=${v}`);
   const rc = o.shell === "fish" ? "cmdai init fish | source" : `eval "$(cmdai init ${o.shell})"`;
-  return [
-    `# cmdai shell integration for ${o.shell}. Set up with:  ${rc}`,
-    ...set,
-    o.script.trimEnd(),
-    `# ${rc}`,
-    "",
-  ].join("\n");
+  return [`# cmdai shell integration for ${o.shell}. Set up with:  ${rc}`, ...set, o.script.trimEnd(), `# ${rc}`, ""].join("\n");
 }

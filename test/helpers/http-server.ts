@@ -209,8 +209,7 @@ export function startFaultServer(opts: FaultServerOptions): FaultServer {
     }
     const etag = etagOf();
     const size = src.size;
-    const ifRangeOk =
-      !log.ifRange || fault.kind === "ignoreIfRange" || log.ifRange === etag || log.ifRange === opts.lastModified;
+    const ifRangeOk = !log.ifRange || fault.kind === "ignoreIfRange" || log.ifRange === etag || log.ifRange === opts.lastModified;
     let start = 0;
     let status: 200 | 206 = 200;
     const wanted = rangeStart(log.range);

@@ -45,7 +45,23 @@ export async function startLlamaServer(
     const url = `http://127.0.0.1:${port}`;
     const chunks: string[] = [];
     const proc = Bun.spawn(
-      [binary, "-m", model, "--host", "127.0.0.1", "--port", String(port), "-c", String(opts.contextSize ?? 2048), "-np", "1", "-t", String(opts.threads ?? 1), "--no-repack", ...(opts.args ?? [])],
+      [
+        binary,
+        "-m",
+        model,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "-c",
+        String(opts.contextSize ?? 2048),
+        "-np",
+        "1",
+        "-t",
+        String(opts.threads ?? 1),
+        "--no-repack",
+        ...(opts.args ?? []),
+      ],
       { stdout: "ignore", stderr: "pipe", stdin: "ignore" },
     );
     (async () => {

@@ -90,7 +90,7 @@ describe("automatic thread count", () => {
 });
 
 describe("answer constraint (pre-filled prefix + grammar for the rest)", () => {
-  test("a command schema pre-fills {\"cmd\": \" and bounds the string as the schema does", () => {
+  test('a command schema pre-fills {"cmd": " and bounds the string as the schema does', () => {
     const c = answerConstraint(responseSchema(72))!;
     expect(c.prefix).toBe('{"cmd": "');
     expect(c.gbnf).toContain("root ::= char{1,72}");

@@ -41,8 +41,17 @@ describe("cmdai: usage and help", () => {
 
   test("a reader that goes away is not an error; a large output reaches a slow reader whole", async () => {
     // stdout is written with plain synchronous writes (cli/io.ts): EPIPE ends quietly.
-    const closed = Bun.spawnSync(["sh", "-c", `"$0" "$1" init zsh | head -c0; echo "status $?"`, process.execPath, `${import.meta.dir}/../../src/main.ts`]);
-    const gone = Bun.spawnSync(["sh", "-c", `"$0" "$1" init zsh | (exec 0<&-; sleep 0.2); exit 0`, process.execPath, `${import.meta.dir}/../../src/main.ts`], { stderr: "pipe" });
+    const closed = Bun.spawnSync([
+      "sh",
+      "-c",
+      `"$0" "$1" init zsh | head -c0; echo "status $?"`,
+      process.execPath,
+      `${import.meta.dir}/../../src/main.ts`,
+    ]);
+    const gone = Bun.spawnSync(
+      ["sh", "-c", `"$0" "$1" init zsh | (exec 0<&-; sleep 0.2); exit 0`, process.execPath, `${import.meta.dir}/../../src/main.ts`],
+      { stderr: "pipe" },
+    );
     expect(closed.stdout.toString()).toBe("status 0\n");
     expect(gone.stderr.toString()).toBe("");
     // 3,000 verdicts (~300 KB, several times a pipe's buffer) to a reader that starts late.
@@ -111,10 +120,19 @@ describe("cmdai: bad requests", () => {
 
   test("invalid UTF-8 is refused", async () => {
     const env = sandboxHome();
-    const r = await runCli(["-c", `exec "$0" "$1" --model "$2" -- "$(printf 'list \\377 files')"`, process.execPath, join(import.meta.dir, "..", "..", "src", "main.ts"), model], {
-      exe: ["bash"],
-      env,
-    });
+    const r = await runCli(
+      [
+        "-c",
+        `exec "$0" "$1" --model "$2" -- "$(printf 'list \\377 files')"`,
+        process.execPath,
+        join(import.meta.dir, "..", "..", "src", "main.ts"),
+        model,
+      ],
+      {
+        exe: ["bash"],
+        env,
+      },
+    );
     expect(r.code).toBe(2);
     expectOneLineError(r, /not valid UTF-8/);
   });
@@ -218,10 +236,13 @@ describe("cmdai: generation with a generated model", () => {
     if (probe.exitCode !== 0) throw new Error("unshare -n is unavailable here: cannot prove offline generation");
     const env = sandboxHome();
     const online = await runCli(["--model", model, "find big files"], { env });
-    const offline = await runCli(["-n", process.execPath, join(import.meta.dir, "..", "..", "src", "main.ts"), "--model", model, "find big files"], {
-      exe: ["unshare"],
-      env,
-    });
+    const offline = await runCli(
+      ["-n", process.execPath, join(import.meta.dir, "..", "..", "src", "main.ts"), "--model", model, "find big files"],
+      {
+        exe: ["unshare"],
+        env,
+      },
+    );
     expect(offline.code).toBe(0);
     expect(offline.stdout).toBe(online.stdout);
   });
@@ -244,11 +265,14 @@ describe("cmdai: fix and cancel", () => {
     test(`Ctrl-C while working (after ${delay} ms) exits 130 with nothing on stdout`, async () => {
       // A long answer keeps the model busy; the interrupt lands during startup,
       // model load or generation depending on the delay.
-      const proc = Bun.spawn([process.execPath, join(import.meta.dir, "..", "..", "src", "main.ts"), "--model", model, "--max-chars", "1000", "list files"], {
-        env: sandboxHome(),
-        stdout: "pipe",
-        stderr: "pipe",
-      });
+      const proc = Bun.spawn(
+        [process.execPath, join(import.meta.dir, "..", "..", "src", "main.ts"), "--model", model, "--max-chars", "1000", "list files"],
+        {
+          env: sandboxHome(),
+          stdout: "pipe",
+          stderr: "pipe",
+        },
+      );
       await Bun.sleep(delay);
       proc.kill("SIGINT");
       const [stdout, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);

@@ -77,10 +77,21 @@ describe("encoders", () => {
     const plan = planGguf(
       {
         "general.architecture": kv.str("llama"),
-        "t.u8": kv.u8(200), "t.i8": kv.i8(-5), "t.u16": kv.u16(60000), "t.i16": kv.i16(-300),
-        "t.u32": kv.u32(4e9), "t.i32": kv.i32(-7), "t.f32": kv.f32(1.5), "t.f64": kv.f64(0.25),
-        "t.u64": kv.u64(2n ** 40n), "t.i64": kv.i64(-(2n ** 40n)), "t.bool": kv.bool(true), "t.str": kv.str("héllo 🚀"),
-        "t.strs": kv.arr("string", ["a", "", "ü"]), "t.f32s": kv.arr("f32", [0.5, -1]), "t.i32s": kv.arr("i32", [1, -2, 3]),
+        "t.u8": kv.u8(200),
+        "t.i8": kv.i8(-5),
+        "t.u16": kv.u16(60000),
+        "t.i16": kv.i16(-300),
+        "t.u32": kv.u32(4e9),
+        "t.i32": kv.i32(-7),
+        "t.f32": kv.f32(1.5),
+        "t.f64": kv.f64(0.25),
+        "t.u64": kv.u64(2n ** 40n),
+        "t.i64": kv.i64(-(2n ** 40n)),
+        "t.bool": kv.bool(true),
+        "t.str": kv.str("héllo 🚀"),
+        "t.strs": kv.arr("string", ["a", "", "ü"]),
+        "t.f32s": kv.arr("f32", [0.5, -1]),
+        "t.i32s": kv.arr("i32", [1, -2, 3]),
       },
       [
         { name: "a", dims: [3], type: GgmlType.F32, source: () => (out) => out.fill(2) },
@@ -95,8 +106,21 @@ describe("encoders", () => {
     const info = await readGgufFileInfo(path, { logWarnings: false });
     const t = (info.metadata as unknown as { t: Record<string, unknown> }).t;
     expect(t).toEqual({
-      u8: 200, i8: -5, u16: 60000, i16: -300, u32: 4e9, i32: -7, f32: 1.5, f64: 0.25,
-      u64: 2n ** 40n, i64: -(2n ** 40n), bool: true, str: "héllo 🚀", strs: ["a", "", "ü"], f32s: [0.5, -1], i32s: [1, -2, 3],
+      u8: 200,
+      i8: -5,
+      u16: 60000,
+      i16: -300,
+      u32: 4e9,
+      i32: -7,
+      f32: 1.5,
+      f64: 0.25,
+      u64: 2n ** 40n,
+      i64: -(2n ** 40n),
+      bool: true,
+      str: "héllo 🚀",
+      strs: ["a", "", "ü"],
+      f32s: [0.5, -1],
+      i32s: [1, -2, 3],
     });
     const dataStart = Number(info.tensorInfo![1]!.fileOffset);
     expect(dataStart).toBe(plan.header.length + 32);
@@ -134,33 +158,29 @@ describe("tiny model", () => {
     expect(a.equals(c)).toBe(false);
   });
 
-  test(
-    "loads and answers a grammar-constrained chat prompt with odd characters",
-    async () => {
-      const llama = await getLlama({ gpu: false, build: "never" });
-      const model = await llama.loadModel({ modelPath: tinyPath });
-      try {
-        const context = await model.createContext({ contextSize: 512, threads: 1 });
-        const session = new LlamaChatSession({ contextSequence: context.getSequence(), systemPrompt: "Answer with a JSON command." });
-        expect(session.chatWrapper.wrapperName).toBe("ChatML");
-        const grammar = await llama.createGrammarForJsonSchema({
-          type: "object",
-          properties: { cmd: { type: "string", maxLength: 40 } },
-          required: ["cmd"],
-        } as const);
-        // Non-ASCII, emoji, tab and NUL: all must go through the byte tokens without aborting.
-        const prompt = "list the files named café 🚀 in\tthis folder — ünïcödé 日本語 \u0000 done";
-        expect(model.detokenize(model.tokenize(prompt))).toBe(prompt);
-        const answer = await session.prompt(prompt, { grammar, temperature: 0, maxTokens: 60 });
-        const parsed: unknown = JSON.parse(answer); // not grammar.parse: random bytes can be partial UTF-8
-        expect(parsed).toBeObject();
-        expect(typeof (parsed as { cmd: unknown }).cmd).toBe("string");
-      } finally {
-        await model.dispose();
-      }
-    },
-    30_000,
-  );
+  test("loads and answers a grammar-constrained chat prompt with odd characters", async () => {
+    const llama = await getLlama({ gpu: false, build: "never" });
+    const model = await llama.loadModel({ modelPath: tinyPath });
+    try {
+      const context = await model.createContext({ contextSize: 512, threads: 1 });
+      const session = new LlamaChatSession({ contextSequence: context.getSequence(), systemPrompt: "Answer with a JSON command." });
+      expect(session.chatWrapper.wrapperName).toBe("ChatML");
+      const grammar = await llama.createGrammarForJsonSchema({
+        type: "object",
+        properties: { cmd: { type: "string", maxLength: 40 } },
+        required: ["cmd"],
+      } as const);
+      // Non-ASCII, emoji, tab and NUL: all must go through the byte tokens without aborting.
+      const prompt = "list the files named café 🚀 in\tthis folder — ünïcödé 日本語 \u0000 done";
+      expect(model.detokenize(model.tokenize(prompt))).toBe(prompt);
+      const answer = await session.prompt(prompt, { grammar, temperature: 0, maxTokens: 60 });
+      const parsed: unknown = JSON.parse(answer); // not grammar.parse: random bytes can be partial UTF-8
+      expect(parsed).toBeObject();
+      expect(typeof (parsed as { cmd: unknown }).cmd).toBe("string");
+    } finally {
+      await model.dispose();
+    }
+  }, 30_000);
 });
 
 describe("qwen shapes (planned, not written)", () => {
@@ -207,12 +227,21 @@ describe("qwen shapes (planned, not written)", () => {
 
 describe("make-test-model CLI", () => {
   const run = (...args: string[]) => {
-    const p = Bun.spawnSync(["bun", "run", join(import.meta.dir, "../../scripts/make-test-model.ts"), ...args], { stderr: "pipe", stdout: "pipe" });
+    const p = Bun.spawnSync(["bun", "run", join(import.meta.dir, "../../scripts/make-test-model.ts"), ...args], {
+      stderr: "pipe",
+      stdout: "pipe",
+    });
     return { code: p.exitCode, stdout: p.stdout.toString(), stderr: p.stderr.toString() };
   };
 
   test("bad arguments: one clear line, exit 2", () => {
-    for (const args of [["--shape", "huge", "--quant", "q4_0", "x.gguf"], ["--shape", "tiny", "--quant", "q4_k", "x.gguf"], ["--shape", "tiny", "--quant", "f16"], ["--shape", "tiny", "--quant", "f16", "--seed", "-1", "x.gguf"], ["--bogus"]]) {
+    for (const args of [
+      ["--shape", "huge", "--quant", "q4_0", "x.gguf"],
+      ["--shape", "tiny", "--quant", "q4_k", "x.gguf"],
+      ["--shape", "tiny", "--quant", "f16"],
+      ["--shape", "tiny", "--quant", "f16", "--seed", "-1", "x.gguf"],
+      ["--bogus"],
+    ]) {
       const r = run(...args);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe("");
@@ -245,7 +274,11 @@ describe("steered test model", () => {
     try {
       const machine = { os: "Linux" as const, arch: "x64", userland: "GNU" as const, tools: [] };
       for (const request of ["list files", "show disk usage"]) {
-        const g = await backend.generate({ prompt: buildPrompt({ request, shell: "bash", cwd: "/", machine }), schema: responseSchema(40), maxTokens: 200 });
+        const g = await backend.generate({
+          prompt: buildPrompt({ request, shell: "bash", cwd: "/", machine }),
+          schema: responseSchema(40),
+          maxTokens: 200,
+        });
         // The first and last tokens of the string are chosen by the grammar (the
         // quote may carry a character; the length bound cuts the last word);
         // every token between them is the model's own choice.

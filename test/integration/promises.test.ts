@@ -96,13 +96,16 @@ describe("16.8 smaller items", () => {
   test("`cmdai config` aligns every row", async () => {
     const r = await runCli(["config"]);
     expect(r.code).toBe(0);
-    const columns = r.stdout.trim().split("\n").map((l) => l.search(/(?<=\S {2,})\S/));
+    const columns = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.search(/(?<=\S {2,})\S/));
     expect(new Set(columns).size).toBe(1);
   });
 });
 
 describe("16.3 `~` and $HOME in paths from config and env", () => {
-  test("model_dir = \"~/…\" (the README's example) is the home folder, not ./~", async () => {
+  test('model_dir = "~/…" (the README\'s example) is the home folder, not ./~', async () => {
     const cwd = mkdtempSync(join(tmpdir(), "cmdai-cwd-"));
     const env = withConfig(`model_dir = "~/.cache/cmdai/models"\nmodel = "$HOME/x.gguf"\n`);
     const r = await runCli(["config", "--json"], { env, cwd });

@@ -13,7 +13,9 @@ beforeAll(async () => {
 
 const stateFiles = (env: Record<string, string>) => {
   const dir = join(env.XDG_CACHE_HOME!, "cmdai", "prompts");
-  return readdirSync(dir).filter((n) => n.endsWith(".kv")).map((n) => join(dir, n));
+  return readdirSync(dir)
+    .filter((n) => n.endsWith(".kv"))
+    .map((n) => join(dir, n));
 };
 
 describe("prompt state cache", () => {
@@ -67,7 +69,9 @@ describe("prompt state cache pruning", () => {
     }
     const r = await runCli(["--model", model, "--shell", "zsh", "list files"], { env });
     expect(r.code).toBe(0);
-    const left = readdirSync(dir).filter((n) => n.endsWith(".kv")).sort();
+    const left = readdirSync(dir)
+      .filter((n) => n.endsWith(".kv"))
+      .sort();
     expect(left.length).toBe(8);
     expect(left).not.toContain("old0.x.kv"); // the oldest went first
     expect(left.some((n) => !n.startsWith("old"))).toBe(true); // the new one stayed

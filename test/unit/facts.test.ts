@@ -45,7 +45,9 @@ const inFile = {
 };
 
 async function subcommand(name: string): Promise<Def> {
-  const mod = (await import(join(repoRoot, "src/cli/commands", name === "model" || name === "server" ? `${name}/index.ts` : `${name}.ts`))) as { default: Def };
+  const mod = (await import(
+    join(repoRoot, "src/cli/commands", name === "model" || name === "server" ? `${name}/index.ts` : `${name}.ts`)
+  )) as { default: Def };
   return mod.default;
 }
 
@@ -58,7 +60,11 @@ describe("one source for each fact", async () => {
     for (const f of generateFlags) {
       const flag = spelled(f);
       expect({ flag, help: rootHelp.includes(flag) }).toEqual({ flag, help: true });
-      if (f.name !== "verbose" && f.name !== "input") expect({ flag, readme: options.includes(`\`${flag}`) || options.includes(` ${flag}`) || options.includes(`[${flag}`) }).toEqual({ flag, readme: true });
+      if (f.name !== "verbose" && f.name !== "input")
+        expect({ flag, readme: options.includes(`\`${flag}`) || options.includes(` ${flag}`) || options.includes(`[${flag}`) }).toEqual({
+          flag,
+          readme: true,
+        });
       for (const [shell, text] of Object.entries(completions))
         expect({ flag, shell, completed: inFile[shell as keyof typeof inFile](flag).test(text) }).toEqual({ flag, shell, completed: true });
     }
@@ -68,7 +74,8 @@ describe("one source for each fact", async () => {
     for (const name of subCommandNames) {
       expect({ name, help: new RegExp(`cmdai ${name}\\b`).test(rootHelp) }).toEqual({ name, help: true });
       expect({ name, readme: new RegExp(`^cmdai ${name}\\b`, "m").test(readme) }).toEqual({ name, readme: true });
-      for (const [shell, text] of Object.entries(completions)) expect({ name, shell, completed: text.includes(name) }).toEqual({ name, shell, completed: true });
+      for (const [shell, text] of Object.entries(completions))
+        expect({ name, shell, completed: text.includes(name) }).toEqual({ name, shell, completed: true });
     }
   });
 
@@ -83,11 +90,17 @@ describe("one source for each fact", async () => {
           if (f.name === "verbose") continue; // accepted everywhere, completed at the top level
           const flag = spelled(f);
           for (const [shell, text] of Object.entries(completions))
-            expect({ name, flag, shell, completed: inFile[shell as keyof typeof inFile](flag).test(text) }).toEqual({ name, flag, shell, completed: true });
+            expect({ name, flag, shell, completed: inFile[shell as keyof typeof inFile](flag).test(text) }).toEqual({
+              name,
+              flag,
+              shell,
+              completed: true,
+            });
         }
       for (const action of Object.keys(subs ?? {})) {
         if (action === "remove") continue; // an alias of rm
-        for (const [shell, text] of Object.entries(completions)) expect({ name, action, shell, completed: text.includes(action) }).toEqual({ name, action, shell, completed: true });
+        for (const [shell, text] of Object.entries(completions))
+          expect({ name, action, shell, completed: text.includes(action) }).toEqual({ name, action, shell, completed: true });
       }
     }
   });

@@ -60,7 +60,12 @@ describe("layers", () => {
   test("only src/cli and src/main.ts import src/cli", () => {
     const wrong = all
       .filter((f) => folder(f) !== "cli" && folder(f) !== "main")
-      .flatMap((f) => graph.get(f)!.filter((t) => folder(t) === "cli").map((t) => `${rel(f)} -> ${rel(t)}`));
+      .flatMap((f) =>
+        graph
+          .get(f)!
+          .filter((t) => folder(t) === "cli")
+          .map((t) => `${rel(f)} -> ${rel(t)}`),
+      );
     expect(wrong).toEqual([]);
   });
 

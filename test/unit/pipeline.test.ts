@@ -25,7 +25,12 @@ describe("pipeline", () => {
     const checked: string[] = [];
     const out = await runPipeline(input, fakeBackend('{"cmd": "rm -rf ./build"}'), (cmd) => {
       checked.push(cmd);
-      return { cmd, risk: "moderate", blocked: false, findings: [{ rule: "rm.recursive", risk: "moderate", message: "deletes files", start: 0, end: 2 }] };
+      return {
+        cmd,
+        risk: "moderate",
+        blocked: false,
+        findings: [{ rule: "rm.recursive", risk: "moderate", message: "deletes files", start: 0, end: 2 }],
+      };
     });
     expect(checked).toEqual(["rm -rf ./build"]);
     expect(out.cmd).toBe("rm -rf ./build");
@@ -36,13 +41,20 @@ describe("pipeline", () => {
 
   test("the request, the schema bound and the system prompt are sent to the backend", async () => {
     const seen: GenerateRequest[] = [];
-    await runPipeline({ ...input, maxChars: 64 }, fakeBackend('{"cmd":"ls"}', seen), (cmd) => ({ cmd, risk: "safe", blocked: false, findings: [] }));
+    await runPipeline({ ...input, maxChars: 64 }, fakeBackend('{"cmd":"ls"}', seen), (cmd) => ({
+      cmd,
+      risk: "safe",
+      blocked: false,
+      findings: [],
+    }));
     expect(seen[0]!.prompt.user).toContain("Request: delete build output");
     expect(JSON.stringify(seen[0]!.schema)).toContain('"maxLength":64');
   });
 
   test("an answer with no command is exit 5, never an empty line", async () => {
-    const err = await runPipeline(input, fakeBackend('{"cmd": ""}'), (cmd) => ({ cmd, risk: "safe", blocked: false, findings: [] })).catch((e) => e);
+    const err = await runPipeline(input, fakeBackend('{"cmd": ""}'), (cmd) => ({ cmd, risk: "safe", blocked: false, findings: [] })).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(CmdaiError);
     expect((err as CmdaiError).exitCode).toBe(5);
   });

@@ -38,7 +38,8 @@ export class Deadline {
     this.end = timeoutMs > 0 ? performance.now() + timeoutMs : Infinity;
     if (timeoutMs > 0) {
       this.timer = setTimeout(
-        () => this.controller.abort(new CmdaiError(`no answer from ${where} within ${seconds(timeoutMs)} (CMDAI_TIMEOUT)`, ExitCode.tempFail)),
+        () =>
+          this.controller.abort(new CmdaiError(`no answer from ${where} within ${seconds(timeoutMs)} (CMDAI_TIMEOUT)`, ExitCode.tempFail)),
         timeoutMs,
       );
     }
@@ -110,7 +111,8 @@ export function networkError(e: unknown, target: URL): CmdaiError {
   const code = String((e as { code?: string })?.code ?? "");
   const message = String((e as Error)?.message ?? e).split("\n")[0]!;
   const where = target.host;
-  if (code === "ECONNREFUSED") return new CmdaiError(`cannot connect to ${where}: connection refused (is the server running?)`, ExitCode.unavailable, e);
+  if (code === "ECONNREFUSED")
+    return new CmdaiError(`cannot connect to ${where}: connection refused (is the server running?)`, ExitCode.unavailable, e);
   if (["ENOTFOUND", "EAI_AGAIN", "EAI_NONAME", "EAI_FAIL", "DNSException"].includes(code))
     return new CmdaiError(`cannot find host ${target.hostname}: unknown host`, ExitCode.unavailable, e);
   if (/CERT|TLS|SSL|EPROTO|SELF_SIGNED|UNABLE_TO_|HOSTNAME/i.test(code))
@@ -140,7 +142,9 @@ function watchConnect(target: URL, ms: number, attempt: AbortController, shown: 
   };
   const timer = setTimeout(() => {
     stop();
-    attempt.abort(new CmdaiError(`no connection to ${shown.host} within ${seconds(ms)}: the host is down or unreachable`, ExitCode.unavailable));
+    attempt.abort(
+      new CmdaiError(`no connection to ${shown.host} within ${seconds(ms)}: the host is down or unreachable`, ExitCode.unavailable),
+    );
   }, ms);
   socket.once("connect", stop);
   socket.once("error", stop); // fetch reports its own error
@@ -296,7 +300,16 @@ export function serverMessage(text: string): string {
   try {
     const v = JSON.parse(text) as Record<string, unknown>;
     const e = v.error as Record<string, unknown> | string | undefined;
-    const m = typeof e === "string" ? e : typeof e?.message === "string" ? e.message : typeof v.message === "string" ? v.message : typeof v.detail === "string" ? v.detail : undefined;
+    const m =
+      typeof e === "string"
+        ? e
+        : typeof e?.message === "string"
+          ? e.message
+          : typeof v.message === "string"
+            ? v.message
+            : typeof v.detail === "string"
+              ? v.detail
+              : undefined;
     if (m) return snippet(m);
   } catch {}
   return /^\s*</.test(text) ? "an HTML page" : snippet(text);

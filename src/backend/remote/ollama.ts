@@ -1,6 +1,18 @@
 import { CmdaiError, ExitCode } from "../../core/errors.ts";
 import type { Backend, GenerateRequest, Generation } from "../types.ts";
-import { Deadline, isHtml, notTheApi, parseJson, preconnect, readLines, readText, send, serverMessage, snippet, statusError } from "./http.ts";
+import {
+  Deadline,
+  isHtml,
+  notTheApi,
+  parseJson,
+  preconnect,
+  readLines,
+  readText,
+  send,
+  serverMessage,
+  snippet,
+  statusError,
+} from "./http.ts";
 import type { RemoteOptions } from "./openai.ts";
 
 // Ollama's native API: POST {OLLAMA_HOST}/api/chat with `format` set to the
@@ -99,7 +111,8 @@ export class OllamaBackend implements Backend {
           try {
             names = await this.tags(deadline);
           } catch {}
-          if (names) throw new CmdaiError(`no model ${this.opts.target.model}; ${this.where} has: ${names.join(", ") || "none"}`, ExitCode.noModel);
+          if (names)
+            throw new CmdaiError(`no model ${this.opts.target.model}; ${this.where} has: ${names.join(", ") || "none"}`, ExitCode.noModel);
         }
         if (res.status === 404) throw notTheApi(this.where, `has no /api/chat (HTTP 404${message ? `: ${message}` : ""})`);
         throw this.failure(res, text);

@@ -162,7 +162,11 @@ export class OpenAIBackend implements Backend {
           await deadline.sleep(250);
           continue;
         }
-        if ((res.status === 400 || res.status === 422) && this.format !== "text" && /response_format|json_schema|json_object|schema|grammar|format/i.test(message)) {
+        if (
+          (res.status === 400 || res.status === 422) &&
+          this.format !== "text" &&
+          /response_format|json_schema|json_object|schema|grammar|format/i.test(message)
+        ) {
           this.format = formats[formats.indexOf(this.format) + 1]!;
           this.opts.debug?.(`the server refused the answer format (${message}); asking for ${this.format}`);
           continue;

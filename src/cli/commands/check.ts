@@ -13,11 +13,15 @@ import { writeOut } from "../io.ts";
 export default defineCommand({
   meta: { name: "check", description: "Grade the risk of a shell command (nothing is run)" },
   args: {
-    command: { type: "positional", required: false, description: "The command to check (quote it, or put it after --; - reads it from stdin)" },
+    command: {
+      type: "positional",
+      required: false,
+      description: "The command to check (quote it, or put it after --; - reads it from stdin)",
+    },
     explain: { type: "boolean", description: "Name the pack and rule behind each finding" },
     level: { type: "string", description: "Safety level: strict, moderate or permissive (default: config, CMDAI_LEVEL, moderate)" },
     shell: { type: "string", description: "Syntax of the command: bash, zsh, fish or sh (default: bash)" },
-    jsonl: { type: "boolean", description: "Read one JSON string or {\"cmd\": …} per line on stdin; write one result per line" },
+    jsonl: { type: "boolean", description: 'Read one JSON string or {"cmd": …} per line on stdin; write one result per line' },
     ...jsonArg,
     ...verboseArg,
   },

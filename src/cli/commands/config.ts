@@ -54,7 +54,9 @@ export default defineCommand({
       lines.push(`${"url".padEnd(width)}  ${remote.url}${path}  (${remote.urlSource})`);
       lines.push(`${"server model".padEnd(width)}  ${remote.model ?? "-"}  (${remote.modelSource})`);
       if (remote.backend === "openai")
-        lines.push(`${"api key".padEnd(width)}  ${remote.key ? `from ${remote.key.source}, sent to ${remote.key.boundTo} only` : "none sent"}`);
+        lines.push(
+          `${"api key".padEnd(width)}  ${remote.key ? `from ${remote.key.source}, sent to ${remote.key.boundTo} only` : "none sent"}`,
+        );
       for (const k of remote.heldBack) lines.push(`${"".padEnd(width)}  the key from ${k.source} is not sent here: it is for ${k.boundTo}`);
     } else lines.push(`${"model path".padEnd(width)}  ${model.path}`);
     writeOut(lines.join("\n") + "\n");

@@ -5,7 +5,12 @@ import { logger, setVerbose } from "../logger.ts";
 import { writeOut } from "../io.ts";
 
 export const generateArgs = {
-  model: { type: "string", alias: "m", description: "GGUF file or catalogue name (the server's model with a remote backend)", valueHint: "PATH|NAME" },
+  model: {
+    type: "string",
+    alias: "m",
+    description: "GGUF file or catalogue name (the server's model with a remote backend)",
+    valueHint: "PATH|NAME",
+  },
   backend: { type: "string", description: "Where the model runs: local, openai or ollama", valueHint: "NAME" },
   shell: { type: "string", description: "Target shell: bash, zsh, fish or sh", valueHint: "SHELL" },
   level: { type: "string", description: "Safety level: strict, moderate or permissive" },
@@ -46,9 +51,8 @@ export default {
 
     const { packsOff, resolveSettings } = await import("../../config/config.ts");
     const { cacheDir } = await import("../../config/paths.ts");
-    const resolved = resolveSettings(
-      { model: args.model, level: args.level, threads: args.threads, backend: args.backend },
-      (m) => logger.warn(m),
+    const resolved = resolveSettings({ model: args.model, level: args.level, threads: args.threads, backend: args.backend }, (m) =>
+      logger.warn(m),
     );
     const { settings } = resolved;
     // A remote backend's model is the server's: nothing to find or download here.
@@ -76,7 +80,10 @@ export default {
         import("../../generate/backend.ts"),
         import("../../generate/generate.ts"),
       ]);
-      return generate(req, await openBackend({ settings, modelFile, ...(remote ? { remote } : {}), debug: (line) => logger.debug(line), log }));
+      return generate(
+        req,
+        await openBackend({ settings, modelFile, ...(remote ? { remote } : {}), debug: (line) => logger.debug(line), log }),
+      );
     };
     // A remote backend is asked from this process; a local model runs in the
     // resident server (started on demand) unless server = false.

@@ -28,8 +28,7 @@ export default {
 export async function printInit(shell: string | undefined, keyFlag?: string, bind = true): Promise<number> {
   if (!shell || !(initShells as readonly string[]).includes(shell))
     throw usageError(
-      `init needs a shell: ${initShells.join(", ")}${shell ? `, got ${JSON.stringify(shell)}` : ""}` +
-        ` (e.g. eval "$(cmdai init zsh)")`,
+      `init needs a shell: ${initShells.join(", ")}${shell ? `, got ${JSON.stringify(shell)}` : ""}` + ` (e.g. eval "$(cmdai init zsh)")`,
     );
   const key = await effectiveKey(keyFlag);
   writeOut(renderInit({ shell: shell as InitShell, key, bind, runner, script: scripts[shell as InitShell] }));

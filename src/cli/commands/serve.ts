@@ -21,18 +21,18 @@ export default defineCommand({
   },
   async run({ args }) {
     setVerbose(Boolean(args.verbose));
-    const [{ resolveSettings, parseDuration, formatDuration, modelPath }, { serve }, { openLog }, { socketPath }] =
-      await Promise.all([
-        import("../../config/config.ts"),
-        import("../../server/serve.ts"),
-        import("../../server/log.ts"),
-        import("../../server/paths.ts"),
-      ]);
+    const [{ resolveSettings, parseDuration, formatDuration, modelPath }, { serve }, { openLog }, { socketPath }] = await Promise.all([
+      import("../../config/config.ts"),
+      import("../../server/serve.ts"),
+      import("../../server/log.ts"),
+      import("../../server/paths.ts"),
+    ]);
     const { settings } = resolveSettings({ threads: args.threads }, (m) => logger.warn(m));
     let keepAliveMs = settings.keep_alive;
     if (args["keep-alive"] !== undefined) {
       const ms = parseDuration(args["keep-alive"]);
-      if (ms === undefined) throw usageError(`--keep-alive must be a duration like 30s, 10m, 0 or -1; got ${JSON.stringify(args["keep-alive"])}`);
+      if (ms === undefined)
+        throw usageError(`--keep-alive must be a duration like 30s, 10m, 0 or -1; got ${JSON.stringify(args["keep-alive"])}`);
       keepAliveMs = ms;
     }
     let preload: { path: string; threads: number } | undefined;
@@ -48,8 +48,7 @@ export default defineCommand({
       log,
       verbose: Boolean(args.verbose),
       preload,
-      onReady: ({ pid }) =>
-        logger.info(`serving on ${socket} (pid ${pid}, keep-alive ${formatDuration(keepAliveMs)}, log ${log.file})`),
+      onReady: ({ pid }) => logger.info(`serving on ${socket} (pid ${pid}, keep-alive ${formatDuration(keepAliveMs)}, log ${log.file})`),
     });
     return 0;
   },

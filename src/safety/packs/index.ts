@@ -25,7 +25,22 @@ import { vcs } from "./vcs.ts";
 export type { DataRule, Pack } from "./types.ts";
 
 export const PACKS: readonly Pack[] = [
-  storage, system, persistence, vcs, containers, kubernetes, iac, cloudAws, cloudGcp, cloudAzure, cloudPaas, cloudOther, databases, packages, network, credentials,
+  storage,
+  system,
+  persistence,
+  vcs,
+  containers,
+  kubernetes,
+  iac,
+  cloudAws,
+  cloudGcp,
+  cloudAzure,
+  cloudPaas,
+  cloudOther,
+  databases,
+  packages,
+  network,
+  credentials,
 ];
 
 /**

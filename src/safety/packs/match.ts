@@ -57,7 +57,8 @@ function optionValues(words: readonly string[], names: readonly string[]): strin
       else if (n.startsWith("--") && t.startsWith(n + "=")) out.push(t.slice(n.length + 1));
       else if (!n.startsWith("--") && n.length === 2 && t.startsWith(n) && t.length > 2 && !t.startsWith("--")) out.push(t.slice(2));
       // `-ou 0`: a cluster of short flags ending with the option takes the next word.
-      else if (!n.startsWith("--") && n.length === 2 && /^-[A-Za-z]{2,}$/.test(t) && t.endsWith(n[1]!) && i + 1 < words.length) out.push(words[i + 1]!);
+      else if (!n.startsWith("--") && n.length === 2 && /^-[A-Za-z]{2,}$/.test(t) && t.endsWith(n[1]!) && i + 1 < words.length)
+        out.push(words[i + 1]!);
     }
   }
   return out;
@@ -93,7 +94,8 @@ export function compile(rule: DataRule): Compiled {
 export function exampleWords(cmd: string): string[] {
   const out: string[] = [];
   // `$(…)` and `$VAR` are values the checker cannot know: the marker the walk uses for them.
-  for (const m of cmd.matchAll(/(\$\([^)]*\)|\$\w+)|'([^']*)'|"((?:\\.|[^"])*)"|(\S+)/g)) out.push(m[1] ? "\uE000" : (m[2] ?? m[3] ?? m[4]!));
+  for (const m of cmd.matchAll(/(\$\([^)]*\)|\$\w+)|'([^']*)'|"((?:\\.|[^"])*)"|(\S+)/g))
+    out.push(m[1] ? "\uE000" : (m[2] ?? m[3] ?? m[4]!));
   while (out[0] === "sudo" || (out[0] && /^[A-Za-z_]\w*=/.test(out[0]))) out.shift();
   return out;
 }

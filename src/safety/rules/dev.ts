@@ -19,7 +19,23 @@ export function git(cmd: Cmd, j: Judgement) {
   const rest = args.slice(i + 1);
   const sc: Cmd = { ...cmd, args: rest };
   const has = (short: string, ...long: string[]) => hasOpt(sc, short, ...long);
-  const ops = operands(sc, ["-m", "-C", "-c", "-F", "-b", "-B", "-s", "--source", "-o", "--onto", "-X", "-S", "--strategy", "--author", "--date"]);
+  const ops = operands(sc, [
+    "-m",
+    "-C",
+    "-c",
+    "-F",
+    "-b",
+    "-B",
+    "-s",
+    "--source",
+    "-o",
+    "--onto",
+    "-X",
+    "-S",
+    "--strategy",
+    "--author",
+    "--date",
+  ]);
   const span = cmd;
   switch (sub) {
     case "push": {
@@ -69,7 +85,8 @@ export function git(cmd: Cmd, j: Judgement) {
       if (has("d", "--delete")) return j.reportWord("git.stash-drop", span);
       return;
     case "reflog":
-      if (ops[0]?.text === "expire" && rest.some((w) => /^--expire(-unreachable)?=(now|all|0)/.test(w.text))) return j.reportWord("git.expire-reflog", span);
+      if (ops[0]?.text === "expire" && rest.some((w) => /^--expire(-unreachable)?=(now|all|0)/.test(w.text)))
+        return j.reportWord("git.expire-reflog", span);
       if (ops[0]?.text === "delete") return j.reportWord("git.stash-drop", span);
       return;
     case "gc":
@@ -102,13 +119,18 @@ export function git(cmd: Cmd, j: Judgement) {
 function isEverything(w: Word): boolean {
   if (w.text.includes(EVERYTHING)) return true;
   if (!w.text.includes(UNKNOWN)) return false;
-  return w.subs.some((s) => s.some((c) => /^(docker|podman|kubectl)$/.test(c.name) && c.args.some((x) => /^(-\w*q\w*|--quiet|ls|ps|images|-a|--all)$/.test(x.text))));
+  return w.subs.some((s) =>
+    s.some(
+      (c) => /^(docker|podman|kubectl)$/.test(c.name) && c.args.some((x) => /^(-\w*q\w*|--quiet|ls|ps|images|-a|--all)$/.test(x.text)),
+    ),
+  );
 }
 
 export function docker(cmd: Cmd, j: Judgement) {
   const args = cmd.args;
   let i = 0;
-  while (i < args.length && args[i]!.text.startsWith("-")) i += /^(-H|--host|--context|-c|--config|-l|--log-level)$/.test(args[i]!.text) ? 2 : 1;
+  while (i < args.length && args[i]!.text.startsWith("-"))
+    i += /^(-H|--host|--context|-c|--config|-l|--log-level)$/.test(args[i]!.text) ? 2 : 1;
   let words = args.slice(i).map((w) => w.text);
   let objs = args.slice(i);
   // `docker container rm` = `docker rm`, `docker image rm` = `docker rmi`.
@@ -128,19 +150,25 @@ export function docker(cmd: Cmd, j: Judgement) {
   const rest = objs.slice(w0 === "compose" || /^(container|image|volume|network|system|builder)$/.test(w0) ? 2 : 1);
   const targets = rest.filter((w) => !w.text.startsWith("-"));
   if (w0 === "compose") {
-    const verb = words.find((t, k) => k > 0 && !t.startsWith("-") && /^(down|rm|up|run|exec|stop|kill|pull|build|ps|logs|config)$/.test(t)) ?? "";
+    const verb =
+      words.find((t, k) => k > 0 && !t.startsWith("-") && /^(down|rm|up|run|exec|stop|kill|pull|build|ps|logs|config)$/.test(t)) ?? "";
     if (verb === "down") return j.reportWord(volumes ? "container.volume-remove" : "container.remove", cmd);
     if (verb === "rm" && volumes) return j.reportWord("container.volume-remove", cmd);
     if (verb === "rm") return j.reportWord("container.remove", cmd);
     if (verb === "run" || verb === "up") return hostAccess(cmd, rest, j);
     return;
   }
-  if ((w0 === "system" || w0 === "volume" || w0 === "builder" || w0 === "image" || w0 === "container" || w0 === "network") && w1 === "prune") {
-    if ((w0 === "system" && (all || volumes) && force) || (w0 === "volume" && (force || all)) || (all && force)) return j.reportWord("container.prune-all", cmd);
+  if (
+    (w0 === "system" || w0 === "volume" || w0 === "builder" || w0 === "image" || w0 === "container" || w0 === "network") &&
+    w1 === "prune"
+  ) {
+    if ((w0 === "system" && (all || volumes) && force) || (w0 === "volume" && (force || all)) || (all && force))
+      return j.reportWord("container.prune-all", cmd);
     return j.reportWord("container.prune", cmd);
   }
   const isRm = w0 === "rm" || w0 === "rmi" || ((w0 === "container" || w0 === "image") && (w1 === "rm" || w1 === "remove"));
-  if (w0 === "volume" && (w1 === "rm" || w1 === "remove")) return j.reportWord(targets.some(isEverything) ? "container.remove-all" : "container.volume-remove", cmd);
+  if (w0 === "volume" && (w1 === "rm" || w1 === "remove"))
+    return j.reportWord(targets.some(isEverything) ? "container.remove-all" : "container.volume-remove", cmd);
   if (isRm) {
     if (targets.some(isEverything)) return j.reportWord("container.remove-all", cmd);
     if (w0 === "rm" && volumes) return j.reportWord("container.volume-remove", cmd);
@@ -158,16 +186,28 @@ function hostAccess(cmd: Cmd, rest: Word[], j: Judgement) {
   const t = rest.map((w) => w.text);
   let risky = t.some((x) => /^--privileged(=true)?$|^--pid=host$|^--cap-add=(ALL|SYS_ADMIN)$/.test(x));
   for (let k = 0; k < t.length; k++) {
-    const v = /^(-v|--volume|--mount)$/.test(t[k]!) ? t[k + 1] : /^(--volume|--mount)=/.test(t[k]!) ? t[k]!.replace(/^[^=]+=/, "") : /^-v./.test(t[k]!) ? t[k]!.slice(2) : undefined;
+    const v = /^(-v|--volume|--mount)$/.test(t[k]!)
+      ? t[k + 1]
+      : /^(--volume|--mount)=/.test(t[k]!)
+        ? t[k]!.replace(/^[^=]+=/, "")
+        : /^-v./.test(t[k]!)
+          ? t[k]!.slice(2)
+          : undefined;
     if (!v) continue;
     const src = /source=([^,]+)/.exec(v)?.[1] ?? v.split(":")[0] ?? "";
-    if (/^\/(etc|root|boot|usr|var\/run\/docker\.sock|run\/docker\.sock|var\/lib|home|dev|proc|sys)?\/?$/.test(src) || src === "/" || /docker\.sock$/.test(src)) risky = true;
+    if (
+      /^\/(etc|root|boot|usr|var\/run\/docker\.sock|run\/docker\.sock|var\/lib|home|dev|proc|sys)?\/?$/.test(src) ||
+      src === "/" ||
+      /docker\.sock$/.test(src)
+    )
+      risky = true;
   }
   if (risky) j.reportWord("container.host-access", cmd);
   judgeContainerCommand(cmd, rest, j);
 }
 
-const RUN_VALUED = /^(-v|--volume|--mount|-e|--env|--env-file|-p|--publish|--name|-w|--workdir|--entrypoint|-u|--user|--network|--net|-h|--hostname|-l|--label|--cpus|-m|--memory|--restart|--device|--cap-add|--cap-drop|--security-opt|--platform|--add-host|--dns|--log-driver|--log-opt|--ulimit|--tmpfs|--shm-size|--runtime|--gpus|--pull|--ipc|--uts|--userns|--cgroupns|--stop-signal|--health-cmd|-a|--attach|--volumes-from|--link|--expose|--pid)$/;
+const RUN_VALUED =
+  /^(-v|--volume|--mount|-e|--env|--env-file|-p|--publish|--name|-w|--workdir|--entrypoint|-u|--user|--network|--net|-h|--hostname|-l|--label|--cpus|-m|--memory|--restart|--device|--cap-add|--cap-drop|--security-opt|--platform|--add-host|--dns|--log-driver|--log-opt|--ulimit|--tmpfs|--shm-size|--runtime|--gpus|--pull|--ipc|--uts|--userns|--cgroupns|--stop-signal|--health-cmd|-a|--attach|--volumes-from|--link|--expose|--pid)$/;
 
 /**
  * `docker run -v /:/host alpine rm -rf /host/*`: the command runs on the host's
@@ -194,7 +234,8 @@ function judgeContainerCommand(cmd: Cmd, rest: Word[], j: Judgement) {
   if (argv.length === 0 || mounts.length === 0) return;
   const mapped = argv.map((w) => {
     for (const [dst, src] of mounts)
-      if (dst && (w.text === dst || w.text.startsWith(dst + "/"))) return { ...w, text: (src || "") + w.text.slice(dst.length) || "/", exactBase: undefined };
+      if (dst && (w.text === dst || w.text.startsWith(dst + "/")))
+        return { ...w, text: (src || "") + w.text.slice(dst.length) || "/", exactBase: undefined };
     return w;
   });
   if (mapped.every((w, k) => w === argv[k])) return;
@@ -203,7 +244,26 @@ function judgeContainerCommand(cmd: Cmd, rest: Word[], j: Judgement) {
 }
 
 /** kubectl's global options that take a value: skipped to find the verb. */
-const KUBECTL_GLOBAL_VALUED = new Set(["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-s", "--server", "--token", "--as", "--as-group", "--request-timeout", "--certificate-authority", "--client-certificate", "--client-key", "--tls-server-name", "-v", "--v"]);
+const KUBECTL_GLOBAL_VALUED = new Set([
+  "-n",
+  "--namespace",
+  "--context",
+  "--kubeconfig",
+  "--cluster",
+  "--user",
+  "-s",
+  "--server",
+  "--token",
+  "--as",
+  "--as-group",
+  "--request-timeout",
+  "--certificate-authority",
+  "--client-certificate",
+  "--client-key",
+  "--tls-server-name",
+  "-v",
+  "--v",
+]);
 
 export function kubectl(cmd: Cmd, j: Judgement) {
   const t = cmd.args.map((w) => w.text);
@@ -212,11 +272,16 @@ export function kubectl(cmd: Cmd, j: Judgement) {
   while (verbIdx < t.length && t[verbIdx]!.startsWith("-")) verbIdx += KUBECTL_GLOBAL_VALUED.has(t[verbIdx]!) ? 2 : 1;
   const verb = t[verbIdx] ?? "";
   if (verb === "delete") {
-    const kinds = t.slice(verbIdx + 1).filter((x) => !x.startsWith("-")).map((x) => x.replace(/\/.*$/, ""));
+    const kinds = t
+      .slice(verbIdx + 1)
+      .filter((x) => !x.startsWith("-"))
+      .map((x) => x.replace(/\/.*$/, ""));
     // Workloads, services, secrets and storage: deleting them takes something out of service (pods are recreated).
     const wide =
       t.some((x) => /^(--all|-A|--all-namespaces)$/.test(x)) ||
-      /^(namespaces?|ns|pv|pvc|persistentvolumes?|persistentvolumeclaims?|crds?|customresourcedefinitions?|nodes?|no|clusterroles?|clusterrolebindings?|deploy|deployments?|statefulsets?|sts|daemonsets?|ds|services?|svc|ingress(es)?|ing|cronjobs?|cj|secrets?|configmaps?|cm|storageclass(es)?|sc|all|apiservices?|mutatingwebhookconfigurations?|validatingwebhookconfigurations?|hpa|horizontalpodautoscalers?|projects?)(\.[\w.]+)?$/.test(kinds[0] ?? "") ||
+      /^(namespaces?|ns|pv|pvc|persistentvolumes?|persistentvolumeclaims?|crds?|customresourcedefinitions?|nodes?|no|clusterroles?|clusterrolebindings?|deploy|deployments?|statefulsets?|sts|daemonsets?|ds|services?|svc|ingress(es)?|ing|cronjobs?|cj|secrets?|configmaps?|cm|storageclass(es)?|sc|all|apiservices?|mutatingwebhookconfigurations?|validatingwebhookconfigurations?|hpa|horizontalpodautoscalers?|projects?)(\.[\w.]+)?$/.test(
+        kinds[0] ?? "",
+      ) ||
       cmd.args.some(isEverything);
     return j.reportWord(wide ? "k8s.delete-wide" : "k8s.delete", cmd);
   }
@@ -238,7 +303,14 @@ export function terraform(cmd: Cmd, j: Judgement) {
   const t = cmd.args.map((w) => w.text).filter((x) => !/^-chdir=/.test(x));
   const verb = t.find((x) => !x.startsWith("-")) ?? "";
   if (verb === "destroy" || (verb === "apply" && t.includes("-destroy"))) return j.reportWord("cloud.destroy", cmd);
-  if (verb === "apply" || verb === "import" || verb === "taint" || verb === "untaint" || (verb === "state" && /^(rm|mv|push|replace-provider)$/.test(t[t.indexOf("state") + 1] ?? "")) || verb === "force-unlock")
+  if (
+    verb === "apply" ||
+    verb === "import" ||
+    verb === "taint" ||
+    verb === "untaint" ||
+    (verb === "state" && /^(rm|mv|push|replace-provider)$/.test(t[t.indexOf("state") + 1] ?? "")) ||
+    verb === "force-unlock"
+  )
     return j.reportWord("cloud.change", cmd);
 }
 
@@ -255,16 +327,25 @@ export function aws(cmd: Cmd, j: Judgement) {
     if (op === "mv") return j.reportWord("cloud.change", cmd);
     return;
   }
-  if (/^(batch-)?(delete|terminate|remove|deregister|purge|disable|revoke|detach|release|cancel|stop|reboot|empty)-/.test(op) || op === "rb" || op === "delete")
+  if (
+    /^(batch-)?(delete|terminate|remove|deregister|purge|disable|revoke|detach|release|cancel|stop|reboot|empty)-/.test(op) ||
+    op === "rb" ||
+    op === "delete"
+  )
     return j.reportWord(/^(batch-)?(delete|terminate|purge|deregister|empty)/.test(op) ? "cloud.destroy" : "cloud.change", cmd);
-  if (/^(create|put|update|modify|run|start|attach|associate|set|add|tag|untag|import|copy|restore|authorize|enable|register|send|publish|invoke)-/.test(op))
+  if (
+    /^(create|put|update|modify|run|start|attach|associate|set|add|tag|untag|import|copy|restore|authorize|enable|register|send|publish|invoke)-/.test(
+      op,
+    )
+  )
     return j.reportWord("cloud.change", cmd);
 }
 
 export function gcloud(cmd: Cmd, j: Judgement) {
   const ops = operands(cmd, ["--project", "--zone", "--region", "--format", "--filter", "--account", "--configuration"]).map((w) => w.text);
   if (ops.includes("delete") || ops.includes("destroy")) return j.reportWord("cloud.destroy", cmd);
-  if (ops.some((x) => /^(create|update|deploy|set|add-iam-policy-binding|remove-iam-policy-binding|stop|reset|resize)$/.test(x))) return j.reportWord("cloud.change", cmd);
+  if (ops.some((x) => /^(create|update|deploy|set|add-iam-policy-binding|remove-iam-policy-binding|stop|reset|resize)$/.test(x)))
+    return j.reportWord("cloud.change", cmd);
 }
 
 // ---- databases -------------------------------------------------------------------
@@ -273,11 +354,30 @@ export function gcloud(cmd: Cmd, j: Judgement) {
 export function judgeSql(sql: string, span: { start: number; end: number }, j: Judgement) {
   // Comments and string literals are data: `ILIKE '%drop table%'` drops nothing.
   const s = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ").replace(/'(?:''|[^'])*'/g, "''");
-  if (/\bdrop\s+(database|schema|table|collection|keyspace|index|view|user|role|warehouse|stage|stream|materialized\s+view)\b/i.test(s) || /\.drop(Database|Collection)?\s*\(/.test(s) || /\bdropDatabase\b/.test(s) || /\bdetach\s+delete\b/i.test(s))
+  if (
+    /\bdrop\s+(database|schema|table|collection|keyspace|index|view|user|role|warehouse|stage|stream|materialized\s+view)\b/i.test(s) ||
+    /\.drop(Database|Collection)?\s*\(/.test(s) ||
+    /\bdropDatabase\b/.test(s) ||
+    /\bdetach\s+delete\b/i.test(s)
+  )
     return j.report("db.drop", span.start, span.end);
-  if (/\btruncate\b/i.test(s) || /\b(delete\s+from\s+[\w."`[\]]+|update\s+[\w."`[\]]+\s+set\s+.*?)\s+where\s+(true|1\s*=\s*1|1|'1'\s*=\s*'1')\s*(;|$|\))/im.test(s.trim()) || /\bdelete\s+from\s+[\w."`[\]]+\s*(;|$|\))/im.test(s.trim()) || /\bupdate\s+[\w."`[\]]+\s+set\s+(?![\s\S]*\bwhere\b)/i.test(s) || /\.(deleteMany|remove)\s*\(\s*\{\s*\}\s*\)/.test(s) || /\bflushall\b|\bflushdb\b/i.test(s))
+  if (
+    /\btruncate\b/i.test(s) ||
+    /\b(delete\s+from\s+[\w."`[\]]+|update\s+[\w."`[\]]+\s+set\s+.*?)\s+where\s+(true|1\s*=\s*1|1|'1'\s*=\s*'1')\s*(;|$|\))/im.test(
+      s.trim(),
+    ) ||
+    /\bdelete\s+from\s+[\w."`[\]]+\s*(;|$|\))/im.test(s.trim()) ||
+    /\bupdate\s+[\w."`[\]]+\s+set\s+(?![\s\S]*\bwhere\b)/i.test(s) ||
+    /\.(deleteMany|remove)\s*\(\s*\{\s*\}\s*\)/.test(s) ||
+    /\bflushall\b|\bflushdb\b/i.test(s)
+  )
     return j.report(/\bflush(all|db)\b/i.test(s) ? "db.flush" : "db.delete-all", span.start, span.end);
-  if (/\b(delete\s+from|update\s+[\w."`]+\s+set|insert\s+into|alter\s+table|create\s+(table|index|database)|grant|revoke|replace\s+into)\b/i.test(s) || /\.(deleteOne|deleteMany|updateOne|updateMany|insertOne|insertMany|remove)\s*\(/.test(s))
+  if (
+    /\b(delete\s+from|update\s+[\w."`]+\s+set|insert\s+into|alter\s+table|create\s+(table|index|database)|grant|revoke|replace\s+into)\b/i.test(
+      s,
+    ) ||
+    /\.(deleteOne|deleteMany|updateOne|updateMany|insertOne|insertMany|remove)\s*\(/.test(s)
+  )
     return j.report("db.write", span.start, span.end);
 }
 
@@ -321,7 +421,19 @@ export function dbClient(cmd: Cmd, j: Judgement) {
   }
   // Query as a positional word: `bq query 'SQL'`, `cypher-shell 'MATCH …'`.
   if (cmd.name === "bq" || cmd.name === "cypher-shell") {
-    const ops = operands(cmd, ["-a", "--address", "-u", "--username", "-p", "--password", "-d", "--database", "--format", "--project_id", "--location"]);
+    const ops = operands(cmd, [
+      "-a",
+      "--address",
+      "-u",
+      "--username",
+      "-p",
+      "--password",
+      "-d",
+      "--database",
+      "--format",
+      "--project_id",
+      "--location",
+    ]);
     const q = cmd.name === "bq" ? (ops[0]?.text === "query" ? ops[1] : undefined) : ops[0];
     if (q) {
       judgeSql(q.text, q, j);
@@ -331,14 +443,25 @@ export function dbClient(cmd: Cmd, j: Judgement) {
   if (cmd.name === "sqlite3" || cmd.name === "duckdb") {
     const ops = operands(cmd, ["-cmd", "-separator"]);
     if (ops[1]) {
-      judgeSql(ops.slice(1).map((w) => w.text).join(" "), ops[1], j);
+      judgeSql(
+        ops
+          .slice(1)
+          .map((w) => w.text)
+          .join(" "),
+        ops[1],
+        j,
+      );
       found = true;
     }
   }
   if (found) return;
   if (cmd.stdinText) return judgeSql(cmd.stdinText, cmd.stdinWord ?? cmd, j);
   // `mysql db < file.sql`, `psql -f file.sql`: SQL nobody shows.
-  const file = cmd.redirects.find((r) => r.op === "<" && r.target && !/^\/dev\//.test(r.target.text)) ?? (/^(psql|sqlcmd|cqlsh|mongosh|mongo)$/.test(cmd.name) ? cmd.args.find((w, k) => /^(-f|--file|-i)$/.test(cmd.args[k - 1]?.text ?? "")) : undefined);
+  const file =
+    cmd.redirects.find((r) => r.op === "<" && r.target && !/^\/dev\//.test(r.target.text)) ??
+    (/^(psql|sqlcmd|cqlsh|mongosh|mongo)$/.test(cmd.name)
+      ? cmd.args.find((w, k) => /^(-f|--file|-i)$/.test(cmd.args[k - 1]?.text ?? ""))
+      : undefined);
   if (file) return j.report("db.run-file", cmd.start, cmd.end);
   if (cmd.pipe && cmd.pipe.index > 0) {
     const src = describeSource(cmd.pipe.stages, cmd.pipe.index);
@@ -352,9 +475,16 @@ export function redis(cmd: Cmd, j: Judgement) {
   const verb = (ops[0]?.text ?? "").toUpperCase();
   if (verb === "FLUSHALL" || verb === "FLUSHDB") return j.reportWord("db.flush", cmd);
   // `redis-cli --scan --pattern 'x*' | xargs redis-cli del`: every matching key.
-  if (/^(DEL|UNLINK)$/.test(verb) && cmd.pipe?.stages.some((s) => s.name === "redis-cli" && s.args.some((w) => /^(--scan|keys)$/i.test(w.text))))
+  if (
+    /^(DEL|UNLINK)$/.test(verb) &&
+    cmd.pipe?.stages.some((s) => s.name === "redis-cli" && s.args.some((w) => /^(--scan|keys)$/i.test(w.text)))
+  )
     return j.reportWord("db.delete-all", cmd);
-  if (/^(DEL|UNLINK|SET|HSET|LPUSH|RPUSH|SADD|ZADD|EXPIRE|RENAME|HDEL|SREM|ZREM|LPOP|RPOP|INCR|DECR|CONFIG|SHUTDOWN|MSET|APPEND|GETDEL)$/.test(verb))
+  if (
+    /^(DEL|UNLINK|SET|HSET|LPUSH|RPUSH|SADD|ZADD|EXPIRE|RENAME|HDEL|SREM|ZREM|LPOP|RPOP|INCR|DECR|CONFIG|SHUTDOWN|MSET|APPEND|GETDEL)$/.test(
+      verb,
+    )
+  )
     return j.reportWord(verb === "SHUTDOWN" ? "sys.service-change" : "db.write", cmd);
   if (cmd.stdinText) judgeSql(cmd.stdinText, cmd, j);
 }

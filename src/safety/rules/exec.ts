@@ -21,7 +21,8 @@ export function shell(cmd: Cmd, j: Judgement) {
   const file = ops[0];
   if (file?.procSub) return judgeSubstitutionScript(cmd, file, j, "shell");
   // Interactive root shells.
-  if (!file && cmd.asRoot && !(cmd.pipe && cmd.pipe.index > 0) && cmd.stdinText === undefined) j.report("priv.root-shell", cmd.start, cmd.end);
+  if (!file && cmd.asRoot && !(cmd.pipe && cmd.pipe.index > 0) && cmd.stdinText === undefined)
+    j.report("priv.root-shell", cmd.start, cmd.end);
   if (cmd.stdinText !== undefined && !file) {
     const span = cmd.stdinWord ?? cmd;
     // `bash <<< "$(curl …)"`: judge what produces the text.
@@ -85,9 +86,21 @@ function judgeSubstitutionScript(cmd: Cmd, w: Word, j: Judgement, kind: "shell" 
 // ---- interpreters -------------------------------------------------------------
 
 const CODE_FLAG: Record<string, string[]> = {
-  python: ["-c"], python2: ["-c"], python3: ["-c"], pypy: ["-c"], pypy3: ["-c"],
-  perl: ["-e", "-E"], ruby: ["-e"], node: ["-e", "--eval", "-p", "--print"], nodejs: ["-e", "--eval"],
-  deno: ["eval"], bun: ["-e", "--eval"], php: ["-r"], lua: ["-e"], Rscript: ["-e"], osascript: ["-e"],
+  python: ["-c"],
+  python2: ["-c"],
+  python3: ["-c"],
+  pypy: ["-c"],
+  pypy3: ["-c"],
+  perl: ["-e", "-E"],
+  ruby: ["-e"],
+  node: ["-e", "--eval", "-p", "--print"],
+  nodejs: ["-e", "--eval"],
+  deno: ["eval"],
+  bun: ["-e", "--eval"],
+  php: ["-r"],
+  lua: ["-e"],
+  Rscript: ["-e"],
+  osascript: ["-e"],
 };
 
 export function interpreter(cmd: Cmd, j: Judgement) {
@@ -106,7 +119,9 @@ export function interpreter(cmd: Cmd, j: Judgement) {
   if (cmd.name === "ruby" && args.some((w) => w.text === "-run")) return serveFiles(cmd, j, args);
   for (let i = 0; i < args.length; i++) {
     const t = args[i]!.text;
-    const flag = flags.find((f) => t === f || (t.startsWith(f) && t.length > f.length && !t.startsWith("--") && /^-[a-zA-Z]*$/.test(t) === false));
+    const flag = flags.find(
+      (f) => t === f || (t.startsWith(f) && t.length > f.length && !t.startsWith("--") && /^-[a-zA-Z]*$/.test(t) === false),
+    );
     const bundled = /^-[a-zA-Z]+$/.test(t) && flags.some((f) => f.length === 2 && t.endsWith(f[1]!));
     if (flag || bundled) {
       const code = t === flag || bundled ? args[i + 1] : { ...args[i]!, text: t.slice(flag!.length) };
@@ -127,19 +142,25 @@ function pipLike(cmd: Cmd, j: Judgement, rest: Word[]) {
 }
 
 function serveFiles(cmd: Cmd, j: Judgement, rest: Word[]) {
-  const dirWord = optValue({ ...cmd, args: rest }, ["-d"], ["--directory"]) ?? (cmd.name === "php" ? optValue({ ...cmd, args: rest }, ["-t"], []) : undefined);
+  const dirWord =
+    optValue({ ...cmd, args: rest }, ["-d"], ["--directory"]) ??
+    (cmd.name === "php" ? optValue({ ...cmd, args: rest }, ["-t"], []) : undefined);
   const dir = dirWord?.text ?? cmd.cwd ?? ".";
   const { cls } = classifyPath(dir, cmd.cwd);
   if (cls === "root" || cls === "home" || cls === "system") return j.report("net.serve-home", cmd.start, cmd.end);
-  const bind = optValue({ ...cmd, args: rest }, ["-b"], ["--bind"])?.text ?? rest.find((w) => /^(127\.|localhost|\[::1\])/.test(w.text))?.text;
+  const bind =
+    optValue({ ...cmd, args: rest }, ["-b"], ["--bind"])?.text ?? rest.find((w) => /^(127\.|localhost|\[::1\])/.test(w.text))?.text;
   if (bind && /^(127\.|localhost|::1|\[::1\])/.test(bind)) return;
   j.report("net.serve-cwd", cmd.start, cmd.end);
 }
 
-const HOME_EXPR = /expanduser\(\s*['"]~\/?['"]\s*\)|Path\.home\(\)|environ\[\s*['"]HOME['"]\s*\]|environ\.get\(\s*['"]HOME['"]|getenv\(\s*['"]HOME['"]\s*\)|homedir\(\)|ENV\[\s*['"]HOME['"]\s*\]|\$ENV\{\s*['"]?HOME['"]?\s*\}|Dir\.home|['"]~\/?['"]/;
-const DELETE_TREE = /\b(shutil\.rmtree|rmtree|remove_tree|rm_rf|rm_r|rmSync|rmdirSync|rimraf|removedirs|fs\.rm|FileUtils\.rm|deleteRecursively|unlink_r)\s*\(?/g;
+const HOME_EXPR =
+  /expanduser\(\s*['"]~\/?['"]\s*\)|Path\.home\(\)|environ\[\s*['"]HOME['"]\s*\]|environ\.get\(\s*['"]HOME['"]|getenv\(\s*['"]HOME['"]\s*\)|homedir\(\)|ENV\[\s*['"]HOME['"]\s*\]|\$ENV\{\s*['"]?HOME['"]?\s*\}|Dir\.home|['"]~\/?['"]/;
+const DELETE_TREE =
+  /\b(shutil\.rmtree|rmtree|remove_tree|rm_rf|rm_r|rmSync|rmdirSync|rimraf|removedirs|fs\.rm|FileUtils\.rm|deleteRecursively|unlink_r)\s*\(?/g;
 const DELETE_FILE = /\b(os\.remove|os\.unlink|unlinkSync|File\.delete|unlink|os\.rmdir|Path\([^)]*\)\.unlink|\.unlink\(\))/;
-const SHELL_CALL = /\b(do shell script|os\.execute|io\.popen|os\.system|os\.popen|subprocess\.\w+|system|exec(?:Sync)?|spawn(?:Sync)?|shell_exec|passthru|popen|Popen|check_output|check_call|run)\s*\(?\s*(\[[^\]]*\]|(['"`])((?:\\.|(?!\3).)*)\3|qq?\{([^}]*)\}|qq?\(([^)]*)\))/g;
+const SHELL_CALL =
+  /\b(do shell script|os\.execute|io\.popen|os\.system|os\.popen|subprocess\.\w+|system|exec(?:Sync)?|spawn(?:Sync)?|shell_exec|passthru|popen|Popen|check_output|check_call|run)\s*\(?\s*(\[[^\]]*\]|(['"`])((?:\\.|(?!\3).)*)\3|qq?\{([^}]*)\}|qq?\(([^)]*)\))/g;
 
 /**
  * Inline programs are not shell, so this reads them for behaviour instead of
@@ -150,13 +171,28 @@ const SHELL_CALL = /\b(do shell script|os\.execute|io\.popen|os\.system|os\.pope
 export function judgeInterpreterCode(lang: string, code: string, span: { start: number; end: number }, j: Judgement, cmd: Cmd) {
   if (/\bfork\b/.test(code) && /\b(while|loop|for|until)\b|\{\s*fork|fork\s*\)\s*while|fork\s+while/.test(code))
     j.report("exec.fork-bomb", span.start, span.end);
-  if (/socket|fsockopen|TCPSocket|IO::Socket|net\.connect|new\s+net\.Socket|\/inet\/(tcp|udp)\//i.test(code) && /dup2|pty\.spawn|\/bin\/(ba|z)?sh|subprocess|exec\s*\(|open3|spawn\(|popen|system\s*\(|proc_open|shell_exec|\|&\s*getline|cmd\.exe/i.test(code))
+  if (
+    /socket|fsockopen|TCPSocket|IO::Socket|net\.connect|new\s+net\.Socket|\/inet\/(tcp|udp)\//i.test(code) &&
+    /dup2|pty\.spawn|\/bin\/(ba|z)?sh|subprocess|exec\s*\(|open3|spawn\(|popen|system\s*\(|proc_open|shell_exec|\|&\s*getline|cmd\.exe/i.test(
+      code,
+    )
+  )
     j.report("net.reverse-shell", span.start, span.end);
-  if (/\b(exec|eval)\s*\(/.test(code) && /urlopen|requests\.(get|post)|urllib|https?\.get|fetch\(|Net::HTTP|LWP|open-uri|file_get_contents\(\s*['"]https?:/.test(code))
-    j.report(/['"](http|ftp):\/\/|['"]https?:\/\/\d{1,3}(\.\d{1,3}){3}/.test(code) ? "exec.remote-code-insecure" : "exec.remote-code", span.start, span.end);
+  if (
+    /\b(exec|eval)\s*\(/.test(code) &&
+    /urlopen|requests\.(get|post)|urllib|https?\.get|fetch\(|Net::HTTP|LWP|open-uri|file_get_contents\(\s*['"]https?:/.test(code)
+  )
+    j.report(
+      /['"](http|ftp):\/\/|['"]https?:\/\/\d{1,3}(\.\d{1,3}){3}/.test(code) ? "exec.remote-code-insecure" : "exec.remote-code",
+      span.start,
+      span.end,
+    );
   // Payloads hidden as hex or base64 inside the code: decode and judge them.
-  for (const m of code.matchAll(/pack\(\s*["']H\*["']\s*,\s*["']([0-9a-fA-F]+)["']|bytes\.fromhex\(\s*["']([0-9a-fA-F]+)["']|(?:b64decode|base64_decode|atob|decode64)\(\s*b?["']([A-Za-z0-9+/=]+)["']|Buffer\.from\(\s*["']([A-Za-z0-9+/=]+)["']\s*,\s*["']base64["']/g)) {
-    const text = m[1] ?? m[2] ? Buffer.from((m[1] ?? m[2])!, "hex").toString("utf8") : Buffer.from((m[3] ?? m[4])!, "base64").toString("utf8");
+  for (const m of code.matchAll(
+    /pack\(\s*["']H\*["']\s*,\s*["']([0-9a-fA-F]+)["']|bytes\.fromhex\(\s*["']([0-9a-fA-F]+)["']|(?:b64decode|base64_decode|atob|decode64)\(\s*b?["']([A-Za-z0-9+/=]+)["']|Buffer\.from\(\s*["']([A-Za-z0-9+/=]+)["']\s*,\s*["']base64["']/g,
+  )) {
+    const text =
+      (m[1] ?? m[2]) ? Buffer.from((m[1] ?? m[2])!, "hex").toString("utf8") : Buffer.from((m[3] ?? m[4])!, "base64").toString("utf8");
     if (!/^[\x09\x0a\x0d\x20-\x7e]+$/.test(text)) continue;
     j.report("exec.obfuscated", span.start, span.end);
     j.nested(text, span, undefined, { asRoot: cmd.asRoot });
@@ -187,10 +223,14 @@ export function judgeInterpreterCode(lang: string, code: string, span: { start: 
     }
   }
   // An argument vector: spawnSync("rm", ["-rf", "/"]), execFile('rm', [...]), Popen(["rm", ...]) is covered above.
-  for (const m of code.matchAll(/\b(spawnSync|spawn|execFileSync|execFile|execa|execaSync|Command::new)\s*\(\s*(['"`])([^'"`]+)\2\s*,\s*\[([^\]]*)\]/g)) {
+  for (const m of code.matchAll(
+    /\b(spawnSync|spawn|execFileSync|execFile|execa|execaSync|Command::new)\s*\(\s*(['"`])([^'"`]+)\2\s*,\s*\[([^\]]*)\]/g,
+  )) {
     touched = true;
     const argv = [m[3]!, ...[...m[4]!.matchAll(/['"`]((?:\\.|[^'"`])*)['"`]/g)].map((x) => x[1]!)];
-    const found = j.nested(argv.map((a) => (/^[\w./=:@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" "), span, undefined, { asRoot: cmd.asRoot });
+    const found = j.nested(argv.map((a) => (/^[\w./=:@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" "), span, undefined, {
+      asRoot: cmd.asRoot,
+    });
     if (found.length === 0) j.report("exec.interpreter-code", span.start, span.end);
   }
   // Ruby and Perl backticks and %x(): `rm -rf ~`, %x(rm -rf ~).
@@ -219,14 +259,16 @@ export function awk(cmd: Cmd, j: Judgement) {
 export function netcat(cmd: Cmd, j: Judgement) {
   const text = cmd.args.map((w) => w.text).join(" ");
   if (cmd.name === "socat") {
-    if (/\b(exec|system):/i.test(text) && /\b(tcp|udp|openssl|ssl)[46]?(-\w+)?:/i.test(text)) j.report("net.reverse-shell", cmd.start, cmd.end);
+    if (/\b(exec|system):/i.test(text) && /\b(tcp|udp|openssl|ssl)[46]?(-\w+)?:/i.test(text))
+      j.report("net.reverse-shell", cmd.start, cmd.end);
     return;
   }
   // `-e /bin/sh`, `-c bash`: the connection drives a shell (bind or reverse shell).
   const e = optValue(cmd, ["-e", "-c"], ["--exec", "--sh-exec", "--lua-exec"]);
   if (e) {
     const prog = (e.text.trim().split(/\s+/)[0] ?? "").split("/").pop() ?? "";
-    if (SHELLS.has(prog) || INTERPRETERS.has(prog) || /^(cmd|cmd\.exe|powershell)$/.test(prog)) return j.report("net.reverse-shell", cmd.start, cmd.end);
+    if (SHELLS.has(prog) || INTERPRETERS.has(prog) || /^(cmd|cmd\.exe|powershell)$/.test(prog))
+      return j.report("net.reverse-shell", cmd.start, cmd.end);
     return j.report("net.listen", cmd.start, cmd.end);
   }
   if (hasOpt(cmd, "l", "--listen")) j.report("net.listen", cmd.start, cmd.end);
@@ -237,16 +279,30 @@ export function netcat(cmd: Cmd, j: Judgement) {
 /** curl/wget uploads of secrets: `-F f=@~/.ssh/id_rsa`, `-d @.env`, `-T creds`, `--post-file=`. */
 export function upload(cmd: Cmd, j: Judgement) {
   const args = cmd.args;
-  const valued = new Set(["-F", "--form", "-d", "--data", "--data-binary", "--data-raw", "--data-urlencode", "-T", "--upload-file", "--post-file", "--body-file"]);
+  const valued = new Set([
+    "-F",
+    "--form",
+    "-d",
+    "--data",
+    "--data-binary",
+    "--data-raw",
+    "--data-urlencode",
+    "-T",
+    "--upload-file",
+    "--post-file",
+    "--body-file",
+  ]);
   for (let i = 0; i < args.length; i++) {
     const t = args[i]!.text;
-    const [opt, inline] = t.startsWith("--") && t.includes("=") ? [t.slice(0, t.indexOf("=")), t.slice(t.indexOf("=") + 1)] : [t, undefined];
+    const [opt, inline] =
+      t.startsWith("--") && t.includes("=") ? [t.slice(0, t.indexOf("=")), t.slice(t.indexOf("=") + 1)] : [t, undefined];
     let value: Word | undefined;
     if (valued.has(opt)) value = inline !== undefined ? { ...args[i]!, text: inline } : args[i + 1];
     else if (/^-[FdT]./.test(t)) value = { ...args[i]!, text: t.slice(2) };
     if (!value) continue;
     const v = value.text;
-    const file = opt === "-T" || opt === "--upload-file" || opt === "--post-file" || opt === "--body-file" ? v : /[@<]([^;,]+)/.exec(v)?.[1];
+    const file =
+      opt === "-T" || opt === "--upload-file" || opt === "--post-file" || opt === "--body-file" ? v : /[@<]([^;,]+)/.exec(v)?.[1];
     if (file && file !== "-" && isSecretPath(normalizePath(file, cmd.cwd))) return j.reportWord("net.exfiltrate-secret", value);
   }
 }
@@ -263,10 +319,37 @@ export function scp(cmd: Cmd, j: Judgement) {
 
 /** `ssh host 'cmd'` runs cmd on the other machine: judge it too. */
 export function ssh(cmd: Cmd, j: Judgement) {
-  const ops = operands(cmd, ["-p", "-i", "-o", "-F", "-l", "-L", "-R", "-D", "-J", "-W", "-b", "-c", "-E", "-e", "-I", "-m", "-O", "-Q", "-S", "-w", "-B"]);
+  const ops = operands(cmd, [
+    "-p",
+    "-i",
+    "-o",
+    "-F",
+    "-l",
+    "-L",
+    "-R",
+    "-D",
+    "-J",
+    "-W",
+    "-b",
+    "-c",
+    "-E",
+    "-e",
+    "-I",
+    "-m",
+    "-O",
+    "-Q",
+    "-S",
+    "-w",
+    "-B",
+  ]);
   if (ops.length < 2) return;
   const script = ops.slice(1);
-  const w: Word = { ...script[0]!, text: script.map((x) => x.text).join(" "), end: script[script.length - 1]!.end, exactBase: script.length === 1 ? script[0]!.exactBase : undefined };
+  const w: Word = {
+    ...script[0]!,
+    text: script.map((x) => x.text).join(" "),
+    end: script[script.length - 1]!.end,
+    exactBase: script.length === 1 ? script[0]!.exactBase : undefined,
+  };
   if (!w.dynamic) j.nested(w.text, w, w.exactBase);
 }
 
@@ -310,7 +393,10 @@ export function runsDownloaded(cmd: Cmd, j: Judgement) {
   // A bare name found on PATH: `… | sudo tee /usr/local/bin/a && a`.
   else if (cmd.argv[0] && d) {
     for (const path of d.keys())
-      if (/^(\/usr\/local\/s?bin|\/usr\/s?bin|\/s?bin|~\/bin|~\/\.local\/bin|\/opt\/homebrew\/bin)\/[^/]+$/.test(path) && path.endsWith("/" + cmd.name))
+      if (
+        /^(\/usr\/local\/s?bin|\/usr\/s?bin|\/s?bin|~\/bin|~\/\.local\/bin|\/opt\/homebrew\/bin)\/[^/]+$/.test(path) &&
+        path.endsWith("/" + cmd.name)
+      )
         candidates.push({ ...cmd.argv[0], text: path });
   }
   if (SHELLS.has(cmd.name) || INTERPRETERS.has(cmd.name) || /^python[\d.]*$/.test(cmd.name) || cmd.name === "source" || cmd.name === ".") {
@@ -327,6 +413,7 @@ export function runsDownloaded(cmd: Cmd, j: Judgement) {
       return;
     }
     const src = d?.get(path);
-    if (src) return j.report(src.insecure ? "exec.remote-code-insecure" : "exec.remote-code", cmd.start, cmd.end, `downloaded from ${src.url}`);
+    if (src)
+      return j.report(src.insecure ? "exec.remote-code-insecure" : "exec.remote-code", cmd.start, cmd.end, `downloaded from ${src.url}`);
   }
 }

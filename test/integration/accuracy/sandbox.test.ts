@@ -87,7 +87,10 @@ for (const sandbox of kinds) {
     });
 
     test("no network but loopback, cleared environment, HOME and cwd inside the copy", async () => {
-      const r = await inCopy(sandbox, "ls /sys/class/net 2>/dev/null || cut -d: -f1 /proc/net/dev | tail -n +3; env | sort; pwd; echo host=$(cat /proc/sys/kernel/hostname)");
+      const r = await inCopy(
+        sandbox,
+        "ls /sys/class/net 2>/dev/null || cut -d: -f1 /proc/net/dev | tail -n +3; env | sort; pwd; echo host=$(cat /proc/sys/kernel/hostname)",
+      );
       const lines = r.output.split("\n").map((l) => l.trim());
       expect(lines.filter((l) => /^(lo|eth\d|en\w+|wl\w+)$/.test(l))).toEqual(["lo"]);
       expect(lines).toContain("HOME=/root");

@@ -55,21 +55,25 @@ const fakeSums = (version: string, ext: string[]) =>
   targets.flatMap((t, i) => ext.map((e, j) => ({ sha256: `${i}${j}`.repeat(32), file: `cmdai-${version}-${t.name}.tar.${e}` })));
 
 describe("the formula renderer", () => {
-  test("writes valid Ruby whose urls and hashes are the SHA256SUMS lines, preferring .tar.xz", () => {
-    const sums = parseSums(formatSums([...fakeSums("1.2.3", ["gz", "xz"]), { sha256: "f".repeat(64), file: "install.sh" }]));
-    const file = join(tempDir("formula"), "cmdai.rb");
-    writeFileSync(file, renderFormula({ slug, version: "1.2.3", license: pkg.license, sums }));
-    expect(rubySyntax(file)).toBe("Syntax OK");
-    const p = expectFormulaMatchesSums(file, sums, "1.2.3");
-    for (const t of targets) expect(p.platforms[t.name]!.url).toEndWith(".tar.xz");
-    expect(p.class).toBe("Cmdai");
-    expect(p.homepage).toBe(`https://github.com/${slug}`);
-    expect(p.license).toBe("MIT");
-    expect(p.desc.length).toBeLessThanOrEqual(80);
-    expect(p.desc).not.toMatch(/^(A|An|The) |\.$/); // brew audit's desc rules
-    expect(p.methods).toEqual(["caveats", "install"]);
-    expect(p.test).toBe(true);
-  }, slowStepTimeout);
+  test(
+    "writes valid Ruby whose urls and hashes are the SHA256SUMS lines, preferring .tar.xz",
+    () => {
+      const sums = parseSums(formatSums([...fakeSums("1.2.3", ["gz", "xz"]), { sha256: "f".repeat(64), file: "install.sh" }]));
+      const file = join(tempDir("formula"), "cmdai.rb");
+      writeFileSync(file, renderFormula({ slug, version: "1.2.3", license: pkg.license, sums }));
+      expect(rubySyntax(file)).toBe("Syntax OK");
+      const p = expectFormulaMatchesSums(file, sums, "1.2.3");
+      for (const t of targets) expect(p.platforms[t.name]!.url).toEndWith(".tar.xz");
+      expect(p.class).toBe("Cmdai");
+      expect(p.homepage).toBe(`https://github.com/${slug}`);
+      expect(p.license).toBe("MIT");
+      expect(p.desc.length).toBeLessThanOrEqual(80);
+      expect(p.desc).not.toMatch(/^(A|An|The) |\.$/); // brew audit's desc rules
+      expect(p.methods).toEqual(["caveats", "install"]);
+      expect(p.test).toBe(true);
+    },
+    slowStepTimeout,
+  );
 
   test("falls back to .tar.gz and refuses a release missing a target", () => {
     const sums = fakeSums("1.2.3", ["gz"]);
@@ -95,33 +99,41 @@ describe("the formula renderer", () => {
 });
 
 describe("Formula/cmdai.rb as committed", () => {
-  test("is valid Ruby, written by the renderer, for this repository, and says the release workflow writes it", () => {
-    expect(rubySyntax(committed)).toBe("Syntax OK");
-    const p = probe(committed);
-    // Re-render from its own url/sha pairs: any hand edit shows up as a difference.
-    const sums = Object.values(p.platforms).map(({ url, sha256 }) => ({ sha256, file: url.slice(url.lastIndexOf("/") + 1) }));
-    const again = renderFormula({ slug, version: p.version, license: pkg.license, sums });
-    expect(readFileSync(committed, "utf8")).toBe(again);
-    expect(again).toStartWith("# Generated from the release's SHA256SUMS by the release workflow");
-    expectFormulaMatchesSums(committed, sums, p.version);
-  }, slowStepTimeout);
+  test(
+    "is valid Ruby, written by the renderer, for this repository, and says the release workflow writes it",
+    () => {
+      expect(rubySyntax(committed)).toBe("Syntax OK");
+      const p = probe(committed);
+      // Re-render from its own url/sha pairs: any hand edit shows up as a difference.
+      const sums = Object.values(p.platforms).map(({ url, sha256 }) => ({ sha256, file: url.slice(url.lastIndexOf("/") + 1) }));
+      const again = renderFormula({ slug, version: p.version, license: pkg.license, sums });
+      expect(readFileSync(committed, "utf8")).toBe(again);
+      expect(again).toStartWith("# Generated from the release's SHA256SUMS by the release workflow");
+      expectFormulaMatchesSums(committed, sums, p.version);
+    },
+    slowStepTimeout,
+  );
 });
 
 describe("the GitHub workflows", () => {
   const wf = (name: string) => join(repoRoot, ".github", "workflows", name);
-  test("are valid YAML; release runs the same release script and names no repository itself", () => {
-    for (const name of ["release.yml", "ci.yml"]) {
-      const r = Bun.spawnSync(["ruby", "-ryaml", "-e", "YAML.load_file(ARGV[0])", wf(name)]);
-      expect(r.stderr.toString()).toBe("");
-      expect(r.exitCode).toBe(0);
-    }
-    const release = readFileSync(wf("release.yml"), "utf8");
-    expect(release).toContain("bun run scripts/release.ts");
-    expect(release).toContain("sha256sum -c SHA256SUMS");
-    expect(release).not.toContain(slug);
-    expect(readFileSync(wf("ci.yml"), "utf8")).toContain("bash .ci/run");
-    // The release job is the one writer of Formula/cmdai.rb; the release script never names it.
-    expect(release).toContain("cp release/cmdai.rb Formula/cmdai.rb");
-    expect(readFileSync(join(repoRoot, "scripts", "release.ts"), "utf8")).not.toMatch(/["'`]Formula["'`/]/);
-  }, slowStepTimeout);
+  test(
+    "are valid YAML; release runs the same release script and names no repository itself",
+    () => {
+      for (const name of ["release.yml", "ci.yml"]) {
+        const r = Bun.spawnSync(["ruby", "-ryaml", "-e", "YAML.load_file(ARGV[0])", wf(name)]);
+        expect(r.stderr.toString()).toBe("");
+        expect(r.exitCode).toBe(0);
+      }
+      const release = readFileSync(wf("release.yml"), "utf8");
+      expect(release).toContain("bun run scripts/release.ts");
+      expect(release).toContain("sha256sum -c SHA256SUMS");
+      expect(release).not.toContain(slug);
+      expect(readFileSync(wf("ci.yml"), "utf8")).toContain("bash .ci/run");
+      // The release job is the one writer of Formula/cmdai.rb; the release script never names it.
+      expect(release).toContain("cp release/cmdai.rb Formula/cmdai.rb");
+      expect(readFileSync(join(repoRoot, "scripts", "release.ts"), "utf8")).not.toMatch(/["'`]Formula["'`/]/);
+    },
+    slowStepTimeout,
+  );
 });

@@ -47,21 +47,26 @@ async function cmdai(args: string[], extra?: Record<string, string>) {
 }
 
 describe("cmdai model", () => {
-  test.each([[[]], [["--no-sync"]]])("pull URL --sha256 %p: path on stdout, progress lines on stderr, verified file", async (more: string[]) => {
-    server = startFaultServer({ content: { data } });
-    const r = await cmdai(["model", "pull", server.url("/mirror/custom.gguf"), "--sha256", sha.toUpperCase(), ...more]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toBe(join(models(), "custom.gguf") + "\n");
-    expect(r.stderr).toContain("cmdai: downloaded custom.gguf (3.1 MB), sha256 verified");
-    for (const line of r.stderr.trim().split("\n")) expect(line).toStartWith("cmdai: ");
-    expect(sha256Hex(new Uint8Array(readFileSync(join(models(), "custom.gguf"))))).toBe(sha);
-  });
+  test.each([[[]], [["--no-sync"]]])(
+    "pull URL --sha256 %p: path on stdout, progress lines on stderr, verified file",
+    async (more: string[]) => {
+      server = startFaultServer({ content: { data } });
+      const r = await cmdai(["model", "pull", server.url("/mirror/custom.gguf"), "--sha256", sha.toUpperCase(), ...more]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(join(models(), "custom.gguf") + "\n");
+      expect(r.stderr).toContain("cmdai: downloaded custom.gguf (3.1 MB), sha256 verified");
+      for (const line of r.stderr.trim().split("\n")) expect(line).toStartWith("cmdai: ");
+      expect(sha256Hex(new Uint8Array(readFileSync(join(models(), "custom.gguf"))))).toBe(sha);
+    },
+  );
 
   test("pull URL with no known digest is refused with the fix", async () => {
     server = startFaultServer({ content: { data } });
     const r = await cmdai(["model", "pull", server.url("/mirror/custom.gguf")]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^cmdai: error: cannot verify .*custom\.gguf: no SHA-256 is known .*pass --sha256 HEX, or --allow-unverified to install it unchecked\n$/);
+    expect(r.stderr).toMatch(
+      /^cmdai: error: cannot verify .*custom\.gguf: no SHA-256 is known .*pass --sha256 HEX, or --allow-unverified to install it unchecked\n$/,
+    );
     expect(existsSync(join(models(), "custom.gguf"))).toBe(false);
   });
 
@@ -80,10 +85,20 @@ describe("cmdai model", () => {
     expect(pull.code).toBe(0);
     const result = JSON.parse(pull.stdout);
     // A mirror (HF_ENDPOINT) sent the digest: said as such, never as the hub's.
-    expect(result).toMatchObject({ name: "qwen2.5-coder-0.5b", sha256: sha, size: SIZE, verified_by: "server", digest_from: `127.0.0.1:${server.port}`, already_present: false });
+    expect(result).toMatchObject({
+      name: "qwen2.5-coder-0.5b",
+      sha256: sha,
+      size: SIZE,
+      verified_by: "server",
+      digest_from: `127.0.0.1:${server.port}`,
+      already_present: false,
+    });
     expect(server.requests[0]!.path).toBe(`/Qwen/Qwen2.5-Coder-0.5B-Instruct-GGUF/resolve/main/${file05}`);
     // --json progress: one JSON object per line on stderr.
-    const events = pull.stderr.trim().split("\n").map((l) => JSON.parse(l));
+    const events = pull.stderr
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(events.map((e) => e.event)).toContain("done");
     expect(events.find((e) => e.event === "start")).toMatchObject({ model: "qwen2.5-coder-0.5b", offset: 0, total: SIZE });
     const path = join(models(), file05);

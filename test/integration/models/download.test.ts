@@ -228,7 +228,11 @@ describe("download", () => {
 
   test("wrong bytes: checksum mismatch deletes the part file and says so", async () => {
     server = startFaultServer({ content: { data }, faults: [{ kind: "corrupt" }] });
-    await expectError(run({ url: server.url() }), "checksum", /checksum mismatch for model\.gguf: expected sha256 [0-9a-f]{64}, got [0-9a-f]{64}; the partial download was deleted/);
+    await expectError(
+      run({ url: server.url() }),
+      "checksum",
+      /checksum mismatch for model\.gguf: expected sha256 [0-9a-f]{64}, got [0-9a-f]{64}; the partial download was deleted/,
+    );
     expectNoFinalFile();
     expect(existsSync(partPath(dest()))).toBe(false);
     expect(existsSync(metaPath(dest()))).toBe(false);
@@ -264,7 +268,11 @@ describe("download", () => {
       content: { data },
       faults: (i) => (i === 0 ? { kind: "stall", after: 800_000 } : { kind: "status", status: 503 }),
     });
-    const e = await expectError(run({ url: server.url(), retries: 3 }), "network", /failed after 4 attempts: server answered HTTP 503; run the same command to resume \(800 kB kept in model\.gguf\.part\)$/);
+    const e = await expectError(
+      run({ url: server.url(), retries: 3 }),
+      "network",
+      /failed after 4 attempts: server answered HTTP 503; run the same command to resume \(800 kB kept in model\.gguf\.part\)$/,
+    );
     expect(e.exitCode).toBe(6); // network
     expectNoFinalFile();
     expect(statSync(partPath(dest())).size).toBe(800_000);
@@ -331,10 +339,14 @@ describe("download", () => {
     const url = server.url("/Org/Repo-GGUF/resolve/main/model.gguf");
     // The repository gets a new version of the file while we wait to retry.
     const events: DownloadEvent[] = [];
-    await run({ url, sha256: undefined, onEvent: (e) => {
-      events.push(e);
-      if (e.type === "retry") server!.setContent({ data: other });
-    } });
+    await run({
+      url,
+      sha256: undefined,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === "retry") server!.setContent({ data: other });
+      },
+    });
     expectVerified(other);
     // The hub's new X-Linked-Etag is seen at the redirect: no Range is sent
     // for the new file, so the two versions are never spliced.
@@ -363,7 +375,11 @@ describe("download", () => {
 
   test("not enough disk space: refused before downloading", async () => {
     server = startFaultServer({ content: { data } });
-    await expectError(run({ url: server.url(), freeSpace: () => 1_000_000 }), "disk", /not enough disk space in .*: 2\.1 MB needed, 1\.0 MB free/);
+    await expectError(
+      run({ url: server.url(), freeSpace: () => 1_000_000 }),
+      "disk",
+      /not enough disk space in .*: 2\.1 MB needed, 1\.0 MB free/,
+    );
     expect(existsSync(partPath(dest()))).toBe(false);
   });
 

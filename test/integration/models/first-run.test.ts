@@ -48,7 +48,15 @@ async function error(p: Promise<unknown>): Promise<CmdaiError> {
 
 describe("ensureModel (first run)", () => {
   test("no model, no terminal: exit 3 with the exact command, nothing asked", async () => {
-    const e = await error(ensureModel({ settings: settings(), interactive: false, ask: async () => { throw new Error("asked"); } }));
+    const e = await error(
+      ensureModel({
+        settings: settings(),
+        interactive: false,
+        ask: async () => {
+          throw new Error("asked");
+        },
+      }),
+    );
     expect(e.exitCode).toBe(3);
     // One line within 80 columns after "cmdai: error: ", and nothing a key binding cannot pass.
     expect(e.message).toBe("no model; run: cmdai model pull (~1.1 GB), or set CMDAI_MODEL=FILE");
@@ -76,7 +84,13 @@ describe("ensureModel (first run)", () => {
     expect(sha256Hex(new Uint8Array(readFileSync(path)))).toBe(sha256Hex(data));
     expect(server.requests[0]!.path).toBe(`/Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF/resolve/main/${file15}`);
     // Second run: the file is there, no question, no network.
-    const again = await ensureModel({ settings: settings(), interactive: true, ask: async () => { throw new Error("asked"); } });
+    const again = await ensureModel({
+      settings: settings(),
+      interactive: true,
+      ask: async () => {
+        throw new Error("asked");
+      },
+    });
     expect(again).toBe(path);
     expect(server.requests).toHaveLength(2);
   });
@@ -90,7 +104,15 @@ describe("ensureModel (first run)", () => {
 
   test("--model PATH that does not exist: exit 3 naming the path, no offer to download", async () => {
     const missing = join(scratch.dir, "nope.gguf");
-    const e = await error(ensureModel({ settings: settings(missing), interactive: true, ask: async () => { throw new Error("asked"); } }));
+    const e = await error(
+      ensureModel({
+        settings: settings(missing),
+        interactive: true,
+        ask: async () => {
+          throw new Error("asked");
+        },
+      }),
+    );
     expect(e.exitCode).toBe(3);
     expect(e.message).toStartWith(`model file not found: ${missing}`);
   });

@@ -16,7 +16,10 @@ function bytes(n: number, seed: number) {
   return b;
 }
 
-for (const [mode, worker] of [["worker", true], ["inline", false]] as const) {
+for (const [mode, worker] of [
+  ["worker", true],
+  ["inline", false],
+] as const) {
   describe(`StreamSha256 (${mode})`, () => {
     test("a resumed prefix from the file, then chunks (some views into larger buffers), equals the whole", async () => {
       const all = bytes(3_000_000, 7);

@@ -26,8 +26,7 @@ describe("proxyFor", () => {
     ["http://[::1]:8080/x", { HTTP_PROXY: "http://p" }, undefined],
     ["https://huggingface.co/x", {}, undefined],
   ];
-  for (const [url, env, want] of cases)
-    test(`${url} with ${JSON.stringify(env)}`, () => expect(proxyFor(url, env)).toBe(want));
+  for (const [url, env, want] of cases) test(`${url} with ${JSON.stringify(env)}`, () => expect(proxyFor(url, env)).toBe(want));
 });
 
 describe("downloads through a proxy", () => {
@@ -60,7 +59,15 @@ describe("downloads through a proxy", () => {
       const p = Bun.spawn(
         ["bun", join(import.meta.dir, "../../../src/main.ts"), "model", "pull", server.url("/m/local.gguf"), "--sha256", sha256Hex(data)],
         {
-          env: { ...process.env, CMDAI_MODEL_DIR: join(dir, "loop"), XDG_CONFIG_HOME: join(dir, "cfg"), HTTP_PROXY: "http://127.0.0.1:9", http_proxy: "http://127.0.0.1:9", NO_PROXY: "", no_proxy: "" },
+          env: {
+            ...process.env,
+            CMDAI_MODEL_DIR: join(dir, "loop"),
+            XDG_CONFIG_HOME: join(dir, "cfg"),
+            HTTP_PROXY: "http://127.0.0.1:9",
+            http_proxy: "http://127.0.0.1:9",
+            NO_PROXY: "",
+            no_proxy: "",
+          },
           stdout: "pipe",
           stderr: "pipe",
         },

@@ -52,7 +52,9 @@ describe("a mirror's file that nothing vouches for (16.1)", () => {
     server = startFaultServer({ content: { data }, hub: false });
     const r = await cmdai(["model", "pull", "qwen2.5-coder-0.5b"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^cmdai: error: cannot verify .*: no SHA-256 is known for it .*pass --sha256 HEX, or --allow-unverified .*\n$/);
+    expect(r.stderr).toMatch(
+      /^cmdai: error: cannot verify .*: no SHA-256 is known for it .*pass --sha256 HEX, or --allow-unverified .*\n$/,
+    );
     // Refused before a byte reached the disk.
     expect(existsSync(join(models(), file05))).toBe(false);
     expect(existsSync(partPath(join(models(), file05)))).toBe(false);
@@ -68,7 +70,11 @@ describe("a mirror's file that nothing vouches for (16.1)", () => {
     expect(again).toMatchObject({ verified_by: "unverified", already_present: true });
 
     const list = JSON.parse((await cmdai(["model", "list", "--json"])).stdout);
-    expect(list.models.find((m: any) => m.name === "qwen2.5-coder-0.5b")).toMatchObject({ installed: true, verified: false, verified_by: "unverified" });
+    expect(list.models.find((m: any) => m.name === "qwen2.5-coder-0.5b")).toMatchObject({
+      installed: true,
+      verified: false,
+      verified_by: "unverified",
+    });
     expect((await cmdai(["model", "list"])).stdout).toMatch(/qwen2\.5-coder-0\.5b .* installed, UNVERIFIED/);
 
     // verify: unchanged since the download, but not OK (nothing vouched for it): exit 3, not 0 and not 1.
@@ -118,7 +124,9 @@ describe("a model that failed verification (16.2)", () => {
     const gen = await cmdai(["--no-input", "list files"], { CMDAI_MODEL: "qwen2.5-coder-0.5b" });
     expect(gen.code).toBe(4);
     expect(gen.stdout).toBe("");
-    expect(gen.stderr).toMatch(/^cmdai: error: .*failed verification .* not used; download it again: cmdai model pull qwen2\.5-coder-0\.5b\n$/);
+    expect(gen.stderr).toMatch(
+      /^cmdai: error: .*failed verification .* not used; download it again: cmdai model pull qwen2\.5-coder-0\.5b\n$/,
+    );
 
     // Pulled again (no --force needed): downloaded, verified, usable.
     const before = server.bodyRequests().length;
@@ -149,7 +157,9 @@ describe("offline (16.5)", () => {
   test("a server that keeps failing with nothing downloaded: 'try again later', not 'resume'", async () => {
     server = startFaultServer({ content: { data }, faults: () => ({ kind: "status", status: 503 }) });
     const dest = join(models(), "m.gguf");
-    const e = await download({ url: server.url(), dest, sha256: sha, env: {}, retries: 2, backoffBaseMs: 1, backoffMaxMs: 2 }).catch((e) => e);
+    const e = await download({ url: server.url(), dest, sha256: sha, env: {}, retries: 2, backoffBaseMs: 1, backoffMaxMs: 2 }).catch(
+      (e) => e,
+    );
     expect(e).toBeInstanceOf(DownloadError);
     expect(e.exitCode).toBe(6);
     expect(e.message).toBe("download failed after 3 attempts: server answered HTTP 503; try again later");
@@ -165,7 +175,9 @@ describe("offline (16.5)", () => {
     expect(e).toBeInstanceOf(DownloadError);
     expect(e.kind).toBe("network");
     expect(e.exitCode).toBe(6);
-    expect(e.message).toMatch(/^cannot reach 127\.0\.0\.1:9: connection refused; run the same command to resume \(4\.1 kB kept in m\.gguf\.part\)$/);
+    expect(e.message).toMatch(
+      /^cannot reach 127\.0\.0\.1:9: connection refused; run the same command to resume \(4\.1 kB kept in m\.gguf\.part\)$/,
+    );
   }, 20_000);
 });
 

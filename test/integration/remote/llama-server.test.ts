@@ -56,17 +56,21 @@ describe.skipIf(!binary.path)("llama-server (OpenAI-compatible)", () => {
     oneCommandLine(r.stdout);
   }, 60_000);
 
-  test.skipIf(!existsSync(distBinary))("dist/cmdai: a remote request never unpacks or loads llama.cpp", async () => {
-    const env = sandboxHome();
-    const r = await runCli(["list files"], {
-      env: { ...env, CMDAI_BACKEND: "openai", OPENAI_BASE_URL: `${server!.url}/v1` },
-      exe: [distBinary],
-    });
-    expect(r.code).toBe(0);
-    oneCommandLine(r.stdout);
-    // The compiled binary unpacks llama.cpp's libraries on first load, here.
-    expect(existsSync(join(env.XDG_CACHE_HOME!, "cmdai", "runtime"))).toBe(false);
-  }, 60_000);
+  test.skipIf(!existsSync(distBinary))(
+    "dist/cmdai: a remote request never unpacks or loads llama.cpp",
+    async () => {
+      const env = sandboxHome();
+      const r = await runCli(["list files"], {
+        env: { ...env, CMDAI_BACKEND: "openai", OPENAI_BASE_URL: `${server!.url}/v1` },
+        exe: [distBinary],
+      });
+      expect(r.code).toBe(0);
+      oneCommandLine(r.stdout);
+      // The compiled binary unpacks llama.cpp's libraries on first load, here.
+      expect(existsSync(join(env.XDG_CACHE_HOME!, "cmdai", "runtime"))).toBe(false);
+    },
+    60_000,
+  );
 
   test("--api-key on the server: no key → 77 'wants an API key'; a wrong one → 77 'refused'; the right one works", async () => {
     const base = { ...sandboxHome(), CMDAI_BACKEND: "openai", OPENAI_BASE_URL: `${keyed!.url}/v1`, CMDAI_MODEL: "m" };
@@ -92,12 +96,25 @@ describe.skipIf(!binary.path)("llama-server (OpenAI-compatible)", () => {
     };
     const slot = async () => ((await (await fetch(`${server!.url}/slots`)).json()) as { is_processing: boolean }[])[0];
     const backend = new OpenAIBackend({
-      target: { backend: "openai", url: `${server!.url}/v1`, urlSource: "test", model: "m", modelSource: "test", heldBack: [], timeoutMs: 0 },
+      target: {
+        backend: "openai",
+        url: `${server!.url}/v1`,
+        urlSource: "test",
+        model: "m",
+        modelSource: "test",
+        heldBack: [],
+        timeoutMs: 0,
+      },
     });
     // An answer that never ends by itself (no length bound): it runs until the context is full.
     const schema = { type: "object", properties: { cmd: { type: "string" } }, required: ["cmd"] };
     const ask = (signal?: AbortSignal) =>
-      backend.generate({ prompt: { system: "Reply with JSON.", user: "say the" }, schema, maxTokens: 1_000_000, ...(signal ? { signal } : {}) });
+      backend.generate({
+        prompt: { system: "Reply with JSON.", user: "say the" },
+        schema,
+        maxTokens: 1_000_000,
+        ...(signal ? { signal } : {}),
+      });
     const full = (await ask()).tokens.generated;
     expect(full).toBeGreaterThan(1000);
 
@@ -107,7 +124,10 @@ describe.skipIf(!binary.path)("llama-server (OpenAI-compatible)", () => {
     // Abort once the server is generating.
     for (let i = 0; i < 400 && !(await slot())?.is_processing; i++) await Bun.sleep(5);
     abort.abort();
-    const error = await pending.then(() => undefined, (e) => e);
+    const error = await pending.then(
+      () => undefined,
+      (e) => e,
+    );
     expect(error?.exitCode).toBe(130);
     for (let i = 0; i < 200 && (await slot())?.is_processing; i++) await Bun.sleep(25);
     expect((await slot())?.is_processing).toBe(false);

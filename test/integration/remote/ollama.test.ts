@@ -20,7 +20,16 @@ function serve(handler: (seen: Seen, n: number) => Response | Promise<Response>)
 function ndjson(parts: string[], opts: { done?: boolean } = {}): Response {
   const lines = parts.map((content) => JSON.stringify({ model: "m", message: { role: "assistant", content }, done: false }));
   if (opts.done !== false)
-    lines.push(JSON.stringify({ model: "m", message: { role: "assistant", content: "" }, done: true, done_reason: "stop", prompt_eval_count: 50, eval_count: 7 }));
+    lines.push(
+      JSON.stringify({
+        model: "m",
+        message: { role: "assistant", content: "" },
+        done: true,
+        done_reason: "stop",
+        prompt_eval_count: 50,
+        eval_count: 7,
+      }),
+    );
   return new Response(lines.join("\n") + "\n", { headers: { "content-type": "application/x-ndjson" } });
 }
 const tags = (...names: string[]) => json({ models: names.map((name) => ({ name, model: name, size: 1 })) });
@@ -48,7 +57,11 @@ describe("ollama backend", () => {
 
   test("CMDAI_KEEP_ALIVE is passed through as keep_alive", async () => {
     const server = serve(() => ndjson(['{"cmd": "ls"}']));
-    for (const [value, want] of [["10m", "10m"], ["0", "0s"], ["-1", -1]] as const) {
+    for (const [value, want] of [
+      ["10m", "10m"],
+      ["0", "0s"],
+      ["-1", -1],
+    ] as const) {
       const r = await runCli(["list"], { env: envFor(server, { CMDAI_MODEL: "m", CMDAI_KEEP_ALIVE: value }) });
       expect(r.code).toBe(0);
       expect(server.seen.at(-1)!.json.keep_alive).toBe(want);
@@ -71,7 +84,12 @@ describe("ollama backend", () => {
   });
 
   test("an error line in the stream: exit 75", async () => {
-    const server = serve(() => new Response(JSON.stringify({ error: "llama runner process has terminated" }) + "\n", { headers: { "content-type": "application/x-ndjson" } }));
+    const server = serve(
+      () =>
+        new Response(JSON.stringify({ error: "llama runner process has terminated" }) + "\n", {
+          headers: { "content-type": "application/x-ndjson" },
+        }),
+    );
     const r = await runCli(["list"], { env: envFor(server, { CMDAI_MODEL: "m" }) });
     expect(r.code).toBe(75);
     expectOneLineError(r, /failed \(HTTP 500: llama runner process has terminated\)/);
@@ -92,8 +110,10 @@ describe("ollama backend", () => {
     expectOneLineError(c, /not JSON/);
   });
 
-  test("a format Ollama refuses falls back to \"json\"", async () => {
-    const server = serve((s) => (typeof s.json.format === "object" ? json({ error: "invalid format: schema not supported" }, 400) : ndjson(['{"cmd": "ls"}'])));
+  test('a format Ollama refuses falls back to "json"', async () => {
+    const server = serve((s) =>
+      typeof s.json.format === "object" ? json({ error: "invalid format: schema not supported" }, 400) : ndjson(['{"cmd": "ls"}']),
+    );
     const r = await runCli(["list"], { env: envFor(server, { CMDAI_MODEL: "m" }) });
     expect(r).toMatchObject({ code: 0, stdout: "ls\n" });
     expect(server.seen.map((s) => (typeof s.json.format === "object" ? "schema" : s.json.format))).toEqual(["schema", "json"]);

@@ -19,7 +19,10 @@ function serve(handler: (seen: Seen, n: number) => Response | Promise<Response>,
 }
 
 /** A server with one model that answers every chat request with `cmd`. */
-const oneModel = (cmd = "ls -la") => (s: Seen) => (s.path === "/v1/models" ? models("qwen-coder") : answer(cmd));
+const oneModel =
+  (cmd = "ls -la") =>
+  (s: Seen) =>
+    s.path === "/v1/models" ? models("qwen-coder") : answer(cmd);
 
 const envFor = (server: { url: string }, extra: Record<string, string> = {}) => ({
   ...sandboxHome(),
@@ -187,17 +190,26 @@ describe("openai backend: structured output falls back", () => {
   });
 
   test("a server that does not stream (one JSON answer) is read too", async () => {
-    const server = serve(() => json({ choices: [{ message: { content: '{"cmd": "df -h"}' } }], usage: { prompt_tokens: 3, completion_tokens: 4 } }));
+    const server = serve(() =>
+      json({ choices: [{ message: { content: '{"cmd": "df -h"}' } }], usage: { prompt_tokens: 3, completion_tokens: 4 } }),
+    );
     const r = await runCli(["disk"], { env: envFor(server, { CMDAI_MODEL: "m" }) });
     expect(r).toMatchObject({ code: 0, stdout: "df -h\n" });
   });
 });
 
 describe("openai backend: failures are one line and an exit code", () => {
-  const cases: { name: string; handler: (s: Seen, n: number) => Response | Promise<Response>; code: number; message: RegExp; env?: Record<string, string> }[] = [
+  const cases: {
+    name: string;
+    handler: (s: Seen, n: number) => Response | Promise<Response>;
+    code: number;
+    message: RegExp;
+    env?: Record<string, string>;
+  }[] = [
     {
       name: "an HTML page (a web server, not the API)",
-      handler: () => new Response("<!doctype html><html><body>Welcome to nginx!</body></html>", { headers: { "content-type": "text/html" } }),
+      handler: () =>
+        new Response("<!doctype html><html><body>Welcome to nginx!</body></html>", { headers: { "content-type": "text/html" } }),
       code: 69,
       message: /answered with an HTML page: not the API; is the base URL right\?/,
     },
@@ -207,16 +219,35 @@ describe("openai backend: failures are one line and an exit code", () => {
       code: 69,
       message: /HTML page/,
     },
-    { name: "bad JSON", handler: () => new Response("this is not json", { headers: { "content-type": "application/json" } }), code: 69, message: /not JSON \(this is not json\)/ },
-    { name: "JSON without choices", handler: () => json({ id: "x", object: "chat.completion" }), code: 69, message: /without choices\[0\]\.message\.content/ },
+    {
+      name: "bad JSON",
+      handler: () => new Response("this is not json", { headers: { "content-type": "application/json" } }),
+      code: 69,
+      message: /not JSON \(this is not json\)/,
+    },
+    {
+      name: "JSON without choices",
+      handler: () => json({ id: "x", object: "chat.completion" }),
+      code: 69,
+      message: /without choices\[0\]\.message\.content/,
+    },
     { name: "a streamed event without choices", handler: () => sse([{ id: "x" }]), code: 69, message: /streamed an event without choices/ },
     {
       name: "an answer over 1 MB",
-      handler: () => sse(Array.from({ length: 40 }, () => chunk("x".repeat(32 * 1024))), { done: false }),
+      handler: () =>
+        sse(
+          Array.from({ length: 40 }, () => chunk("x".repeat(32 * 1024))),
+          { done: false },
+        ),
       code: 69,
       message: /answered more than 1 MB/,
     },
-    { name: "a cut stream (no finish, no [DONE])", handler: () => sse([chunk('{"cmd": "ls')], { done: false }), code: 75, message: /the answer from the server at .* was cut off/ },
+    {
+      name: "a cut stream (no finish, no [DONE])",
+      handler: () => sse([chunk('{"cmd": "ls')], { done: false }),
+      code: 75,
+      message: /the answer from the server at .* was cut off/,
+    },
     { name: "500 twice (one retry)", handler: () => apiError(500, "boom", "server_error"), code: 75, message: /failed \(HTTP 500: boom\)/ },
     {
       name: "429 with a Retry-After longer than the timeout: no wait",
@@ -224,7 +255,13 @@ describe("openai backend: failures are one line and an exit code", () => {
       code: 75,
       message: /limiting requests \(HTTP 429: slow down\); try again in 3600s/,
     },
-    { name: "a server too slow for CMDAI_TIMEOUT", handler: () => new Promise<Response>(() => {}), code: 75, message: /no answer from the server at .* within 1s \(CMDAI_TIMEOUT\)/, env: { CMDAI_TIMEOUT: "1" } },
+    {
+      name: "a server too slow for CMDAI_TIMEOUT",
+      handler: () => new Promise<Response>(() => {}),
+      code: 75,
+      message: /no answer from the server at .* within 1s \(CMDAI_TIMEOUT\)/,
+      env: { CMDAI_TIMEOUT: "1" },
+    },
   ];
   for (const c of cases) {
     test(c.name, async () => {
@@ -244,7 +281,9 @@ describe("openai backend: failures are one line and an exit code", () => {
   });
 
   test("an error event after the 200 (llama-server's shape), then an answer: one retry", async () => {
-    const server = serve((_s, n) => (n === 1 ? sse([{ error: { code: 500, message: "decode failed", type: "server_error" } }], { done: false }) : answer("ls")));
+    const server = serve((_s, n) =>
+      n === 1 ? sse([{ error: { code: 500, message: "decode failed", type: "server_error" } }], { done: false }) : answer("ls"),
+    );
     const r = await runCli(["list"], { env: envFor(server, { CMDAI_MODEL: "m" }) });
     expect(r).toMatchObject({ code: 0, stdout: "ls\n" });
   });
@@ -287,7 +326,13 @@ describe("openai backend: failures are one line and an exit code", () => {
 describe("openai backend: proxies", () => {
   test("HTTP_PROXY carries the request (absolute URL to the proxy); NO_PROXY bypasses it", async () => {
     const proxy = serve(oneModel("ls"));
-    const base = { ...sandboxHome(), CMDAI_BACKEND: "openai", OPENAI_BASE_URL: "http://llm.cmdai-test.invalid/v1", CMDAI_MODEL: "m", HTTP_PROXY: proxy.url };
+    const base = {
+      ...sandboxHome(),
+      CMDAI_BACKEND: "openai",
+      OPENAI_BASE_URL: "http://llm.cmdai-test.invalid/v1",
+      CMDAI_MODEL: "m",
+      HTTP_PROXY: proxy.url,
+    };
     const via = await runCli(["list"], { env: base });
     expect(via).toMatchObject({ code: 0, stdout: "ls\n" });
     expect(proxy.seen[0]!.headers.host).toBe("llm.cmdai-test.invalid");
@@ -303,7 +348,24 @@ describe("openai backend: HTTPS", () => {
     const { mkdtempSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const dir = mkdtempSync(join(tmpdir(), "cmdai-tls-"));
-    const gen = Bun.spawnSync([openssl!, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.pem"), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]);
+    const gen = Bun.spawnSync([
+      openssl!,
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      join(dir, "k.pem"),
+      "-out",
+      join(dir, "c.pem"),
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+    ]);
     expect(gen.exitCode).toBe(0);
     const key = await Bun.file(join(dir, "k.pem")).text();
     const cert = await Bun.file(join(dir, "c.pem")).text();

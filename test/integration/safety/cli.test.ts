@@ -61,7 +61,10 @@ test("--jsonl: one result per input line; exit 1 when any is blocked", () => {
   const input = ['"ls -la"', '{"cmd": "rm -rf ~"}', '{"cmd": "git push -f"}', ""].join("\n");
   const r = run(["--jsonl"], input);
   expect(r.code).toBe(1);
-  const rows = r.out.trim().split("\n").map((l) => JSON.parse(l));
+  const rows = r.out
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   expect(rows.map((x) => [x.cmd, x.risk, x.blocked])).toEqual([
     ["ls -la", "safe", false],
     ["rm -rf ~", "critical", true],
@@ -72,7 +75,10 @@ test("--jsonl: one result per input line; exit 1 when any is blocked", () => {
 test("--jsonl: a line that is not a command gives an error object and exit 2", () => {
   const r = run(["--jsonl"], '"ls"\nnot json\n{"x": 1}\n');
   expect(r.code).toBe(2);
-  const rows = r.out.trim().split("\n").map((l) => JSON.parse(l));
+  const rows = r.out
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   expect(rows[0].risk).toBe("safe");
   expect(rows[1]).toMatchObject({ line: 2 });
   expect(rows[2]).toMatchObject({ line: 3 });
@@ -104,7 +110,9 @@ test("--explain names the pack and rule of each finding", () => {
 
 test("a pack switched off in the environment or config drops its findings", () => {
   const env = (extra: Record<string, string>) =>
-    Bun.spawnSync(["bun", main, "check", "git push --force"], { env: { ...process.env, CMDAI_LEVEL: "", XDG_CONFIG_HOME: "/nonexistent-cmdai-test", ...extra } });
+    Bun.spawnSync(["bun", main, "check", "git push --force"], {
+      env: { ...process.env, CMDAI_LEVEL: "", XDG_CONFIG_HOME: "/nonexistent-cmdai-test", ...extra },
+    });
   expect(env({}).stdout.toString()).toStartWith("high");
   expect(env({ CMDAI_SAFETY_PACKS_OFF: "vcs,cloud" }).stdout.toString()).toStartWith("safe");
   const bad = env({ CMDAI_SAFETY_PACKS_OFF: "Not A Pack!" });

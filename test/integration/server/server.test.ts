@@ -23,7 +23,11 @@ function serverEnv(extra: Record<string, string> = {}): Record<string, string> {
 const socketOf = (env: Record<string, string>) => join(env.XDG_RUNTIME_DIR!, "cmdai", "cmdai.sock");
 const logOf = (env: Record<string, string>) => join(env.XDG_STATE_HOME!, "cmdai", "server.log");
 const logLines = (env: Record<string, string>, event: string) =>
-  existsSync(logOf(env)) ? readFileSync(logOf(env), "utf8").split("\n").filter((l) => l.split(" ")[2] === event) : [];
+  existsSync(logOf(env))
+    ? readFileSync(logOf(env), "utf8")
+        .split("\n")
+        .filter((l) => l.split(" ")[2] === event)
+    : [];
 
 /** The server's status straight from the socket: fast enough to catch a generation under way. */
 async function peek(env: Record<string, string>): Promise<{ running: boolean; pid?: number; active?: number }> {
@@ -94,10 +98,17 @@ describe("the resident server", () => {
     expect(statSync(socketOf(env)).mode & 0o777).toBe(0o600);
     expect(statSync(logOf(env)).mode & 0o777).toBe(0o600);
     if (process.getuid?.() !== 0) return; // only root can act as another user here
-    const other = Bun.spawnSync([process.execPath, "-e", `require("net").connect(${JSON.stringify(socketOf(env))}).on("error", e => { console.log(e.code); process.exit(0) }).on("connect", () => { console.log("connected"); process.exit(0) })`], {
-      uid: 65534,
-      gid: 65534,
-    } as never);
+    const other = Bun.spawnSync(
+      [
+        process.execPath,
+        "-e",
+        `require("net").connect(${JSON.stringify(socketOf(env))}).on("error", e => { console.log(e.code); process.exit(0) }).on("connect", () => { console.log("connected"); process.exit(0) })`,
+      ],
+      {
+        uid: 65534,
+        gid: 65534,
+      } as never,
+    );
     expect(other.stdout.toString().trim()).toBe("EACCES");
   });
 
@@ -142,7 +153,11 @@ describe("the resident server", () => {
       return s.running && (s.active ?? 0) > 0;
     });
     process.kill(pid, "SIGKILL");
-    const [stdout, stderr, code] = await Promise.all([new Response(client.stdout).text(), new Response(client.stderr).text(), client.exited]);
+    const [stdout, stderr, code] = await Promise.all([
+      new Response(client.stdout).text(),
+      new Response(client.stderr).text(),
+      client.exited,
+    ]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     expect(stdout.trim()).not.toBe("");
     expect(stderr).toMatch(/^cmdai: warning: the server stopped during the request \(.*\); starting a new one\n$/);
@@ -171,7 +186,9 @@ describe("the resident server", () => {
     const model = await tinyModel();
     const env = serverEnv();
     mkdirSync(join(env.XDG_RUNTIME_DIR!, "cmdai"), { mode: 0o700 });
-    const old = Bun.spawn([process.execPath, join(import.meta.dir, "fixtures", "other-build.ts"), socketOf(env), "0.0.1+old"], { stdout: "pipe" });
+    const old = Bun.spawn([process.execPath, join(import.meta.dir, "fixtures", "other-build.ts"), socketOf(env), "0.0.1+old"], {
+      stdout: "pipe",
+    });
     await until("the old server", async () => (await status(env)).running === true);
     expect((await status(env)).version).toBe("0.0.1+old");
     const r = await ask(env, model);
@@ -204,7 +221,11 @@ describe("the resident server", () => {
     const model = await slowModel();
     const env = serverEnv();
     expect((await ask(env, model)).code).toBe(0);
-    const client = Bun.spawn([process.execPath, main, "--model", model, "--max-chars", "1000", "list files"], { env, stdout: "pipe", stderr: "pipe" });
+    const client = Bun.spawn([process.execPath, main, "--model", model, "--max-chars", "1000", "list files"], {
+      env,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     await until("the generation to start", async () => ((await peek(env)).active ?? 0) > 0);
     await Bun.sleep(100); // into the generation (a second or more with this model)
     client.kill("SIGINT");
@@ -302,7 +323,7 @@ describe("the resident server", () => {
     // Half a request, then the client goes away.
     await new Promise<void>((resolve) => {
       const s = connect(socket, () => {
-        s.write("POST /v1/generate HTTP/1.1\r\nHost: cmdai\r\nContent-Length: 500\r\n\r\n{\"model\":");
+        s.write('POST /v1/generate HTTP/1.1\r\nHost: cmdai\r\nContent-Length: 500\r\n\r\n{"model":');
         setTimeout(() => {
           s.destroy();
           resolve();

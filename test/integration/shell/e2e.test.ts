@@ -77,7 +77,9 @@ for (const target of testShells) {
         await sh.until(() => existsSync(join(rec, "done")), 60_000, "cmdai to finish");
         expect(readFileSync(join(rec, "args"), "utf8")).toBe(`[--shell][${shell}][--no-input][--][${request}]`);
         const printed = readFileSync(join(rec, "out"), "utf8").replace(/\n$/, "");
-        const message = readFileSync(join(rec, "err"), "utf8").split("\n").find((l) => l.startsWith("cmdai: "));
+        const message = readFileSync(join(rec, "err"), "utf8")
+          .split("\n")
+          .find((l) => l.startsWith("cmdai: "));
         if (printed !== "") {
           await lineIs(printed);
         } else {

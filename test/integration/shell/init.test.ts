@@ -60,8 +60,7 @@ describe("cmdai init", () => {
     const home = mkdtempSync(join(tmpdir(), "cmdai-cfg-"));
     mkdirSync(join(home, "cmdai"));
     writeFileSync(join(home, "cmdai/config.toml"), 'key = "alt-k"\n');
-    const key = (args: string[], env: Record<string, string>) =>
-      /^__cmdai_key='(.*)'$/m.exec(cli(["init", "bash", ...args], env).out)?.[1];
+    const key = (args: string[], env: Record<string, string>) => /^__cmdai_key='(.*)'$/m.exec(cli(["init", "bash", ...args], env).out)?.[1];
     expect(key([], {})).toBe("\\C-g");
     expect(key([], { XDG_CONFIG_HOME: home })).toBe("\\ek");
     expect(key([], { XDG_CONFIG_HOME: home, CMDAI_KEY: "ctrl-t" })).toBe("\\C-t");
@@ -148,11 +147,7 @@ describe("completions", () => {
   });
 
   test.skipIf(!hasShell("fish"))("fish completes subcommands and init's shells", () => {
-    const r = Bun.spawnSync([
-      "fish",
-      "-c",
-      `source ${repo}/completions/cmdai.fish; complete -C 'cmdai in'; complete -C 'cmdai init '`,
-    ]);
+    const r = Bun.spawnSync(["fish", "-c", `source ${repo}/completions/cmdai.fish; complete -C 'cmdai in'; complete -C 'cmdai init '`]);
     const words = r.stdout
       .toString()
       .split("\n")
@@ -170,18 +165,22 @@ describe("completions", () => {
        COMP_WORDS=(cmdai model pull --n); COMP_CWORD=3; _cmdai; echo "\${COMPREPLY[*]}"
        COMP_WORDS=(cmdai model pull --sha256 ab q); COMP_CWORD=5; _cmdai; echo "\${COMPREPLY[*]}"`,
     ]);
-    expect(r.stdout.toString()).toBe(
-      "list pull rm verify path --help\n--no-sync\nqwen2.5-coder-1.5b qwen2.5-coder-0.5b\n",
-    );
+    expect(r.stdout.toString()).toBe("list pull rm verify path --help\n--no-sync\nqwen2.5-coder-1.5b qwen2.5-coder-0.5b\n");
   });
 
   test.skipIf(!hasShell("fish"))("fish completes model pull's flags and the catalogue names", () => {
-    const r = Bun.spawnSync(["fish", "-c", `source ${repo}/completions/cmdai.fish; complete -C 'cmdai model pull -'; complete -C 'cmdai model rm q'`]);
+    const r = Bun.spawnSync([
+      "fish",
+      "-c",
+      `source ${repo}/completions/cmdai.fish; complete -C 'cmdai model pull -'; complete -C 'cmdai model rm q'`,
+    ]);
     const words = r.stdout
       .toString()
       .split("\n")
       .map((l) => l.split("\t")[0]);
-    expect(words).toEqual(expect.arrayContaining(["--sha256", "--force", "--no-sync", "--json", "qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"]));
+    expect(words).toEqual(
+      expect.arrayContaining(["--sha256", "--force", "--no-sync", "--json", "qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"]),
+    );
   });
 
   test.skipIf(!hasShell("bash") || !hasShell("fish"))("bash and fish complete the server commands", () => {
@@ -195,7 +194,11 @@ describe("completions", () => {
        COMP_WORDS=(cmdai serve --k); COMP_CWORD=2; _cmdai; echo "\${COMPREPLY[*]}"`,
     ]);
     expect(bash.stdout.toString()).toBe("server serve\nstatus stop --help\n--json\n--keep-alive\n");
-    const fish = Bun.spawnSync(["fish", "-c", `source ${repo}/completions/cmdai.fish; complete -C 'cmdai server '; complete -C 'cmdai serve --'`]);
+    const fish = Bun.spawnSync([
+      "fish",
+      "-c",
+      `source ${repo}/completions/cmdai.fish; complete -C 'cmdai server '; complete -C 'cmdai serve --'`,
+    ]);
     const words = fish.stdout
       .toString()
       .split("\n")

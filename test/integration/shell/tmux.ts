@@ -217,8 +217,7 @@ export class TmuxShell {
     for (;;) {
       lines = this.screen();
       if (pred(lines)) return lines;
-      if (Date.now() - since > timeout)
-        throw new Error(`${this.label}: timed out waiting for ${what}; screen:\n${lines.join("\n")}`);
+      if (Date.now() - since > timeout) throw new Error(`${this.label}: timed out waiting for ${what}; screen:\n${lines.join("\n")}`);
       await Bun.sleep(25);
     }
   }

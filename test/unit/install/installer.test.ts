@@ -22,7 +22,9 @@ describe("renderInstaller", () => {
   test("sets the repository and bakes in the version and the archives' lines, sorted, without install.sh's own", () => {
     const out = renderInstaller(template, { slug: "someone/fork", release });
     expect(out).toMatch(/^CMDAI_REPO="someone\/fork"$/m);
-    expect(out).toContain(`\nbaked_version="1.2.3"\nbaked_sums='\n${sha("a")}  cmdai-1.2.3-linux-x64.tar.gz\n${sha("b")}  cmdai-1.2.3-linux-x64.tar.xz\n'\n`);
+    expect(out).toContain(
+      `\nbaked_version="1.2.3"\nbaked_sums='\n${sha("a")}  cmdai-1.2.3-linux-x64.tar.gz\n${sha("b")}  cmdai-1.2.3-linux-x64.tar.xz\n'\n`,
+    );
     expect(out).not.toContain(sha("c"));
     // Only those lines change.
     const changed = out.split("\n").filter((l) => !template.split("\n").includes(l));
@@ -39,7 +41,9 @@ describe("renderInstaller", () => {
   test("refuses a template without the lines, or with two of one", () => {
     for (const line of ['baked_version=""', "baked_sums=''", 'CMDAI_REPO="cmdai/cmdai"']) {
       expect(() => renderInstaller(template.replace(`\n${line}\n`, "\n"), { slug: "a/b", release })).toThrow(/exactly one line/);
-      expect(() => renderInstaller(template.replace(`\n${line}\n`, `\n${line}\n${line}\n`), { slug: "a/b", release })).toThrow(/exactly one line/);
+      expect(() => renderInstaller(template.replace(`\n${line}\n`, `\n${line}\n${line}\n`), { slug: "a/b", release })).toThrow(
+        /exactly one line/,
+      );
     }
   });
 

@@ -53,9 +53,9 @@ test("odd but valid input does not crash", () => {
     "echo \\\n rm -rf /",
     "\t\r\n",
     "🙂 -rf /",
-    "x=$(bash -c \"$(bash -c \"$(bash -c 'rm -rf /')\")\")",
+    'x=$(bash -c "$(bash -c "$(bash -c \'rm -rf /\')")")',
     // A printf format that consumes no argument once looped forever (found by the fuzz test below).
-    "printf '%\"s\\n' /etc /usr | xargs sudo \"rm -rf\"",
+    'printf \'%"s\\n\' /etc /usr | xargs sudo "rm -rf"',
   ];
   for (const s of inputs) {
     const r = checker.check(s);
@@ -66,7 +66,7 @@ test("odd but valid input does not crash", () => {
       expect(f.start).toBeLessThanOrEqual(f.end);
     }
   }
-  expect(checker.check("x=$(bash -c \"$(bash -c \"$(bash -c 'rm -rf /')\")\")").risk).toBe("critical");
+  expect(checker.check('x=$(bash -c "$(bash -c "$(bash -c \'rm -rf /\')")")').risk).toBe("critical");
 });
 
 test("mutated family cases never crash, in every shell, and spans stay inside the command", () => {
@@ -78,20 +78,56 @@ test("mutated family cases never crash, in every shell, and spans stay inside th
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const bits = ["'", '"', "\\", "\n", "$(", ")", "`", "|", ";", "&", "{", "}", "(", "<<", "<>", "=", "@P", "${", "[@]", ":::", "--", "-", "*(e:", "\\\n", "\u0000"];
+  const bits = [
+    "'",
+    '"',
+    "\\",
+    "\n",
+    "$(",
+    ")",
+    "`",
+    "|",
+    ";",
+    "&",
+    "{",
+    "}",
+    "(",
+    "<<",
+    "<>",
+    "=",
+    "@P",
+    "${",
+    "[@]",
+    ":::",
+    "--",
+    "-",
+    "*(e:",
+    "\\\n",
+    "\u0000",
+  ];
   const path = new URL("./cases/families.jsonl", import.meta.url).pathname;
-  const cmds = require("node:fs").readFileSync(path, "utf8").split("\n").filter(Boolean).map((l: string) => (JSON.parse(l) as { cmd: string }).cmd);
+  const cmds = require("node:fs")
+    .readFileSync(path, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l: string) => (JSON.parse(l) as { cmd: string }).cmd);
   const shells = ["bash", "sh", "zsh", "fish"] as const;
   for (let n = 0; n < 600; n++) {
     let s: string = cmds[Math.floor(rnd() * cmds.length)]!;
     for (let k = 0, m = 1 + Math.floor(rnd() * 3); k < m; k++) {
       const at = Math.floor(rnd() * (s.length + 1));
-      s = rnd() < 0.7 ? s.slice(0, at) + bits[Math.floor(rnd() * bits.length)]! + s.slice(at) : s.slice(0, at) + s.slice(at + 1 + Math.floor(rnd() * 4));
+      s =
+        rnd() < 0.7
+          ? s.slice(0, at) + bits[Math.floor(rnd() * bits.length)]! + s.slice(at)
+          : s.slice(0, at) + s.slice(at + 1 + Math.floor(rnd() * 4));
     }
     const shell = shells[n % shells.length]!;
     const r = checker.check(s, { shell });
     expect(["safe", "moderate", "high", "critical"]).toContain(r.risk);
-    expect(r.findings.some((f) => f.rule === "input.internal-error"), `${shell}: ${JSON.stringify(s)}`).toBe(false);
+    expect(
+      r.findings.some((f) => f.rule === "input.internal-error"),
+      `${shell}: ${JSON.stringify(s)}`,
+    ).toBe(false);
     for (const f of r.findings) {
       expect(f.start).toBeGreaterThanOrEqual(0);
       expect(f.end).toBeLessThanOrEqual(s.length);

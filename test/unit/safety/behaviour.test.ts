@@ -131,7 +131,7 @@ table("nested scripts and substitutions", [
   ["ssh host 'rm -rf /'", "critical"],
   ["bash -c 'ls -la'", "safe"],
   ["echo $(date)", "safe"],
-  ["eval \"$(ssh-agent -s)\"", "safe"],
+  ['eval "$(ssh-agent -s)"', "safe"],
   ["bash script.sh", "safe"],
 ]);
 

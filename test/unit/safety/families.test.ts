@@ -25,7 +25,10 @@ beforeAll(async () => {
 const grade = (c: Case) => checker.check(c.cmd, c.shell ? { shell: c.shell } : {});
 
 test("every critical case is graded critical (and blocked at the default level)", () => {
-  const missed = cases.filter((c) => c.risk === "critical").filter((c) => !grade(c).blocked).map((c) => `${c.family}: ${c.cmd}`);
+  const missed = cases
+    .filter((c) => c.risk === "critical")
+    .filter((c) => !grade(c).blocked)
+    .map((c) => `${c.family}: ${c.cmd}`);
   expect(missed).toEqual([]);
 });
 
@@ -54,6 +57,19 @@ test("every verdict has a span inside the command and a reason", () => {
 
 test("the cases cover every family", () => {
   const families = new Set(cases.map((c) => c.family));
-  for (const f of ["indirection", "secrets", "system-files", "whole-system", "storage", "vcs", "cloud", "wrappers", "unknowable", "dialect", "lookalike", "dryrun"])
+  for (const f of [
+    "indirection",
+    "secrets",
+    "system-files",
+    "whole-system",
+    "storage",
+    "vcs",
+    "cloud",
+    "wrappers",
+    "unknowable",
+    "dialect",
+    "lookalike",
+    "dryrun",
+  ])
     expect(families.has(f), f).toBe(true);
 });

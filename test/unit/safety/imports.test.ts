@@ -46,8 +46,24 @@ export function findCycle(graph: Map<string, string[]>): string[] | undefined {
 }
 
 test("the cycle finder finds a circle and accepts a tree", () => {
-  expect(findCycle(new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]]]))).toEqual(["a", "b", "c", "a"]);
-  expect(findCycle(new Map([["a", ["b", "c"]], ["b", ["c"]], ["c", []]]))).toBeUndefined();
+  expect(
+    findCycle(
+      new Map([
+        ["a", ["b"]],
+        ["b", ["c"]],
+        ["c", ["a"]],
+      ]),
+    ),
+  ).toEqual(["a", "b", "c", "a"]);
+  expect(
+    findCycle(
+      new Map([
+        ["a", ["b", "c"]],
+        ["b", ["c"]],
+        ["c", []],
+      ]),
+    ),
+  ).toBeUndefined();
 });
 
 test("no import cycles between the files of src/safety", () => {

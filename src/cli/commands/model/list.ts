@@ -56,13 +56,7 @@ export default leaf({
         const pct = m.entry ? ` ${Math.floor((m.partialBytes / m.entry.size) * 100)}%` : "";
         status = `partial${pct} (${formatBytes(m.partialBytes)}): pull resumes`;
       } else status = "-";
-      return [
-        `${m.name}${m.isDefault ? " *" : ""}`,
-        sizeText,
-        m.entry ? formatBytes(m.entry.ram) : "-",
-        m.entry?.licence ?? "-",
-        status,
-      ];
+      return [`${m.name}${m.isDefault ? " *" : ""}`, sizeText, m.entry ? formatBytes(m.entry.ram) : "-", m.entry?.licence ?? "-", status];
     });
     const head = ["NAME", "SIZE", "RAM", "LICENCE", "STATUS"];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -16,7 +16,8 @@ export default leaf({
     sync: {
       type: "boolean",
       default: true,
-      description: "Flush the file to disk before putting it in place (--no-sync: sooner on a fast link, but a power cut just after may leave it damaged)",
+      description:
+        "Flush the file to disk before putting it in place (--no-sync: sooner on a fast link, but a power cut just after may leave it damaged)",
     },
     ...commonArgs,
   },
@@ -30,7 +31,9 @@ export default leaf({
     const target = resolvePullTarget(what, settings.model_dir, { sha256: args.sha256, allowUnverified: Boolean(args["allow-unverified"]) });
     const progress = createProgress({ label: target.name, mode: progressMode(Boolean(args.json)) });
     try {
-      const r = await withCancel((signal) => pull(target, { signal, onEvent: progress, force: Boolean(args.force), sync: args.sync !== false }));
+      const r = await withCancel((signal) =>
+        pull(target, { signal, onEvent: progress, force: Boolean(args.force), sync: args.sync !== false }),
+      );
       if (args.json)
         outJson({
           name: target.name,

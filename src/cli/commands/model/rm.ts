@@ -18,7 +18,8 @@ export default leaf({
     const m = store.findInstalled(settings.model_dir, name);
     if (!m) throw new CmdaiError(`${name} is not installed in ${settings.model_dir} (see: cmdai model list)`, ExitCode.noModel);
     const holder = lockHolder(store.lockPath(m.path));
-    if (holder) throw new CmdaiError(`${m.name} is being downloaded by another cmdai (pid ${holder.pid}); try again when it is done`, ExitCode.usage);
+    if (holder)
+      throw new CmdaiError(`${m.name} is being downloaded by another cmdai (pid ${holder.pid}); try again when it is done`, ExitCode.usage);
     const removed: string[] = [];
     let freed = 0;
     for (const p of [m.path, store.partPath(m.path), store.metaPath(m.path), store.shaPath(m.path), store.statePath(m.path)]) {

@@ -19,15 +19,11 @@ export default leaf({
     if (args.name) {
       const m = findInstalled(settings.model_dir, args.name);
       if (!m || m.size === undefined)
-        throw new CmdaiError(
-          `${args.name} is not installed${m?.entry ? `; run: cmdai model pull ${m.entry.name}` : ""}`,
-          ExitCode.noModel,
-        );
+        throw new CmdaiError(`${args.name} is not installed${m?.entry ? `; run: cmdai model pull ${m.entry.name}` : ""}`, ExitCode.noModel);
       models = [m];
     } else {
       models = scanModels(settings.model_dir).filter((m) => m.size !== undefined);
-      if (models.length === 0)
-        throw new CmdaiError(`no model installed in ${settings.model_dir}; run: cmdai model pull`, ExitCode.noModel);
+      if (models.length === 0) throw new CmdaiError(`no model installed in ${settings.model_dir}; run: cmdai model pull`, ExitCode.noModel);
     }
     const results = models.map((m) => {
       const expected = m.entry?.sha256 ?? m.recordedSha256;

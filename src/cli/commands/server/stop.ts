@@ -7,10 +7,7 @@ export default leaf({
   description: "Stop the server (it finishes requests under way); returns once it is gone",
   args: { ...commonArgs },
   async run({ args }) {
-    const [{ stopServer }, { socketPath }] = await Promise.all([
-      import("../../../server/client.ts"),
-      import("../../../server/paths.ts"),
-    ]);
+    const [{ stopServer }, { socketPath }] = await Promise.all([import("../../../server/client.ts"), import("../../../server/paths.ts")]);
     const socket = socketPath();
     const stopped = await stopServer(socket);
     if (args.json) outJson({ stopped: Boolean(stopped), pid: stopped?.pid ?? null, socket });
