@@ -5,6 +5,7 @@ import { loadavg } from "node:os";
 import { CmdaiError, ExitCode } from "../core/errors.ts";
 import { checkGguf } from "./gguf-check.ts";
 import { prepareNatives } from "./natives.ts";
+import { isWholeJson } from "../response/parse.ts";
 import type { Backend, GenerateRequest, Generation } from "./types.ts";
 
 export interface LlamaOptions {
@@ -268,18 +269,6 @@ export class LlamaBackend implements Backend {
   async dispose() {
     await this.context.dispose();
     await this.loaded.dispose();
-  }
-}
-
-/** True once `text` is one complete JSON object (and so the answer is done). */
-export function isWholeJson(text: string): boolean {
-  const t = text.trim();
-  if (!t.startsWith("{") || !t.endsWith("}")) return false;
-  try {
-    JSON.parse(t);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -96,3 +96,15 @@ function joinLines(text: string): string {
     .filter(Boolean);
   return lines.reduce((out, line) => (/(\bdo|\bthen|\belse|[{|&;(])$/.test(out) ? `${out} ${line}` : `${out}; ${line}`));
 }
+
+/** True once `text` is one complete JSON object (and so the answer is done). */
+export function isWholeJson(text: string): boolean {
+  const t = text.trim();
+  if (!t.startsWith("{") || !t.endsWith("}")) return false;
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -335,15 +335,3 @@ export function statusError(status: number, message: string, where: string, retr
   if (status >= 500) return new CmdaiError(`${where} failed (HTTP ${status}${detail})`, ExitCode.tempFail);
   return new CmdaiError(`${where} rejected the request (HTTP ${status}${detail})`, ExitCode.unavailable);
 }
-
-/** True once `text` is one complete JSON object (and so the answer is done). */
-export function isWholeJson(text: string): boolean {
-  const t = text.trim();
-  if (!t.startsWith("{") || !t.endsWith("}")) return false;
-  try {
-    JSON.parse(t);
-    return true;
-  } catch {
-    return false;
-  }
-}

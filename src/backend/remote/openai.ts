@@ -1,10 +1,10 @@
 import { CmdaiError, ExitCode } from "../../core/errors.ts";
 import type { RemoteTarget } from "../../config/remote.ts";
 import type { Backend, GenerateRequest, Generation } from "../types.ts";
+import { isWholeJson } from "../../response/parse.ts";
 import {
   Deadline,
   isHtml,
-  isWholeJson,
   notTheApi,
   parseJson,
   preconnect,
