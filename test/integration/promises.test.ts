@@ -144,7 +144,8 @@ function lockedHome(): Record<string, string> {
   const home = join(base, "home");
   mkdirSync(home, { mode: 0o555 });
   chmodSync(home, 0o555); // read-only: nothing can be created in it
-  return { HOME: home, PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1", HF_ENDPOINT: "http://127.0.0.1:9" };
+  // In process (CMDAI_SERVER=0): these are the messages of this process, and no server outlives the test.
+  return { HOME: home, PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1", HF_ENDPOINT: "http://127.0.0.1:9", CMDAI_SERVER: "0" };
 }
 
 describe.skipIf(!canDrop)("16.4 permission problems are the user's, not internal errors", () => {
