@@ -11,7 +11,9 @@ export const verboseArg = {
   verbose: { type: "boolean", description: "Show details and stack traces on errors" },
 } as const satisfies ArgsDef;
 
-export const shells = ["bash", "zsh", "fish", "sh"] as const;
+import { shells } from "../prompt/prompt.ts";
+
+export { shells };
 export type Shell = (typeof shells)[number];
 
 /** The user's shell from $SHELL, falling back to POSIX sh. */

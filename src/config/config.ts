@@ -100,8 +100,8 @@ export function parseDuration(raw: unknown): number | undefined {
   return ((Number(h) * 60 + Number(m)) * 60 + Number(sec)) * 1000 + Number(ms);
 }
 
-/** A duration for messages: 300000 → "5m", -1 → "forever". */
-export function formatDuration(ms: number): string {
+/** A keep-alive setting as written in config and flags (parseDuration's inverse): 300000 → "5m", -1 → "forever". */
+export function formatKeepAlive(ms: number): string {
   if (ms < 0) return "forever";
   if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { usageError } from "../core/errors.ts";
-import { formatDuration, type Resolved } from "./config.ts";
+import { formatKeepAlive, type Resolved } from "./config.ts";
 
 // Where a remote backend sends its requests, with which model and key, and
 // where each of those came from. The variables are the ones users already
@@ -161,7 +161,7 @@ export function resolveRemote(resolved: Resolved, env = process.env): RemoteTarg
     backend === "ollama" && source.keep_alive !== "default"
       ? settings.keep_alive < 0
         ? -1
-        : formatDuration(settings.keep_alive).replace(/^0ms$/, "0s")
+        : formatKeepAlive(settings.keep_alive)
       : undefined;
   return {
     backend,

@@ -8,6 +8,7 @@ import type { Backend } from "../backend/types.ts";
 import type { Settings } from "../config/config.ts";
 import { cacheDir } from "../config/paths.ts";
 import type { RemoteTarget } from "../config/remote.ts";
+import type { CommandRequest, CommandResult } from "./generate.ts";
 
 export interface OpenOptions {
   settings: Pick<Settings, "threads">;
@@ -37,4 +38,10 @@ export async function openBackend(opts: OpenOptions): Promise<Backend> {
     log: opts.log,
     promptCacheDir: join(cacheDir(), "prompts"),
   });
+}
+
+/** A request answered in this process, on the backend openBackend chooses. */
+export async function generateHere(request: CommandRequest, opts: OpenOptions): Promise<CommandResult> {
+  const { generate } = await import("./generate.ts");
+  return generate(request, await openBackend(opts));
 }

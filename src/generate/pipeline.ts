@@ -26,6 +26,12 @@ export interface Outcome extends CheckResult {
 }
 
 export const defaultMaxChars = 300;
+/**
+ * The bounds of maxChars. llama.cpp refuses a grammar whose bounded repetition
+ * is much longer (it expands every repeat into rules), and a longer command is
+ * no longer one a person reads before pressing Enter.
+ */
+export const maxCharsRange = [8, 1000] as const;
 
 /** Request → prompt → model → parsed command → safety verdict. */
 export async function runPipeline(

@@ -38,7 +38,8 @@ function readHolder(path: string): LockHolder | undefined {
   }
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process of that pid exists (EPERM: it does, as another user). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,9 +1,12 @@
 // The prompt and the JSON schema of the answer: pure functions of the request and the machine facts.
 import type { MachineContext } from "../context/probe.ts";
 
+/** The shells a command can be written for. */
+export const shells = ["bash", "zsh", "fish", "sh"] as const;
+
 export interface PromptInput {
   request: string;
-  shell: "bash" | "zsh" | "fish" | "sh";
+  shell: (typeof shells)[number];
   cwd: string;
   machine: MachineContext;
   /** Set when asking for a fix of a failed command instead of a new one. */

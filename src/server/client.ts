@@ -4,15 +4,24 @@
 // of another build, and reports a server it cannot use as ServerUnavailable so
 // the caller can generate in process instead.
 
-import { closeSync, openSync, statSync, unlinkSync } from "node:fs";
+import { closeSync, openSync, unlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { CommandRequest, CommandResult } from "../generate/generate.ts";
 import { CmdaiError } from "../core/errors.ts";
-import { formatDuration } from "../config/config.ts";
-import { acquireLock } from "../models/lock.ts";
-import { logFile } from "./log.ts";
+import { formatDuration } from "../models/format.ts";
+import { acquireLock, pidAlive } from "../models/lock.ts";
+import { ensureLogDir, logFile } from "./log.ts";
 import { ensurePrivateDir } from "./paths.ts";
-import { build, headers, type ErrorReply, type GenerateBody, type GenerateReply, type ModelRef, type StatusReply } from "./protocol.ts";
+import {
+  build,
+  headers,
+  modelRef,
+  type ErrorReply,
+  type GenerateBody,
+  type GenerateReply,
+  type ModelRef,
+  type StatusReply,
+} from "./protocol.ts";
 
 /** The server could not be used for this request; the message says why, in a few words. */
 export class ServerUnavailable extends Error {
@@ -46,15 +55,6 @@ export async function probeSocket(socket: string, timeoutMs = 1000): Promise<Pro
   } catch {}
   return { kind: "busy", why: `not a cmdai server (HTTP ${res.status})` };
 }
-
-const pidAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-};
 
 /** Asks the server to stop and returns once its process is gone (SIGKILL after `graceMs`). */
 export async function stopServer(socket: string, graceMs = 10_000): Promise<{ pid: number } | undefined> {
@@ -140,16 +140,11 @@ export async function startServer(opts: StartOptions): Promise<StatusReply> {
       if (p.kind === "status") return p.status;
       if (exited !== undefined) throw new ServerUnavailable(`the server exited at start (status ${exited}; see ${logFile()})`);
       if (Date.now() > deadline)
-        throw new ServerUnavailable(`the server did not answer within ${formatDuration(opts.timeoutMs ?? 10_000)}`);
+        throw new ServerUnavailable(`the server did not answer within ${formatDuration((opts.timeoutMs ?? 10_000) / 1000)}`);
     }
   } finally {
     lock.release();
   }
-}
-
-function ensureLogDir() {
-  const { mkdirSync } = require("node:fs") as typeof import("node:fs");
-  mkdirSync(dirname(logFile()), { recursive: true, mode: 0o700 });
 }
 
 export interface ServerClientOptions {
@@ -172,9 +167,7 @@ export class ServerClient {
   private ref: ModelRef;
 
   constructor(private opts: ServerClientOptions) {
-    const path = resolve(opts.modelPath);
-    const st = statSync(path);
-    this.ref = { path, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, threads: opts.threads };
+    this.ref = modelRef(resolve(opts.modelPath), opts.threads);
   }
 
   async generate(request: CommandRequest): Promise<CommandResult> {

@@ -14,9 +14,12 @@ export interface ServerLog {
   file: string;
 }
 
+/** The log's folder, private to the user. */
+export const ensureLogDir = (file = logFile()) => mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+
 export function openLog(file = logFile(), maxBytes = 1024 * 1024): ServerLog {
   try {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    ensureLogDir(file);
   } catch {}
   let size = 0;
   try {

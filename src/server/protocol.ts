@@ -17,6 +17,7 @@
 //                      closing the connection cancels the generation)
 //   POST /v1/stop      -> { stopping: true, pid } then the process exits
 
+import { statSync } from "node:fs";
 import { commit, version } from "../core/build-info.ts";
 import type { CommandRequest, CommandResult } from "../generate/generate.ts";
 
@@ -43,6 +44,12 @@ export interface ModelRef {
 
 /** A request as it travels: everything but the cancel signal (closing the connection cancels). */
 export type WireRequest = Omit<CommandRequest, "signal">;
+
+/** The identity of a model file as it is on disk now (the client names it, the server checks it). */
+export function modelRef(path: string, threads: number): ModelRef {
+  const st = statSync(path);
+  return { path, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, threads };
+}
 
 export interface GenerateBody {
   model: ModelRef;

@@ -34,8 +34,8 @@ export async function generateViaServer(request: CommandRequest, opts: RunOption
     if (!(e instanceof ServerUnavailable)) throw e;
     why = e.message;
   }
-  const [{ openBackend }, { generate }] = await Promise.all([import("../generate/backend.ts"), import("../generate/generate.ts")]);
-  const result = await generate(request, await openBackend({ settings: opts.settings, modelFile: opts.modelFile, log: opts.log }));
+  const { generateHere } = await import("../generate/backend.ts");
+  const result = await generateHere(request, { settings: opts.settings, modelFile: opts.modelFile, log: opts.log });
   // Said only when the answer came: if this process fails too, its own error
   // is the one line worth showing (the shell shows the first).
   opts.note?.(`the server could not be used (${why}); generated in this process`);

@@ -21,11 +21,14 @@ import {
   type ErrorReply,
   type GenerateBody,
   type GenerateReply,
+  modelRef,
   type ModelRef,
   type WireRequest,
   type StatusReply,
 } from "./protocol.ts";
 import { probeSocket } from "./client.ts";
+import { maxCharsRange } from "../generate/pipeline.ts";
+import { shells } from "../prompt/prompt.ts";
 
 export interface ServeOptions {
   socket: string;
@@ -54,12 +57,6 @@ interface Entry {
   lastUsed: number;
   requests: number;
   active: number;
-}
-
-/** The identity of a model file as the server sees it now. */
-export function modelRef(path: string, threads: number): ModelRef {
-  const st = statSync(path);
-  return { path, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, threads };
 }
 
 const refKey = (r: ModelRef) => [r.path, r.dev, r.ino, r.size, r.mtimeMs, r.threads].join("\0");
@@ -148,8 +145,6 @@ const json = (status: number, body: object) =>
 const errorReply = (status: number, code: ErrorReply["error"]["code"], message: string, exitCode?: number) =>
   json(status, { build, protocol, error: { message, code, ...(exitCode === undefined ? {} : { exit_code: exitCode }) } });
 
-const shellNames = ["bash", "zsh", "fish", "sh"];
-
 /** Checks a generate body's shape; returns a message for what is wrong. */
 function badBody(b: Partial<GenerateBody>): string | undefined {
   const m = b?.model as Partial<ModelRef> | undefined;
@@ -158,12 +153,12 @@ function badBody(b: Partial<GenerateBody>): string | undefined {
     if (typeof m[k] !== "number" || !Number.isFinite(m[k])) return `model.${k} must be a number`;
   const r = b.request as Partial<WireRequest> | undefined;
   if (!r || typeof r.request !== "string") return "request.request must be a string";
-  if (!shellNames.includes(r.shell as string)) return `request.shell must be one of ${shellNames.join(", ")}`;
+  if (!(shells as readonly string[]).includes(r.shell as string)) return `request.shell must be one of ${shells.join(", ")}`;
   if (typeof r.cwd !== "string") return "request.cwd must be a string";
   if (!(levels as readonly string[]).includes(r.level as string)) return `request.level must be one of ${levels.join(", ")}`;
   if (!r.machine || typeof r.machine !== "object" || !Array.isArray(r.machine.tools)) return "request.machine must be a machine context";
-  if (r.maxChars !== undefined && !(Number.isInteger(r.maxChars) && r.maxChars >= 8 && r.maxChars <= 1000))
-    return "request.maxChars must be a whole number from 8 to 1000";
+  if (r.maxChars !== undefined && !(Number.isInteger(r.maxChars) && r.maxChars >= maxCharsRange[0] && r.maxChars <= maxCharsRange[1]))
+    return `request.maxChars must be a whole number from ${maxCharsRange.join(" to ")}`;
   if (r.packsOff !== undefined && !(Array.isArray(r.packsOff) && r.packsOff.every((p) => typeof p === "string")))
     return "request.packsOff must be a list of pack names";
   if (b.keep_alive_ms !== undefined && typeof b.keep_alive_ms !== "number") return "keep_alive_ms must be a number";

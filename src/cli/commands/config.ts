@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { jsonArg, rejectExtraWords } from "../args.ts";
 import { logger } from "../logger.ts";
-import { envName, formatDuration, modelPath, resolveSettings, settingNames } from "../../config/config.ts";
+import { envName, formatKeepAlive, modelPath, resolveSettings, settingNames } from "../../config/config.ts";
 import { writeOut } from "../io.ts";
 
 export default defineCommand({
@@ -42,7 +42,7 @@ export default defineCommand({
         n === "threads" && settings.threads === 0
           ? "0 (auto)"
           : n === "keep_alive"
-            ? formatDuration(settings.keep_alive)
+            ? formatKeepAlive(settings.keep_alive)
             : settings[n] === ""
               ? '""'
               : String(settings[n]);

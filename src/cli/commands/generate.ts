@@ -42,12 +42,12 @@ export default {
     const status = args.status === undefined ? undefined : Number(args.status);
     if (status !== undefined && !Number.isInteger(status)) throw usageError("--status must be a whole number");
     if (status !== undefined && !args.fix) throw usageError("--status goes with --fix CMD (the exit status of CMD)");
-    // llama.cpp refuses a grammar whose bounded repetition is much longer (it
-    // expands every repeat into rules), and a longer command is no longer one
-    // a person reads before pressing Enter.
+    const {
+      maxCharsRange: [least, most],
+    } = await import("../../generate/pipeline.ts");
     const maxChars = args["max-chars"] === undefined ? undefined : Number(args["max-chars"]);
-    if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= 8 && maxChars <= 1000))
-      throw usageError("--max-chars must be a whole number from 8 to 1000");
+    if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= least && maxChars <= most))
+      throw usageError(`--max-chars must be a whole number from ${least} to ${most}`);
 
     const { packsOff, resolveSettings } = await import("../../config/config.ts");
     const { cacheDir } = await import("../../config/paths.ts");
@@ -75,16 +75,6 @@ export default {
       ...(maxChars ? { maxChars } : {}),
     };
     const log = (line: string) => logger.debug(`llama.cpp: ${line}`);
-    const inProcess = async () => {
-      const [{ openBackend }, { generate }] = await Promise.all([
-        import("../../generate/backend.ts"),
-        import("../../generate/generate.ts"),
-      ]);
-      return generate(
-        req,
-        await openBackend({ settings, modelFile, ...(remote ? { remote } : {}), debug: (line) => logger.debug(line), log }),
-      );
-    };
     // A remote backend is asked from this process; a local model runs in the
     // resident server (started on demand) unless server = false.
     const outcome =
@@ -96,7 +86,13 @@ export default {
             note: (message) => logger.warn(message),
             log,
           })
-        : await inProcess();
+        : await (await import("../../generate/backend.ts")).generateHere(req, {
+            settings,
+            modelFile,
+            ...(remote ? { remote } : {}),
+            debug: (line) => logger.debug(line),
+            log,
+          });
     logger.debug(`model said: ${outcome.raw}`);
 
     const worst = outcome.findings.find((f) => f.risk === outcome.risk) ?? outcome.findings[0];

@@ -21,7 +21,7 @@ export default defineCommand({
   },
   async run({ args }) {
     setVerbose(Boolean(args.verbose));
-    const [{ resolveSettings, parseDuration, formatDuration, modelPath }, { serve }, { openLog }, { socketPath }] = await Promise.all([
+    const [{ resolveSettings, parseDuration, formatKeepAlive, modelPath }, { serve }, { openLog }, { socketPath }] = await Promise.all([
       import("../../config/config.ts"),
       import("../../server/serve.ts"),
       import("../../server/log.ts"),
@@ -48,7 +48,7 @@ export default defineCommand({
       log,
       verbose: Boolean(args.verbose),
       preload,
-      onReady: ({ pid }) => logger.info(`serving on ${socket} (pid ${pid}, keep-alive ${formatDuration(keepAliveMs)}, log ${log.file})`),
+      onReady: ({ pid }) => logger.info(`serving on ${socket} (pid ${pid}, keep-alive ${formatKeepAlive(keepAliveMs)}, log ${log.file})`),
     });
     return 0;
   },

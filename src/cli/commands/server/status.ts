@@ -7,7 +7,7 @@ export default leaf({
   description: "Show whether the server runs, its models, memory and requests",
   args: { ...commonArgs },
   async run({ args }) {
-    const [{ probeSocket }, { socketPath }, { build }, { formatBytes }, { formatDuration }] = await Promise.all([
+    const [{ probeSocket }, { socketPath }, { build }, { formatBytes, formatDuration }, { formatKeepAlive }] = await Promise.all([
       import("../../../server/client.ts"),
       import("../../../server/paths.ts"),
       import("../../../server/protocol.ts"),
@@ -31,14 +31,14 @@ export default leaf({
     const lines = [
       `running     pid ${s.pid}, cmdai ${s.build}${s.build === build ? "" : ` (this client is ${build}: the next request replaces it)`}`,
       `socket      ${s.socket}`,
-      `uptime      ${formatDuration(s.uptime_s * 1000)}, ${s.requests} request${s.requests === 1 ? "" : "s"} served, ${s.active} under way`,
+      `uptime      ${formatDuration(s.uptime_s)}, ${s.requests} request${s.requests === 1 ? "" : "s"} served, ${s.active} under way`,
       `memory      ${formatBytes(s.rss_bytes)}`,
-      `keep-alive  ${formatDuration(s.keep_alive_ms)}`,
+      `keep-alive  ${formatKeepAlive(s.keep_alive_ms)}`,
     ];
     if (s.models.length === 0) lines.push("models      none loaded");
     for (const m of s.models)
       lines.push(
-        `model       ${m.name}  ${m.active > 0 ? "busy" : `idle ${formatDuration(m.idle_s * 1000)}`}, ${m.requests} request${m.requests === 1 ? "" : "s"}, loaded in ${(m.load_ms / 1000).toFixed(1)} s  (${m.path})`,
+        `model       ${m.name}  ${m.active > 0 ? "busy" : `idle ${formatDuration(m.idle_s)}`}, ${m.requests} request${m.requests === 1 ? "" : "s"}, loaded in ${(m.load_ms / 1000).toFixed(1)} s  (${m.path})`,
       );
     out(lines.join("\n"));
     return 0;
