@@ -34,7 +34,8 @@ export async function benchModel(shape: "qwen0.5b" | "qwen1.5b" = "qwen0.5b", st
   return out;
 }
 
-async function helloWorld(): Promise<string> {
+/** A hello-world `bun build --compile` binary: the baseline for process start. */
+export async function helloWorld(): Promise<string> {
   const dir = join(work, "hello");
   mkdirSync(dir, { recursive: true });
   const exe = join(dir, "hello");

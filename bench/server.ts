@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { answerConstraint } from "../src/backend/llama.ts";
 import { buildPrompt, responseSchema } from "../src/prompt/prompt.ts";
 import { probeMachine } from "../src/context/probe.ts";
-import { benchModel } from "./helper.ts";
+import { benchModel, helloWorld } from "./helper.ts";
 import { mb, median, ms, ratio, repeat, table, timed, verdict } from "./lib.ts";
 
 const root = resolve(import.meta.dir, "..");
@@ -77,17 +77,6 @@ function logged(env: Env): { generate: number; tokens: number; prompt: number }[
     }));
 }
 
-async function helloWorld(): Promise<string> {
-  const dir = join(work, "hello");
-  mkdirSync(dir, { recursive: true });
-  const exe = join(dir, "hello");
-  if (!existsSync(exe)) {
-    await Bun.write(join(dir, "hello.ts"), 'console.log("hello");\n');
-    const r = Bun.spawnSync([process.execPath, "build", "--compile", "--minify", "--bytecode", join(dir, "hello.ts"), "--outfile", exe]);
-    if (r.exitCode !== 0) throw new Error(`cannot build the hello-world baseline: ${r.stderr}`);
-  }
-  return exe;
-}
 
 /** A server that answers every generate request at once: what is left is the client's own cost. */
 async function instantServer(env: Env, build: string) {
