@@ -77,7 +77,6 @@ function logged(env: Env): { generate: number; tokens: number; prompt: number }[
     }));
 }
 
-
 /** A server that answers every generate request at once: what is left is the client's own cost. */
 async function instantServer(env: Env, build: string) {
   const script = join(work, "instant-server.ts");
