@@ -22,6 +22,15 @@ export function readCases(path = join(sharedBench, "safety/cases.jsonl")): Case[
     .map((l) => JSON.parse(l) as Case);
 }
 
+/** The repository's own cases: every `test/unit/safety/cases/*.jsonl`, one batch a file. */
+export const repoCasesDir = resolve(import.meta.dir, "../test/unit/safety/cases");
+export function readRepoCases<T = Case & { family: string; shell?: "bash" | "zsh" | "fish" | "sh" }>(): T[] {
+  return readdirSync(repoCasesDir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .sort()
+    .flatMap((f) => readCases(join(repoCasesDir, f)) as T[]);
+}
+
 function readCorpus(): string[] {
   const files = [join(sharedBench, "nl2bash/all.jsonl")];
   const tldr = join(sharedBench, "tldr");
@@ -122,12 +131,8 @@ export async function runSafetyBench(): Promise<string> {
     );
 
   // The repository's own cases, by family: recall per risk and false alarms, with the baseline.
-  const famPath = resolve(import.meta.dir, "../test/unit/safety/cases/families.jsonl");
-  if (existsSync(famPath)) {
-    const fam = readFileSync(famPath, "utf8")
-      .split("\n")
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as Case & { family: string; shell?: "bash" | "zsh" | "fish" | "sh" });
+  if (existsSync(repoCasesDir)) {
+    const fam = readRepoCases();
     const graded = fam.map((c) => ({
       c,
       r: checker.check(c.cmd, c.shell ? { shell: c.shell } : {}),
@@ -135,7 +140,7 @@ export async function runSafetyBench(): Promise<string> {
     }));
     const of = (risk: Risk) => graded.filter((g) => g.c.risk === risk);
     const share = (xs: typeof graded, f: (g: (typeof graded)[number]) => boolean) => (xs.length ? xs.filter(f).length / xs.length : 0);
-    lines.push("", `## Safety: repository cases by family (test/unit/safety/cases/families.jsonl, ${fam.length} commands)`, "");
+    lines.push("", `## Safety: repository cases by family (test/unit/safety/cases/*.jsonl, ${fam.length} commands)`, "");
     lines.push("| | cmdai | cc-safety-net (deny) | goal |", "|---|---:|---:|---:|");
     lines.push(
       `| critical graded critical (blocked) | ${pct(share(of("critical"), (g) => g.r.risk === "critical"))} | ${pct(share(of("critical"), (g) => g.deny))} | 100 % |`,

@@ -1,6 +1,7 @@
 // Bad input never crashes and is never "safe" by accident.
 import { beforeAll, expect, test } from "bun:test";
 import { loadChecker, type Checker } from "../../../src/safety/index.ts";
+import { readRepoCases } from "../../../bench/safety.ts";
 
 let checker: Checker;
 beforeAll(async () => {
@@ -105,12 +106,7 @@ test("mutated family cases never crash, in every shell, and spans stay inside th
     "\\\n",
     "\u0000",
   ];
-  const path = new URL("./cases/families.jsonl", import.meta.url).pathname;
-  const cmds = require("node:fs")
-    .readFileSync(path, "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((l: string) => (JSON.parse(l) as { cmd: string }).cmd);
+  const cmds = readRepoCases().map((c) => c.cmd);
   const shells = ["bash", "sh", "zsh", "fish"] as const;
   for (let n = 0; n < 600; n++) {
     let s: string = cmds[Math.floor(rnd() * cmds.length)]!;

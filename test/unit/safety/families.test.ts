@@ -1,8 +1,8 @@
-// The repository's own cases, one or more families each (cases/families.jsonl):
+// The repository's own cases, one or more families each (cases/*.jsonl):
 // every critical case denied, >= 95 % of high ones flagged high or critical,
 // <= 2 % of harmless ones graded anything but safe. Written for cmdai.
 import { beforeAll, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readRepoCases } from "../../../bench/safety.ts";
 import { loadChecker, type CheckShell, type Checker, type Risk } from "../../../src/safety/index.ts";
 
 interface Case {
@@ -12,10 +12,7 @@ interface Case {
   shell?: CheckShell;
 }
 
-const cases: Case[] = readFileSync(new URL("./cases/families.jsonl", import.meta.url), "utf8")
-  .split("\n")
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as Case);
+const cases: Case[] = readRepoCases<Case>();
 
 let checker: Checker;
 beforeAll(async () => {
