@@ -947,6 +947,51 @@ export const RULES = {
     ],
     ['psql -c "SELECT count(*) FROM t"', 'sqlite3 app.db ".tables"'],
   ),
+
+  // ---- services without a dedicated rule (rules/api.ts) ---------------------
+  "api.http-delete": rule(
+    "high",
+    "deletes a resource through an HTTP API",
+    [
+      "curl -X DELETE https://api.example.com/v1/users/42",
+      "curl -sS -XDELETE localhost:9200/logs-2024",
+      "curl --request=DELETE -H 'Authorization: Bearer x' https://api.cloudflare.com/client/v4/zones/z/dns_records/r",
+      "http DELETE https://api.example.com/items/3",
+      "xh delete api.example.com/items/3",
+      "wget --method=DELETE https://api.example.com/v1/keys/k",
+    ],
+    ["curl -X GET https://api.example.com/v1/users", "curl https://example.com/delete-me.html", "http GET api.example.com/items"],
+  ),
+  "api.http-destructive-endpoint": rule(
+    "high",
+    "calls an HTTP endpoint that deletes or resets data",
+    [
+      `curl -XPOST es:9200/users/_delete_by_query -d '{"query":{"match_all":{}}}'`,
+      "curl -X POST https://api.example.com/v1/accounts/7/reset",
+      "curl -d '{}' https://api.example.com/cache/purge",
+    ],
+    ["curl https://api.example.com/docs/delete", "curl -X POST https://api.example.com/v1/orders -d @order.json"],
+  ),
+  "api.cli-delete": rule(
+    "high",
+    "deletes or resets a resource of a service; there is usually no undo",
+    [
+      "stripe customers delete cus_9s6XKzkNRiz8i3",
+      "algolia indices delete products -y",
+      "meilisearch-cli index delete movies",
+      "ldcli flags delete --flag new-checkout --project web",
+      "fastly service delete --service-id x --force",
+      "rpk topic delete orders",
+      "sudo pm2 delete all",
+    ],
+    ["stripe customers list", "rpk topic list", "nats kv get config k", "fastly service delete --help", "mytool delete --dry-run"],
+  ),
+  "api.cli-remove-local": rule(
+    "moderate",
+    "removes an installed package, environment or toolchain",
+    ["fnm uninstall 18", "volta uninstall typescript", "asdf uninstall nodejs 20.1.0"],
+    ["fnm list", "volta list"],
+  ),
 } satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULES;

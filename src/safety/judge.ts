@@ -7,6 +7,7 @@ import { Judgement, type JudgeHooks } from "./judgement.ts";
 import { rulesByProgram } from "./packs/index.ts";
 import { isDryRun } from "./packs/match.ts";
 import { classifyPath, isBlockDevice, normalizePath } from "./paths.ts";
+import { httpWrites, unknownCliDelete } from "./rules/api.ts";
 import { runsDownloaded } from "./rules/exec.ts";
 import { NETWORK_SINKS, secretsToNetwork } from "./rules/exfil.ts";
 import { judgePipeline } from "./rules/pipeline.ts";
@@ -47,10 +48,12 @@ function judgeInto(cmd: Cmd, j: Judgement) {
   HOOKS[cmd.name]?.(cmd, j);
   if (NETWORK_SINKS.has(cmd.name)) secretsToNetwork(cmd, j);
   runsDownloaded(cmd, j);
+  httpWrites(cmd, j);
   // Tools that only show what they would do with --dry-run, --what-if, … change nothing.
   const words = cmd.args.map((w) => w.text);
   const data = rulesByProgram().get(cmd.name);
-  if ((data || DRY_RUN_AWARE.has(cmd.name)) && (isDryRun(words) || words.includes("--help"))) return;
+  const dryRun = isDryRun(words) || words.includes("--help");
+  if ((data || DRY_RUN_AWARE.has(cmd.name)) && dryRun) return;
   if (data) for (const c of data) if (c.test(words)) j.reportData(c.rule, cmd);
 
   const handler = PROGRAMS[cmd.name] ?? (/^mkfs\./.test(cmd.name) ? PROGRAMS.mkfs : undefined);
@@ -59,6 +62,8 @@ function judgeInto(cmd: Cmd, j: Judgement) {
     return;
   }
   if (READ_ONLY.has(cmd.name)) return;
+  // The long tail of service CLIs no pack knows: a delete verb is enough, unless it only previews.
+  if (!data && !dryRun && unknownCliDelete(cmd, j)) return;
   unknownProgram(cmd, j);
 }
 
