@@ -983,8 +983,27 @@ export const RULES = {
       "fastly service delete --service-id x --force",
       "rpk topic delete orders",
       "sudo pm2 delete all",
+      "java -jar jenkins-cli.jar -s https://ci.example.com/ -auth admin:tok delete-job release",
     ],
     ["stripe customers list", "rpk topic list", "nats kv get config k", "fastly service delete --help", "mytool delete --dry-run"],
+  ),
+  "api.dns-delete": rule(
+    "high",
+    "deletes DNS records on the name server",
+    [
+      "printf 'server ns1.example.com\\nupdate delete www.example.com A\\nsend\\n' | nsupdate -k /etc/bind/k.key",
+      "nsupdate <<< 'update delete mail.example.com MX'",
+    ],
+    ["printf 'update add www.example.com 300 A 192.0.2.1\\nsend\\n' | nsupdate", "nsupdate -k k.key changes.txt"],
+  ),
+  "api.admin-socket": rule(
+    "high",
+    "takes servers or frontends out of the load balancer through its admin socket",
+    [
+      "echo 'disable server be_app/web1' | socat stdio /run/haproxy/admin.sock",
+      "echo 'shutdown frontend fe_https' | sudo socat stdio unix-connect:/var/run/haproxy.sock",
+    ],
+    ["echo 'show stat' | socat stdio /run/haproxy/admin.sock", "echo 'enable server be_app/web1' | socat stdio /run/haproxy/admin.sock"],
   ),
   "api.cli-remove-local": rule(
     "moderate",

@@ -7,7 +7,7 @@ import { Judgement, type JudgeHooks } from "./judgement.ts";
 import { rulesByProgram } from "./packs/index.ts";
 import { isDryRun } from "./packs/match.ts";
 import { classifyPath, isBlockDevice, normalizePath } from "./paths.ts";
-import { httpWrites, unknownCliDelete } from "./rules/api.ts";
+import { controlChannel, httpWrites, unknownCliDelete } from "./rules/api.ts";
 import { runsDownloaded } from "./rules/exec.ts";
 import { NETWORK_SINKS, secretsToNetwork } from "./rules/exfil.ts";
 import { judgePipeline } from "./rules/pipeline.ts";
@@ -49,6 +49,7 @@ function judgeInto(cmd: Cmd, j: Judgement) {
   if (NETWORK_SINKS.has(cmd.name)) secretsToNetwork(cmd, j);
   runsDownloaded(cmd, j);
   httpWrites(cmd, j);
+  controlChannel(cmd, j);
   // Tools that only show what they would do with --dry-run, --what-if, … change nothing.
   const words = cmd.args.map((w) => w.text);
   const data = rulesByProgram().get(cmd.name);
@@ -114,5 +115,15 @@ const DRY_RUN_AWARE = new Set([
 function unknownProgram(cmd: Cmd, j: Judgement) {
   const device = cmd.args.find((w) => isBlockDevice(normalizePath(w.text.replace(/^[a-z]+=/, ""))));
   if (device) j.reportWord("disk.unknown-device", device);
-  else if (cmd.asRoot) j.report("priv.as-root", cmd.start, cmd.end);
+  else if (cmd.asRoot && !onlyReads(cmd)) j.report("priv.as-root", cmd.start, cmd.end);
+}
+
+/** A subcommand or option that only shows something (`sudo nginx -t`, `sudo rabbitmqctl list_queues`, `sudo wg show`). */
+const READ_VERB =
+  /^(?:list|ls|show|status|get|describe|info|version|help|inspect|check|verify|validate|test|view|top|stats?)(?:[-_:]\w+)*$/;
+const READ_FLAG = /^(?:-t|-T|--test|--check|--verify|--validate|-v|-V|--version|-h|--help|--status|--list|-l)$/;
+function onlyReads(cmd: Cmd): boolean {
+  const first = cmd.args.find((w) => !w.text.startsWith("-"));
+  if (first) return READ_VERB.test(first.text);
+  return cmd.args.length > 0 && cmd.args.every((w) => READ_FLAG.test(w.text));
 }

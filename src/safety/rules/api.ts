@@ -5,6 +5,7 @@
 import { operands, optValue } from "../argv.ts";
 import type { Cmd, Word } from "../command.ts";
 import type { Judgement } from "../judgement.ts";
+import { staticOutput } from "../static-text.ts";
 
 const HTTP_CLIENTS = new Set(["curl", "wget", "http", "https", "xh", "xhs", "curlie"]);
 
@@ -122,4 +123,53 @@ export function unknownCliDelete(cmd: Cmd, j: Judgement): boolean {
   const local = LOCAL_PACKAGES.has(cmd.name) && /^(?:rm|remove|uninstall)$/.test(verb.text);
   j.reportWord(local || verb.text === "uninstall" ? "api.cli-remove-local" : "api.cli-delete", verb, `${cmd.name} ${verb.text}`);
   return true;
+}
+
+/** What a command reads on stdin when the checker can know it: a heredoc, a here-string, or `echo …|`. */
+function inputText(cmd: Cmd): string | undefined {
+  if (typeof cmd.stdinText === "string") return cmd.stdinText;
+  if (cmd.pipe && cmd.pipe.index > 0) return staticOutput(cmd.pipe.stages, cmd.pipe.index) ?? undefined;
+  return undefined;
+}
+
+/** Runtime API commands that take a service out or delete records: HAProxy's admin socket, nsupdate. */
+const ADMIN_SOCKET_COMMAND =
+  /^\s*(?:disable\s+(?:server|frontend|backend)|shutdown\s+(?:frontend|sessions|session)|del\s+(?:server|map|acl)|clear\s+(?:table|map|acl)|set\s+server\s+\S+\s+state\s+(?:maint|drain))/im;
+
+/**
+ * Commands a service takes on its control channel: `echo 'disable server be/web1' | socat stdio
+ * /run/haproxy/admin.sock`, `printf 'update delete www.example.com A\nsend\n' | nsupdate`, and
+ * the delete verbs of a CLI run from a jar (`java -jar jenkins-cli.jar … delete-job x`).
+ */
+export function controlChannel(cmd: Cmd, j: Judgement) {
+  if (cmd.name === "nsupdate") {
+    if (/^\s*update\s+(?:delete|del)\b/im.test(inputText(cmd) ?? "")) j.report("api.dns-delete", cmd.start, cmd.end);
+    return;
+  }
+  if (cmd.name === "socat" || cmd.name === "nc" || cmd.name === "ncat") {
+    if (cmd.args.some((w) => /\.sock(?:et)?$|^unix-connect:/i.test(w.text)) && ADMIN_SOCKET_COMMAND.test(inputText(cmd) ?? ""))
+      j.report("api.admin-socket", cmd.start, cmd.end);
+    return;
+  }
+  if (cmd.name === "java") {
+    const at = cmd.args.findIndex((w) => w.text === "-jar");
+    const jar = cmd.args[at + 1];
+    if (at < 0 || !jar) return;
+    const name = (jar.text.split("/").pop() ?? "").replace(/\.jar$/, "");
+    unknownCliDelete({ ...cmd, name, args: skipOptionValues(cmd.args.slice(at + 2)) }, j);
+  }
+}
+
+/** Drops `-opt value` pairs of a jar's own options (`-s URL -auth u:t delete-job x` → `delete-job x`). */
+function skipOptionValues(args: Word[]): Word[] {
+  const out: Word[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i]!.text;
+    if (/^-{1,2}[a-zA-Z][\w-]*$/.test(t) && args[i + 1] && !args[i + 1]!.text.startsWith("-") && /[:/.@=]/.test(args[i + 1]!.text)) {
+      i++;
+      continue;
+    }
+    out.push(args[i]!);
+  }
+  return out;
 }
