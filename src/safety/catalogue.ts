@@ -1007,7 +1007,7 @@ export const RULES = {
   ),
   "api.cli-remove-local": rule(
     "moderate",
-    "removes an installed package, environment or toolchain",
+    "removes an installed package, toolchain, setting or local entry",
     ["fnm uninstall 18", "volta uninstall typescript", "asdf uninstall nodejs 20.1.0"],
     ["fnm list", "volta list"],
   ),

@@ -54,9 +54,62 @@ export function httpWrites(cmd: Cmd, j: Judgement) {
 
 /** Verbs that delete or reset a resource, as a subcommand word or one part of it (`apps:destroy`, `delete-bucket`). */
 const DELETE_VERB =
-  /^(?:delete|del|destroy|purge|drop|wipe|erase|nuke|terminate|truncate|flush|flushall|flushdb|obliterate|decommission|deprovision|unregister|deregister|revoke|reset|unpublish|yank|expunge|rm|rmi|remove|uninstall)$/;
-/** Tools whose `remove` drops a local package or toolchain: a change, easy to redo. */
+  /^(?:delete|del|destroy|purge|drop|wipe|erase|nuke|terminate|truncate|flushall|flushdb|obliterate|decommission|deprovision|unregister|deregister|revoke|reset|unpublish|yank|expunge|rm|rmi|remove|uninstall)$/;
+/** Tools whose delete verbs drop a local package, toolchain, setting or list entry: a change, easy to redo. */
 const LOCAL_PACKAGES = new Set([
+  // package managers and plugin managers no pack lists
+  "nala",
+  "opkg",
+  "pkcon",
+  "prt-get",
+  "deb-get",
+  "wajig",
+  "pamac",
+  "yay",
+  "paru",
+  "tlmgr",
+  "pixi",
+  "phive",
+  "omf",
+  "fisher",
+  "haxelib",
+  "meteor",
+  "apm",
+  "cordova",
+  "flutter",
+  "hyprpm",
+  "unopkg",
+  "swupd",
+  "pecl",
+  "pipenv",
+  "bower",
+  "rvm",
+  "goenv",
+  "jenv",
+  "sdkmanager",
+  "tfenv",
+  "krew",
+  // settings, histories and local lists
+  "zoxide",
+  "autojump",
+  "watchman",
+  "xauth",
+  "bluetoothctl",
+  "cliphist",
+  "dconf",
+  "gsettings",
+  "kwriteconfig5",
+  "kwriteconfig6",
+  "hyprctl",
+  "xdg-desktop-menu",
+  "xdg-mime",
+  "gnome-extensions",
+  "todo",
+  "todo.sh",
+  "task",
+  "watson",
+  "pueue",
+  "resolvectl",
   "conda",
   "mamba",
   "micromamba",
@@ -120,7 +173,7 @@ export function unknownCliDelete(cmd: Cmd, j: Judgement): boolean {
     cmd.args.find((w) => /^--(?:delete|destroy|purge|drop|wipe)$/.test(w.text));
   if (!verb) return false;
   if (cmd.args.some((w) => w.text === "--help" || w.text === "-h" || w.text === "help")) return false;
-  const local = LOCAL_PACKAGES.has(cmd.name) && /^(?:rm|remove|uninstall)$/.test(verb.text);
+  const local = LOCAL_PACKAGES.has(cmd.name) && !/^(?:purge|destroy|wipe|erase|nuke|obliterate)$/.test(verb.text);
   j.reportWord(local || verb.text === "uninstall" ? "api.cli-remove-local" : "api.cli-delete", verb, `${cmd.name} ${verb.text}`);
   return true;
 }
