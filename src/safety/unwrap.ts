@@ -290,24 +290,43 @@ function basename(w: Word): string {
  * whether it runs as root. Options carrying a script (`su -c`, `flock -c`,
  * `env -S`, `watch CMD`) become `sh -c SCRIPT` so the shell rules see the script.
  */
-export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean } {
+export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean; env: [string, Word][] } {
   let argv = words;
   let asRoot = false;
+  /** `env X=1 cmd`, `sudo X=1 cmd`: settings the wrapped command sees. */
+  const env: [string, Word][] = [];
   for (let guard = 0; guard < 16 && argv.length > 0; guard++) {
     const name = basename(argv[0]!);
     if (name === "su" || (name === "sudo" && argv.length === 1) || name === "runuser" || name === "sg") {
       // `su -c 'cmd' user` runs cmd through a shell; bare `su`/`su -` is a root shell (judged as su).
       const c = argv.findIndex((w, i) => i > 0 && (w.text === "-c" || w.text === "--command"));
-      if (c > 0 && argv[c + 1]) return { argv: shC(argv[0]!, argv[c + 1]!), asRoot: true };
-      return { argv, asRoot: true };
+      if (c > 0 && argv[c + 1]) return { argv: shC(argv[0]!, argv[c + 1]!), asRoot: true, env };
+      // `runuser -u USER -- CMD…` and `sg GROUP CMD` run the command directly.
+      if (name === "runuser" && argv.some((w) => /^(-u|--user)(=|$)/.test(w.text))) {
+        let i = 1;
+        while (i < argv.length && argv[i]!.text.startsWith("-") && argv[i]!.text !== "--")
+          i += /^(-u|--user|-g|--group|-G|--supp-group)$/.test(argv[i]!.text) ? 2 : 1;
+        if (argv[i]?.text === "--") i++;
+        if (i < argv.length) {
+          argv = argv.slice(i);
+          asRoot = true;
+          continue;
+        }
+      }
+      if (name === "sg" && argv.length > 2 && !argv[1]!.text.startsWith("-")) {
+        argv = argv.length === 3 ? shC(argv[0]!, argv[2]!) : argv.slice(2);
+        asRoot = true;
+        continue;
+      }
+      return { argv, asRoot: true, env };
     }
     if (name === "watch") {
       let i = 1;
       while (i < argv.length && argv[i]!.text.startsWith("-"))
         i += /^-(n|d|q)$|^--(interval|differences)$/.test(argv[i]!.text) && argv[i]!.text !== "-d" ? 2 : 1;
       const rest = argv.slice(i);
-      if (rest.length === 0) return { argv, asRoot };
-      if (rest.length === 1) return { argv: shC(argv[0]!, rest[0]!), asRoot };
+      if (rest.length === 0) return { argv, asRoot, env };
+      if (rest.length === 1) return { argv: shC(argv[0]!, rest[0]!), asRoot, env };
       argv = rest;
       continue;
     }
@@ -334,6 +353,7 @@ export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean } {
         break;
       }
       if (spec.assignments && isAssignment(t)) {
+        env.push([t.slice(0, t.indexOf("=")), { ...argv[i]!, text: t.slice(t.indexOf("=") + 1), exactBase: undefined }]);
         i++;
         continue;
       }
@@ -362,10 +382,14 @@ export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean } {
       const c = argv.findIndex((w, k) => k > 0 && (w.text === "-c" || w.text === "--command"));
       if (c > 0 && argv[c + 1]) script = argv[c + 1];
     }
-    if (script) return { argv: shC(argv[0]!, script), asRoot: asRoot || !!spec.root };
+    if (script) return { argv: shC(argv[0]!, script), asRoot: asRoot || !!spec.root, env };
     if (stop) break;
     i += spec.positional ?? 0;
-    if (spec.assignments) while (i < argv.length && isAssignment(argv[i]!.text)) i++;
+    if (spec.assignments)
+      for (; i < argv.length && isAssignment(argv[i]!.text); i++) {
+        const t = argv[i]!.text;
+        env.push([t.slice(0, t.indexOf("=")), { ...argv[i]!, text: t.slice(t.indexOf("=") + 1), exactBase: undefined }]);
+      }
     if (i >= argv.length) {
       // `env` alone prints the environment; `sudo -i` alone opens a root shell.
       if (spec.root) asRoot = true;
@@ -374,7 +398,7 @@ export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean } {
     if (spec.root) asRoot = true;
     argv = argv.slice(i);
   }
-  return { argv, asRoot };
+  return { argv, asRoot, env };
 }
 
 /** A synthetic `sh -c SCRIPT` command anchored on the wrapper's words. */
@@ -396,5 +420,6 @@ export function subCommand(parent: Cmd, argv: Word[]): Cmd | undefined {
     asRoot: parent.asRoot || u.asRoot,
     redirects: [],
     stdinText: undefined,
+    env: u.env.length ? [...(parent.env ?? []), ...u.env.map(([name, value]) => ({ name, value }))] : parent.env,
   };
 }

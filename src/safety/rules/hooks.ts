@@ -2,8 +2,9 @@
 // carry. `git -c core.pager=CMD`, `ssh -o ProxyCommand=CMD`, `tar
 // --checkpoint-action=exec=CMD`, `rsync -e CMD`, `rg --pre CMD`, `parallel`,
 // `at`/`batch`, and `alias name='CMD'` (the alias runs later as CMD).
-import { hasOpt } from "../argv.ts";
+import { hasOpt, operands } from "../argv.ts";
 import type { Cmd, Word } from "../command.ts";
+import { describeSource } from "../flow.ts";
 import type { Judgement } from "../judgement.ts";
 import { subCommand } from "../unwrap.ts";
 
@@ -115,8 +116,156 @@ export function rsync(cmd: Cmd, j: Judgement) {
   for (const v of values(cmd.args, ["-e"], ["--rsh", "--rsync-path"])) judgeScript(cmd, v, j);
 }
 
+/** ripgrep's options that take a value (so the value is not read as the pattern or a path). */
+const RG_VALUED = [
+  "-e",
+  "--regexp",
+  "-f",
+  "--file",
+  "-g",
+  "--glob",
+  "--iglob",
+  "-t",
+  "--type",
+  "-T",
+  "--type-not",
+  "--type-add",
+  "--type-clear",
+  "--pre",
+  "--pre-glob",
+  "-m",
+  "--max-count",
+  "-A",
+  "-B",
+  "-C",
+  "--after-context",
+  "--before-context",
+  "--context",
+  "-j",
+  "--threads",
+  "-M",
+  "--max-columns",
+  "-d",
+  "--max-depth",
+  "--max-filesize",
+  "-r",
+  "--replace",
+  "-E",
+  "--encoding",
+  "--sort",
+  "--sortr",
+  "--color",
+  "--colors",
+  "--path-separator",
+  "--engine",
+  "--ignore-file",
+  "--hostname-bin",
+  "--context-separator",
+  "--field-match-separator",
+];
+
+/** `rg --pre PROG PATTERN PATHS`: rg runs PROG FILE for every file it searches below PATHS. */
 export function ripgrep(cmd: Cmd, j: Judgement) {
-  for (const v of values(cmd.args, [], ["--pre", "--hostname-bin"])) judgeScript(cmd, v, j);
+  for (const v of values(cmd.args, [], ["--hostname-bin"])) judgeScript(cmd, v, j);
+  const pre = values(cmd.args, [], ["--pre"]);
+  if (pre.length === 0) return;
+  const ops = operands(cmd, RG_VALUED);
+  const paths = cmd.args.some((w) => /^(-e|--regexp|-f|--file)(=|$)|^-e./.test(w.text)) ? ops : ops.slice(1);
+  const narrowed = cmd.args.some((w) => /^(--pre-glob|-g|--glob|--iglob|-t|--type)(=|$)/.test(w.text));
+  const roots = paths.length ? paths : [{ ...cmd.argv[0]!, text: "." }];
+  for (const p of pre) {
+    // A value with spaces is meant as a command line (rg would look for a program of that name): judge it as one.
+    if (p.dynamic || /\s/.test(p.text.trim())) {
+      judgeScript(cmd, p, j);
+      continue;
+    }
+    for (const root of roots) {
+      const sub = subCommand(cmd, [p, { ...root, tree: { base: root.text, narrowed } }]);
+      if (sub) j.judge(sub);
+    }
+  }
+}
+
+/** vi, vim, nvim, ex: `-c CMD`, `--cmd CMD` and `+CMD` run editor commands; `:!CMD` and `system()` reach the shell. */
+export function vim(cmd: Cmd, j: Judgement) {
+  const cmds = [
+    ...values(cmd.args, ["-c"], ["--cmd"]),
+    ...cmd.args.filter((w) => /^\+\D/.test(w.text)).map((w) => scriptWord(w, w.text.slice(1))),
+  ];
+  for (const c of cmds) {
+    // Commands are separated by `|`, except that `:!CMD` takes the rest of the line.
+    let rest = c.text;
+    for (let guard = 0; rest && guard < 16; guard++) {
+      const t = rest.replace(/^[\s:|]*(silent!?\s*)?/, "");
+      const bang = /^(?:r(?:ead)?|w(?:rite)?|\d*,?\d*)\s*!(.*)$/s.exec(t);
+      if (bang) {
+        if (bang[1]!.trim()) judgeScript(cmd, scriptWord(c, bang[1]!), j);
+        break;
+      }
+      const call = /^[^|]*?\b(?:system|systemlist|jobstart|termopen)\(\s*(['"])(.*?)\1/s.exec(t) ?? /^term(?:inal)?\s+()([^|]+)/.exec(t);
+      if (call?.[2]?.trim()) judgeScript(cmd, scriptWord(c, call[2]), j);
+      const bar = t.indexOf("|");
+      if (bar < 0) break;
+      rest = t.slice(bar + 1);
+    }
+  }
+}
+
+/** GNU sed: `e` alone runs the pattern space as a command; `s/…/…/e` runs the result of the substitution. */
+export function sed(cmd: Cmd, j: Judgement) {
+  const scripts = [
+    ...values(cmd.args, ["-e"], ["--expression"]),
+    ...(cmd.args.some((w) => /^(-e|--expression|-f|--file)(=|$)/.test(w.text)) ? [] : operands(cmd, ["-l", "--line-length"]).slice(0, 1)),
+  ];
+  const input = (): string | null => {
+    if (typeof cmd.stdinText === "string") return cmd.stdinText;
+    if (cmd.pipe && cmd.pipe.index > 0) return describeSource(cmd.pipe.stages, cmd.pipe.index).text;
+    return null;
+  };
+  for (const s of scripts) {
+    if (/(?:^|[;\n{}]|\d|\$)\s*e\s*(?:[;\n}]|$)/.test(s.text)) {
+      const text = input();
+      if (text === null) j.reportWord("exec.eval-dynamic", s);
+      else j.nested(text, s, undefined, { asRoot: cmd.asRoot });
+    }
+    const sub = /(?:^|[;\n{}\s]|\d|\$)s(.)((?:\\.|(?!\1).)*)\1((?:\\.|(?!\1).)*)\1([gpiIm\d]*)e/.exec(s.text);
+    if (!sub) continue;
+    const [, , pattern, replacement, flags] = sub as unknown as [string, string, string, string, string];
+    const text = input();
+    let result: string | undefined;
+    if (text !== null) {
+      try {
+        const re = new RegExp(pattern.replace(/\\([(){}|+?])/g, "$1"), flags.includes("g") ? "g" : "");
+        result = text
+          .split("\n")
+          .map((l) =>
+            l.replace(
+              re,
+              replacement
+                .replace(/\$/g, "$$$$")
+                .replace(/&/g, "$$&")
+                .replace(/\\(\d)/g, "$$$1"),
+            ),
+          )
+          .join("\n");
+      } catch {
+        result = undefined;
+      }
+    }
+    j.nested(result ?? replacement.replace(/\\\d|&/g, " "), s, undefined, { asRoot: cmd.asRoot });
+  }
+}
+
+/** Environment variables whose value is a command some program runs (`LESSOPEN='|CMD %s' less f`, `GIT_SSH_COMMAND=CMD git …`). */
+const ENV_COMMANDS =
+  /^(LESSOPEN|LESSCLOSE|PAGER|MANPAGER|GIT_PAGER|SYSTEMD_PAGER|EDITOR|VISUAL|GIT_EDITOR|GIT_SEQUENCE_EDITOR|SUDO_EDITOR|KUBE_EDITOR|FCEDIT|GIT_SSH_COMMAND|GIT_SSH|GIT_ASKPASS|SSH_ASKPASS|GIT_EXTERNAL_DIFF|GIT_PROXY_COMMAND|RSYNC_RSH|PROMPT_COMMAND|BROWSER|TAR_RSH)$/;
+
+export function envCommands(cmd: Cmd, j: Judgement) {
+  for (const { name, value } of cmd.env ?? []) {
+    if (!ENV_COMMANDS.test(name) || value.text.trim() === "") continue;
+    const script = value.text.replace(/^\s*\|{1,2}-?/, "").replace(/%s/g, "file");
+    judgeScript(cmd, scriptWord(value, script), j);
+  }
 }
 
 /** Programs whose named option value is a command. */
@@ -129,6 +278,8 @@ export function optionCommand(short: string[], long: string[]) {
 /** `parallel CMD ::: A B`, `parallel ::: 'CMD1' 'CMD2'`, `parallel -j4 CMD {} ::: A`. */
 export function parallel(cmd: Cmd, j: Judgement) {
   const args = cmd.args;
+  // `--dry-run` prints the commands instead of running them.
+  if (args.some((w) => /^(--dry-run|--dryrun)$/.test(w.text))) return;
   const sep = args.findIndex((w) => /^(:::|::::|:::\+|::::\+)$/.test(w.text));
   let i = 0;
   while (i < args.length && i !== sep && args[i]!.text.startsWith("-"))

@@ -210,6 +210,8 @@ export const HOOKS: Record<string, Handler> = {
   ...each(["tar", "gtar", "bsdtar"], hooks.tar),
   rsync: hooks.rsync,
   rg: hooks.ripgrep,
+  ...each(["vi", "vim", "nvim", "view", "ex", "gvim", "vimdiff", "rvim"], hooks.vim),
+  ...each(["sed", "gsed"], hooks.sed),
   ...each(["parallel", "sem"], hooks.parallel),
   ...each(["at", "batch"], hooks.at),
   alias: hooks.alias,
