@@ -126,7 +126,8 @@ export function staticOutput(stages: Cmd[], upTo = stages.length): string | null
   return input ?? null;
 }
 
-function formatPrintf(fmt: string, args: string[]): string {
+/** What `printf FORMAT ARGS…` prints (also `printf -v NAME …`, which assigns it). */
+export function formatPrintf(fmt: string, args: string[]): string {
   let i = 0;
   const unesc = decodeAnsiC;
   const one = () =>

@@ -12,8 +12,9 @@ import type { Cmd, Word } from "./command.ts";
 import { finding, type JudgeHooks, type Span } from "./judgement.ts";
 import type { Node, Tree } from "./parser.ts";
 import { describeSource, downloadTarget } from "./flow.ts";
+import { type Listing, listing, readTargets } from "./listing.ts";
 import { HOME, UNKNOWN, UNKNOWN_NONEMPTY, classifyPath, hasUnknown, normalizePath } from "./paths.ts";
-import { decodeAnsiC, staticOutput } from "./static-text.ts";
+import { decodeAnsiC, formatPrintf, staticOutput } from "./static-text.ts";
 import type { CheckShell, Finding } from "./types.ts";
 import { unwrap } from "./unwrap.ts";
 
@@ -100,6 +101,13 @@ export class Walk {
   private downloads = new Map<string, { url: string; insecure: boolean }>();
   /** Open compound stages collecting the commands built inside them. */
   private collectors: Cmd[][] = [];
+  /** Loop variables that stand for every item of a listing (`find / | while read f`). */
+  private lists = new Map<string, Listing>();
+  /** Bodies of the functions defined so far, judged again when called with arguments. */
+  private fnBodies = new Map<string, Node>();
+  private calls = 0;
+  /** What the next `while read` loop reads: set by the pipeline or redirection that feeds it. */
+  private feed: Listing | undefined;
   /** Judges the commands built here, with this walk's variables and directory for nested scripts. */
   private readonly hooks: JudgeHooks = {
     nested: (text, span, exactBase, opts) => this.nested(text, span, exactBase, opts),
@@ -212,10 +220,13 @@ export class Walk {
       case "for_statement":
         this.forLoop(node);
         return;
-      case "while_statement":
+      case "while_statement": {
+        const feed = this.feed;
+        this.feed = undefined;
         this.loop(node);
-        this.statements(node);
+        this.readLoop(node, feed);
         return;
+      }
       case "ERROR":
         this.statements(node);
         return;
@@ -270,8 +281,29 @@ export class Walk {
     const name = node.childForFieldName("name")?.text ?? node.namedChild(0)?.text ?? "";
     this.functions.push(name);
     const body = node.childForFieldName("body") ?? node.namedChildren.find((c) => c && c.type !== "word");
-    if (body) this.visit(body);
+    if (body) {
+      this.fnBodies.set(name, body);
+      this.visit(body);
+    }
     this.functions.pop();
+  }
+
+  /** `f() { "$@"; }; f rm -rf ~`: a call runs the body with its arguments as `$@`, `$1`…. */
+  private callFunction(cmd: Cmd) {
+    const body = this.fnBodies.get(cmd.name);
+    if (!body || this.calls >= 4 || this.functions.includes(cmd.name) || cmd.args.length === 0) return;
+    const saved = this.arrays.get("@");
+    this.arrays.set(
+      "@",
+      cmd.args.map((w) => w.text),
+    );
+    this.calls++;
+    this.functions.push(cmd.name);
+    this.visit(body);
+    this.functions.pop();
+    this.calls--;
+    if (saved) this.arrays.set("@", saved);
+    else this.arrays.delete("@");
   }
 
   /**
@@ -284,9 +316,16 @@ export class Walk {
     const body = node.childForFieldName("body");
     const valueNodes = node.childrenForFieldName("value").filter(isNode);
     const values: string[] = [];
+    const listed: Listing[] = [];
     let known = !!name && valueNodes.length > 0;
     for (const v of valueNodes) {
       const w = this.word(v);
+      // `for d in $(ls /)`, `for f in $(find ~ -type f)`: each value is an item of that listing.
+      const l = w.dynamic && w.subs.length === 1 && w.text === UNKNOWN ? listing(w.subs[0]!) : undefined;
+      if (l) {
+        listed.push(l);
+        continue;
+      }
       // A glob stays as its pattern: `for f in ~/.ssh/id_*` holds the files the pattern names.
       if (w.dynamic) known = false;
       values.push(...w.text.split(FIELDS).filter((x) => x !== ""));
@@ -300,11 +339,56 @@ export class Walk {
         this.vars.set(name, v);
         this.visit(body);
       }
+      for (const l of listed) this.withListing(name, l, () => this.visit(body));
     } else {
       this.vars.set(name, UNKNOWN_NONEMPTY);
       this.visit(body);
     }
     this.vars.delete(name);
+  }
+
+  /** Runs `visit` with the loop variable standing for each item of a listing. */
+  private withListing(name: string, l: Listing, visit: () => void) {
+    for (const v of l.items ?? [l.text]) {
+      this.vars.set(name, v);
+      if (l.tree && !l.items) this.lists.set(name, l);
+      visit();
+      this.lists.delete(name);
+    }
+  }
+
+  /**
+   * `find / | while read f; do rm -rf "$f"; done`, `while read d; do …; done < <(lsblk -p)`:
+   * the variable `read` sets holds each item the feeding pipeline prints.
+   */
+  private readLoop(node: Node, feed: Listing | undefined) {
+    const cond = node.childForFieldName("condition");
+    const names = cond ? readTargets(cond.text) : undefined;
+    if (!names) {
+      this.statements(node);
+      return;
+    }
+    const name = names[0]!;
+    for (const n of names) {
+      this.vars.set(n, UNKNOWN_NONEMPTY);
+      this.lists.delete(n);
+    }
+    if (feed) this.withListing(name, feed, () => this.statements(node));
+    else this.statements(node);
+    for (const n of names) this.vars.delete(n);
+  }
+
+  /** The items a redirection feeds a loop: `< <(cmd)`, `<<< "$(cmd)"`, a here-string or heredoc. */
+  private redirectFeed(cmd: Cmd): Listing | undefined {
+    const input = cmd.redirects.find((r) => r.op === "<" && r.target?.procSub);
+    if (input?.target?.subs.length) return listing(input.target.subs[input.target.subs.length - 1]!);
+    if (typeof cmd.stdinText === "string") {
+      const items = cmd.stdinText.split(/\s+/).filter((x) => x !== "");
+      return items.length ? { text: items[0]!, items: items.slice(0, 8) } : undefined;
+    }
+    const subs = cmd.stdinWord?.subs;
+    if (subs?.length === 1) return listing(subs[0]!);
+    return undefined;
   }
 
   /** `while true; do … & done`: starts background jobs without end. */
@@ -316,10 +400,11 @@ export class Walk {
     if (body && containsBackground(body)) this.report("exec.process-flood", node.startIndex, node.endIndex);
   }
 
-  private assign(node: Node, persist: boolean): [string, string] | undefined {
+  private assign(node: Node, persist: boolean): [string, string, Word | undefined] | undefined {
     const name = node.childForFieldName("name")?.text ?? node.namedChild(0)?.text;
     const valueNode = node.childForFieldName("value");
     if (!name) return;
+    if (persist) this.lists.delete(name);
     if (valueNode?.type === "array") {
       const items = valueNode.namedChildren
         .filter(isNode)
@@ -340,7 +425,7 @@ export class Walk {
       this.report("persist.ld-preload", node.startIndex, node.endIndex);
     if (/^HIST(FILE|SIZE|FILESIZE)$/.test(name) && (text === "" || text === "0" || text === "/dev/null"))
       this.report("history.disable", node.startIndex, node.endIndex);
-    return [name, text];
+    return [name, text, value];
   }
 
   /** Visits substitutions found anywhere below a node that is not a statement. */
@@ -361,12 +446,20 @@ export class Walk {
       this.pipeline(body.type === "pipeline" ? body.namedChildren.filter(isNode) : [body], node, redirectNodes);
       return;
     }
-    if (body) this.visit(body);
     // Redirections of a block apply to all of it: judge them on a stand-in command.
     const cmd = this.emptyCmd(node, isBackground(node));
     cmd.bare = !body;
     const extra: Node[] = [];
-    for (const r of redirectNodes) this.redirect(r, cmd, extra);
+    if (body?.type === "while_statement") {
+      // `while read x; do …; done < <(cmd)`: what feeds the loop is known before its body runs.
+      for (const r of redirectNodes) this.redirect(r, cmd, extra);
+      this.feed = this.redirectFeed(cmd);
+      this.visit(body);
+      this.feed = undefined;
+    } else {
+      if (body) this.visit(body);
+      for (const r of redirectNodes) this.redirect(r, cmd, extra);
+    }
     this.findings.push(...this.ctx.judge.command(cmd, this.hooks));
     for (const e of extra) this.visit(e);
   }
@@ -416,7 +509,7 @@ export class Walk {
     };
     stageNodes.forEach((n, i) => add(n, i === stageNodes.length - 1 ? extraRedirects : []));
     for (const { node: n, reds } of flat) {
-      const cmd = this.stage(n, reds, later);
+      const cmd = this.stage(n, reds, later, stages);
       cmd.background = background;
       stages.push(cmd);
     }
@@ -428,6 +521,7 @@ export class Walk {
     }
     stages.forEach((s, index) => (s.pipe = { stages, index }));
     for (const s of stages) if (!s.compound) this.findings.push(...this.ctx.judge.command(s, this.hooks));
+    for (const s of stages) if (!s.compound && this.fnBodies.has(s.name)) this.callFunction(s);
     if (stages.length > 1) this.findings.push(...this.ctx.judge.pipeline(stages, this.hooks));
     for (const s of stages) if (s.name === "cd" && stages.length === 1) this.pendingCd = s.args[0]?.text ?? HOME;
     for (const s of stages) {
@@ -459,7 +553,11 @@ export class Walk {
     return stages;
   }
 
-  private stage(n: Node, redirectNodes: Node[], later: Node[]): Cmd {
+  private stage(n: Node, redirectNodes: Node[], later: Node[], prior: Cmd[] = []): Cmd {
+    // `find / | while read f; do …; done`: the loop reads what the earlier stages print.
+    const fed = (x: Node | null | undefined) => {
+      if (x?.type === "while_statement" && prior.length) this.feed = listing(prior);
+    };
     if (n.type === "redirected_statement") {
       const body = n.childForFieldName("body");
       const reds = n.namedChildren.filter((c): c is Node => !!c && c !== body && c.type.endsWith("redirect"));
@@ -467,7 +565,9 @@ export class Walk {
       const cmd = this.emptyCmd(n);
       cmd.inner = [];
       this.collectors.push(cmd.inner);
+      fed(body);
       if (body) this.visit(body);
+      this.feed = undefined;
       this.collectors.pop();
       for (const r of [...reds, ...redirectNodes]) this.redirect(r, cmd, later);
       return cmd;
@@ -476,7 +576,9 @@ export class Walk {
     const cmd = this.emptyCmd(n);
     cmd.inner = [];
     this.collectors.push(cmd.inner);
+    fed(n);
     this.visit(n);
+    this.feed = undefined;
     this.collectors.pop();
     for (const r of redirectNodes) this.redirect(r, cmd, later);
     return cmd;
@@ -487,11 +589,13 @@ export class Walk {
     const cmd = this.emptyCmd(node);
     cmd.compound = false;
     const env = new Map<string, string>();
+    const envWords: { name: string; value: Word }[] = [];
     for (const c of node.namedChildren) {
       if (!c) continue;
       if (c.type === "variable_assignment") {
         const kv = this.assign(c, false);
         if (kv) env.set(kv[0], kv[1]);
+        if (kv?.[2]) envWords.push({ name: kv[0], value: kv[2] });
       } else if (c.type.endsWith("redirect")) words.push(...this.redirect(c, cmd, later));
       else if (c.type === "command_name") words.push(this.word(c.namedChild(0) ?? c));
       else if (c.type === "subshell" || c.type === "ERROR") this.visit(c);
@@ -519,6 +623,22 @@ export class Walk {
     cmd.args = u.argv.slice(1);
     cmd.name = u.argv.length ? programName(u.argv[0]!) : "";
     cmd.asRoot = this.ctx.asRoot || u.asRoot;
+    for (const [name, value] of u.env) envWords.push({ name, value });
+    if (envWords.length) cmd.env = envWords;
+    // `printf -v NAME FORMAT ARGS…` assigns what printf would print.
+    if (cmd.name === "printf" && cmd.args[0]?.text === "-v" && cmd.args[1] && cmd.args[2]) {
+      const rest = cmd.args.slice(2);
+      this.lists.delete(cmd.args[1].text);
+      this.vars.set(
+        cmd.args[1].text,
+        rest.some((w) => hasUnknown(w.text))
+          ? UNKNOWN
+          : formatPrintf(
+              rest[0]!.text,
+              rest.slice(1).map((w) => w.text),
+            ),
+      );
+    }
     cmd.downloads = this.downloads;
     cmd.written = this.written;
     // `set -- a b` sets the positional parameters.
@@ -607,6 +727,12 @@ export class Walk {
   word(node: Node): Word {
     const w: Word = { text: "", start: node.startIndex, end: node.endIndex, quoted: false, glob: false, dynamic: false, subs: [] };
     this.evalInto(node, w, false);
+    // `"$f"` where f stands for every file below a directory (`find DIR | while read f`).
+    if (this.lists.size) {
+      const m = /^"?\$\{?([A-Za-z_]\w*)\}?"?$/.exec(node.text);
+      const l = m ? this.lists.get(m[1]!) : undefined;
+      if (l?.tree) w.tree = l.tree;
+    }
     if (node.type === "raw_string") w.exactBase = node.startIndex + 1;
     else if (node.type === "word" && !node.text.includes("\\")) w.exactBase = node.startIndex;
     else if (node.type === "string" && !w.dynamic && node.namedChildCount <= 1 && !node.text.includes("\\"))
@@ -772,8 +898,15 @@ export class Walk {
     if (/^:?\?/.test(rest)) return known ? this.lookup(name, w) : ((w.dynamic = true), UNKNOWN_NONEMPTY);
     if (/^:?[-=]/.test(rest)) {
       if (known) return this.lookup(name, w);
+      const dflt = rest.replace(/^:?[-=]/, "");
+      // `${X:-/}`: when X is unset the default is the value, and nothing says X is set.
+      if (/^[^$`\\'"]+$/.test(dflt)) {
+        const v = dflt.replace(/^~(?=\/|$)/, HOME);
+        if (rest.includes("=")) this.vars.set(name, v);
+        return inDq ? v : v.replace(/[ \t\n]+/g, FIELD);
+      }
       w.dynamic = true;
-      return rest.replace(/^:?[-=]/, "") ? UNKNOWN_NONEMPTY : UNKNOWN;
+      return dflt ? UNKNOWN_NONEMPTY : UNKNOWN;
     }
     w.dynamic = true;
     return UNKNOWN;
