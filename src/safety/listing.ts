@@ -26,11 +26,13 @@ const NARROW = /^(grep|egrep|fgrep|rg|head|tail|sed|awk|gawk|cut|comm|join)$/;
 const FIND_NARROWING =
   /^-(i?name|i?path|i?wholename|i?regex|newer\w*|[amcB](time|min)|size|user|group|nouser|nogroup|perm|empty|links|inum|samefile|uid|gid|i?lname|exec|execdir|ok|okdir)$/;
 
-/** Disk listings: each item is a block device. */
-function listsDisks(c: Cmd): boolean {
-  if (c.name === "lsblk" || c.name === "blkid") return true;
-  if (/^(fdisk|sfdisk|parted)$/.test(c.name) && c.args.some((w) => /^(-l|--list|-s|print)$/.test(w.text))) return true;
-  return false;
+/** Disk listings: each item is a block device, by path (`/dev/sda`) or, for lsblk without -p, by name (`sda`). */
+function listedDisk(c: Cmd): string | undefined {
+  if (c.name === "lsblk")
+    return c.args.some((w) => /^(-[a-zA-Z]*p[a-zA-Z]*|--paths)$/.test(w.text) && !w.text.startsWith("--p=")) ? "/dev/sda" : "sda";
+  if (c.name === "blkid") return "/dev/sda";
+  if (/^(fdisk|sfdisk|parted)$/.test(c.name) && c.args.some((w) => /^(-l|--list|-s|print)$/.test(w.text))) return "/dev/sda";
+  return undefined;
 }
 
 /** What the items printed by `stages` stand for, or undefined when nothing useful is known. */
@@ -69,7 +71,8 @@ export function listing(stages: Cmd[]): Listing | undefined {
     if (listsItself && ops[0]) return { text: ops[0].text };
     return { text: "*" };
   }
-  if (listsDisks(p)) return { text: "/dev/sda" };
+  const disk = listedDisk(p);
+  if (disk) return { text: disk };
   // `docker ps -aq`, `kubectl get pods -o name`: every item of a listing.
   if (/^(docker|podman|kubectl)$/.test(p.name) && p.args.some((w) => /^(-\w*q|--quiet|-o|name|ls|ps|images)$/.test(w.text)))
     return { text: EVERYTHING };

@@ -59,13 +59,26 @@ export function staticOutput(stages: Cmd[], upTo = stages.length): string | null
         break;
       }
       case "string": {
-        // fish: `string join SEP WORDS…`
-        if (!lit || args[0]?.text !== "join" || args.length < 2) return null;
-        input =
-          args
-            .slice(2)
-            .map((a) => a.text)
-            .join(args[1]!.text) + "\n";
+        // fish: `string join SEP WORDS…`, `string repeat -n N STR`, `string replace A B STR`, …
+        if (!lit) return null;
+        const out = fishString(
+          args.map((a) => a.text),
+          input,
+        );
+        if (out === null) return null;
+        input = out;
+        break;
+      }
+      case "which":
+      case "command":
+      case "type": {
+        // `$(which rm)`, `$(command -v rm)`, `$(type -P rm)`: the path of the program, the same program.
+        const names = args.filter((a) => !a.text.startsWith("-"));
+        const opts = args.filter((a) => a.text.startsWith("-")).map((a) => a.text);
+        if (!lit || names.length !== 1 || /[/\s]/.test(names[0]!.text)) return null;
+        if (s.name === "command" && !opts.includes("-v")) return null;
+        if (s.name === "type" && !opts.some((o) => /^-[a-zA-Z]*[pP]/.test(o))) return null;
+        input = `/usr/bin/${names[0]!.text}\n`;
         break;
       }
       case "printf": {
@@ -145,4 +158,60 @@ export function formatPrintf(fmt: string, args: string[]): string {
     out += more;
   }
   return out;
+}
+
+/** What fish's `string SUBCOMMAND …` prints, for the subcommands that only reshape text; null for the rest. */
+function fishString(argv: string[], input: string | null | undefined): string | null {
+  const [sub, ...rest] = argv;
+  const opts: string[] = [];
+  let i = 0;
+  const valued = /^(-n|--count|-m|--max|-c|--chars|-l|--length)$/;
+  const vals = new Map<string, string>();
+  for (; i < rest.length && rest[i]!.startsWith("-") && rest[i] !== "--"; i++) {
+    const o = rest[i]!;
+    const eq = /^(--\w+)=(.*)$/.exec(o) ?? /^(-[nmcl])(\d+)$/.exec(o);
+    if (eq) vals.set(eq[1]!, eq[2]!);
+    else if (valued.test(o)) vals.set(o, rest[++i] ?? "");
+    else opts.push(o);
+  }
+  if (rest[i] === "--") i++;
+  const words = rest.slice(i);
+  const lines = (ws: string[]) => (ws.length ? ws : input != null ? input.replace(/\n$/, "").split("\n") : null);
+  switch (sub) {
+    case "join":
+    case "join0": {
+      const sep = sub === "join0" ? "\0" : words[0];
+      const items = sub === "join0" ? words : words.slice(1);
+      if (sep === undefined) return null;
+      const l = lines(items);
+      return l === null ? null : l.join(sep) + "\n";
+    }
+    case "repeat": {
+      const n = Number(vals.get("-n") ?? vals.get("--count") ?? "1");
+      if (!Number.isFinite(n) || n < 0 || n > 16) return null;
+      const l = lines(words);
+      if (l === null) return null;
+      const noNewline = opts.some((o) => o === "-N" || o === "--no-newline");
+      return l.map((x) => x.repeat(n) + (noNewline ? "" : "\n")).join("");
+    }
+    case "upper":
+    case "lower":
+    case "trim":
+    case "collect": {
+      const l = lines(words);
+      if (l === null) return null;
+      const f = (x: string) => (sub === "upper" ? x.toUpperCase() : sub === "lower" ? x.toLowerCase() : sub === "trim" ? x.trim() : x);
+      return l.map(f).join("\n") + "\n";
+    }
+    case "replace": {
+      if (words.length < 2 || opts.some((o) => /^(-r|--regex)$/.test(o))) return null;
+      const [from, to] = words as [string, string];
+      const l = lines(words.slice(2));
+      if (l === null || from === "") return null;
+      const all = opts.some((o) => /^(-a|--all)$/.test(o));
+      return l.map((x) => (all ? x.split(from).join(to) : x.replace(from, () => to))).join("\n") + "\n";
+    }
+    default:
+      return null;
+  }
 }

@@ -105,6 +105,10 @@ export class Walk {
   private lists = new Map<string, Listing>();
   /** Bodies of the functions defined so far, judged again when called with arguments. */
   private fnBodies = new Map<string, Node>();
+  /** Functions surely defined by now (not in a branch or subshell): calling the name runs the function, not the program. */
+  private shadows = new Set<string>();
+  /** Commands whose program word is the command's own first word (no `command`, `sudo`, `env` in front). */
+  private direct = new WeakSet<Cmd>();
   private calls = 0;
   /** What the next `while read` loop reads: set by the pipeline or redirection that feeds it. */
   private feed: Listing | undefined;
@@ -178,10 +182,12 @@ export class Walk {
         for (const c of node.namedChildren) if (c) this.visit(c);
         return;
       case "subshell": {
-        const saved = { cwd: this.cwd, vars: new Map(this.vars) };
+        const saved = { cwd: this.cwd, vars: new Map(this.vars), fns: new Map(this.fnBodies), shadows: new Set(this.shadows) };
         this.statements(node);
         this.cwd = saved.cwd;
         this.vars = saved.vars;
+        this.fnBodies = saved.fns;
+        this.shadows = saved.shadows;
         return;
       }
       case "function_definition":
@@ -286,12 +292,19 @@ export class Walk {
       this.visit(body);
     }
     this.functions.pop();
+    if (unconditional(node)) this.shadows.add(name);
+    else this.shadows.delete(name);
+  }
+
+  /** `rm() { echo "$@"; }; rm -rf /` runs the function: the program of that name is not run. */
+  private callsFunction(cmd: Cmd): boolean {
+    return this.shadows.has(cmd.name) && this.direct.has(cmd) && cmd.argv[0]?.text === cmd.name;
   }
 
   /** `f() { "$@"; }; f rm -rf ~`: a call runs the body with its arguments as `$@`, `$1`…. */
   private callFunction(cmd: Cmd) {
     const body = this.fnBodies.get(cmd.name);
-    if (!body || this.calls >= 4 || this.functions.includes(cmd.name) || cmd.args.length === 0) return;
+    if (!body || !this.direct.has(cmd) || this.calls >= 4 || this.functions.includes(cmd.name) || cmd.args.length === 0) return;
     const saved = this.arrays.get("@");
     this.arrays.set(
       "@",
@@ -520,7 +533,7 @@ export class Walk {
       } else later.push(extra);
     }
     stages.forEach((s, index) => (s.pipe = { stages, index }));
-    for (const s of stages) if (!s.compound) this.findings.push(...this.ctx.judge.command(s, this.hooks));
+    for (const s of stages) if (!s.compound && !this.callsFunction(s)) this.findings.push(...this.ctx.judge.command(s, this.hooks));
     for (const s of stages) if (!s.compound && this.fnBodies.has(s.name)) this.callFunction(s);
     if (stages.length > 1) this.findings.push(...this.ctx.judge.pipeline(stages, this.hooks));
     for (const s of stages) if (s.name === "cd" && stages.length === 1) this.pendingCd = s.args[0]?.text ?? HOME;
@@ -618,7 +631,11 @@ export class Walk {
       for (const [k, v] of env) this.vars.set(k, v);
       return cmd;
     }
+    // `$(which rm) -rf /`: the name is known, but still computed when the command runs.
+    if (first?.subs.some((st) => st.length === 1 && /^(which|command|type)$/.test(st[0]!.name)))
+      this.report("exec.dynamic-command", first.start, first.end);
     const u = unwrap(words);
+    if (u.argv[0] === words[0]) this.direct.add(cmd);
     cmd.argv = u.argv;
     cmd.args = u.argv.slice(1);
     cmd.name = u.argv.length ? programName(u.argv[0]!) : "";
@@ -796,6 +813,9 @@ export class Walk {
         const out = staticOutput(stages);
         if (out !== null) w.text += out.replace(/\n+$/, "");
         else if (stages.length === 1 && stages[0]!.name === "pwd") w.text += this.cwd ?? ".";
+        // The top of the repository holds the current directory: deleting it deletes this one too.
+        else if (stages.length === 1 && stages[0]!.name === "git" && stages[0]!.args.some((a) => a.text === "--show-toplevel"))
+          w.text += this.cwd ?? ".";
         else {
           w.text += UNKNOWN;
           w.dynamic = true;
@@ -864,7 +884,24 @@ export class Walk {
     return UNKNOWN;
   }
 
+  /** The default of `${X:-DEFAULT}` evaluated as a word, when the expansion has one. */
+  private defaultWord(node: Node, inDq: boolean): Word | undefined {
+    const kids = node.children.filter(isNode);
+    const op = kids.findIndex((c) => !c.isNamed && /^:?[-=]$/.test(c.type));
+    if (op < 0) return undefined;
+    const d: Word = { text: "", start: node.startIndex, end: node.endIndex, quoted: inDq, glob: false, dynamic: false, subs: [] };
+    for (const c of kids.slice(op + 1)) {
+      if (!c.isNamed && c.type === "}") break;
+      this.evalInto(c, d, inDq);
+    }
+    if (!inDq) d.text = d.text.replace(/^~(?=\/|$)/, HOME);
+    return d;
+  }
+
   private expansion(node: Node, w: Word, inDq: boolean): string {
+    // zsh `${=cmd}` splits the value into words (`${~x}`, `${^x}` change globbing and arrays).
+    const z = this.ctx.shell === "zsh" ? /^\$\{[=~^]+([A-Za-z_]\w*)\}$/.exec(node.text) : null;
+    if (z) return this.lookup(z[1]!, w, inDq && !node.text.includes("="));
     const m = /^\$\{(#?)([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])(.*)\}$/s.exec(node.text);
     this.scan(node);
     if (!m) {
@@ -899,11 +936,11 @@ export class Walk {
     if (/^:?[-=]/.test(rest)) {
       if (known) return this.lookup(name, w);
       const dflt = rest.replace(/^:?[-=]/, "");
-      // `${X:-/}`: when X is unset the default is the value, and nothing says X is set.
-      if (/^[^$`\\'"]+$/.test(dflt)) {
-        const v = dflt.replace(/^~(?=\/|$)/, HOME);
-        if (rest.includes("=")) this.vars.set(name, v);
-        return inDq ? v : v.replace(/[ \t\n]+/g, FIELD);
+      // `${X:-/}`, `${X:-$HOME}`: when X is unset the default is the value, and nothing says X is set.
+      const d = this.defaultWord(node, inDq);
+      if (dflt && d && !d.dynamic) {
+        if (/^:?=/.test(rest)) this.vars.set(name, d.text);
+        return inDq ? d.text : d.text.replace(/[ \t\n]+/g, FIELD);
       }
       w.dynamic = true;
       return dflt ? UNKNOWN_NONEMPTY : UNKNOWN;
@@ -916,7 +953,7 @@ export class Walk {
   substitution(node: Node): Cmd[] {
     const inner = node.namedChildren.filter(isNode);
     let stages: Cmd[] = [];
-    const saved = { cwd: this.cwd, vars: new Map(this.vars) };
+    const saved = { cwd: this.cwd, vars: new Map(this.vars), shadows: new Set(this.shadows) };
     for (const c of inner) {
       if (c.type === "pipeline") stages = this.pipeline(c.namedChildren.filter(isNode), c);
       else if (c.type === "command") stages = this.pipeline([c], c);
@@ -930,6 +967,7 @@ export class Walk {
     }
     this.cwd = saved.cwd;
     this.vars = saved.vars;
+    this.shadows = saved.shadows;
     return stages;
   }
 }
@@ -947,6 +985,17 @@ function splitFields(words: Word[]) {
 }
 
 const isNode = (n: Node | null): n is Node => !!n;
+
+/** A function definition that surely runs before what follows it: not in a branch, loop, subshell, pipeline or other function. */
+function unconditional(node: Node): boolean {
+  for (let n: Node = node, p = node.parent; p; n = p, p = p.parent) {
+    if (p.type === "program") return true;
+    if (p.type === "compound_statement" && p.parent?.type !== "function_definition") continue;
+    if (p.type === "list" && (p.child(0)?.id === n.id || p.child(1)?.type === ";")) continue;
+    return false;
+  }
+  return false;
+}
 
 function findError(node: Node): Node | undefined {
   if (node.type === "ERROR" || node.isMissing) return node;

@@ -280,6 +280,13 @@ export function parallel(cmd: Cmd, j: Judgement) {
   const args = cmd.args;
   // `--dry-run` prints the commands instead of running them.
   if (args.some((w) => /^(--dry-run|--dryrun)$/.test(w.text))) return;
+  // Information only: version, help, citation, CPU counts.
+  if (
+    args.some((w) =>
+      /^(--version|-V|--help|-h|--citation|--bibtex|--number-of-(cpus|cores|sockets|threads)|--max-line-length-allowed)$/.test(w.text),
+    )
+  )
+    return;
   const sep = args.findIndex((w) => /^(:::|::::|:::\+|::::\+)$/.test(w.text));
   let i = 0;
   while (i < args.length && i !== sep && args[i]!.text.startsWith("-"))
