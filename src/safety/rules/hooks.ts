@@ -297,13 +297,21 @@ export function parallel(cmd: Cmd, j: Judgement) {
         ? 2
         : 1;
   const template = args.slice(i, sep >= 0 ? sep : undefined);
+  // Without `:::`, parallel reads the inputs from stdin, one a line: `echo / | parallel rm -rf`.
+  const piped = sep < 0 && !args.some((w) => /^(-a|--arg-file|::::)/.test(w.text)) ? stdinText(cmd) : null;
   const inputs =
     sep >= 0
       ? args
           .slice(sep + 1)
           .filter((w) => !/^:::/.test(w.text))
           .slice(0, 32)
-      : [];
+      : piped !== null
+        ? piped
+            .split("\n")
+            .filter((l) => l.trim() !== "")
+            .slice(0, 32)
+            .map((l): Word => ({ ...cmd.argv[0]!, text: l, dynamic: false, glob: false, subs: [], exactBase: undefined }))
+        : [];
   if (template.length === 0) {
     // Each input is a whole command.
     for (const w of inputs) judgeScript(cmd, w, j);
@@ -323,6 +331,66 @@ export function parallel(cmd: Cmd, j: Judgement) {
       const sub = subCommand(cmd, argv);
       if (sub) j.judge(sub);
     }
+  }
+}
+
+/** The text a command reads on stdin, when known: a here-string or heredoc, or what the earlier stages print. */
+function stdinText(cmd: Cmd): string | null {
+  if (typeof cmd.stdinText === "string") return cmd.stdinText;
+  if (cmd.stdinText === null || !cmd.pipe || cmd.pipe.index === 0) return null;
+  const src = describeSource(cmd.pipe.stages, cmd.pipe.index);
+  return src.text ?? (src.printed.length ? src.printed.join("") : null);
+}
+
+/** xargs options and whether each takes a value: "sep" (always, maybe attached), "attached" (only attached). */
+const XARGS_VALUED = /^(-[IJnLPdEsa]|--(max-args|max-lines|max-procs|delimiter|eof|max-chars|arg-file|process-slot-var))$/;
+const XARGS_ATTACHED = /^-[ile]|^--(replace|eof)=?/;
+
+/**
+ * `echo / | xargs -I{} sh -c 'rm -rf {}'`, `xargs -i rm -rf {}`, `xargs --replace CMD`, BSD `xargs -J % CMD`:
+ * with a replace string xargs reads whole lines and puts each where the string stands. The other forms are
+ * judged with the files rules (rules/fs.ts).
+ */
+export function xargs(cmd: Cmd, j: Judgement) {
+  const args = cmd.args;
+  let i = 0;
+  let replace: string | undefined;
+  let nul = false;
+  let delim: string | undefined;
+  while (i < args.length && args[i]!.text.startsWith("-")) {
+    const t = args[i]!.text;
+    if (t === "--") {
+      i++;
+      break;
+    }
+    if (t === "-0" || t === "--null") nul = true;
+    if (/^-[IJ]$/.test(t)) replace = args[i + 1]?.text;
+    else if (/^-[IJ]./.test(t)) replace = t.slice(2);
+    else if (/^-i/.test(t)) replace = t.slice(2) || "{}";
+    else if (/^--replace/.test(t)) replace = t.includes("=") ? t.slice(t.indexOf("=") + 1) || "{}" : "{}";
+    if (/^(-d|--delimiter)$/.test(t)) delim = args[i + 1]?.text.replace(/^\\n$/, "\n");
+    i += XARGS_VALUED.test(t) ? 2 : 1;
+    if (!XARGS_VALUED.test(t) && !XARGS_ATTACHED.test(t) && /^-[a-zA-Z]{2,}$/.test(t)) {
+      // `-0rI{}`-style clusters are rare; a cluster ending in a valued letter takes the next word.
+      if (/[IJnLPdEsa]$/.test(t)) i++;
+    }
+  }
+  const inner = args.slice(i);
+  if (!replace || inner.length === 0) return;
+  const text = stdinText(cmd);
+  const lines =
+    text === null
+      ? []
+      : (nul ? text.split("\0") : delim !== undefined ? text.split(delim) : text.split("\n"))
+          .map((l) => l.replace(/^[ \t]+/, "").replace(/\n$/, ""))
+          .filter((l) => l !== "")
+          .slice(0, 16);
+  for (const line of lines) {
+    const argv = inner.map((w) =>
+      w.text.includes(replace!) ? { ...w, text: w.text.replaceAll(replace!, line), dynamic: false, exactBase: undefined } : w,
+    );
+    const sub = subCommand(cmd, argv);
+    if (sub) j.judge(sub);
   }
 }
 

@@ -213,6 +213,7 @@ export const HOOKS: Record<string, Handler> = {
   ...each(["vi", "vim", "nvim", "view", "ex", "gvim", "vimdiff", "rvim"], hooks.vim),
   ...each(["sed", "gsed"], hooks.sed),
   ...each(["parallel", "sem"], hooks.parallel),
+  xargs: hooks.xargs,
   ...each(["at", "batch"], hooks.at),
   alias: hooks.alias,
   ...each(["ansible", "ansible-console"], hooks.ansible),
