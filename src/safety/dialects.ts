@@ -148,6 +148,13 @@ export function translateFish(src: string): { text: string; map: (i: number) => 
 export function translateZsh(src: string): string {
   // `=cmd` at the start of a word is the path of cmd: the same program.
   src = src.replace(/(^|[\s;|&(])=(?=[A-Za-z_])/g, "$1 ");
+  // Parameter flags `${(z)x}`, `${(s: :)x}`, `${(U)x}`: bash cannot read them. Splitting flags become
+  // `${=x}`, the others `${x}`, padded with empty quotes so offsets do not move.
+  src = src.replace(/\$\{\(([^()]*)\)([A-Za-z_]\w*)\}/g, (m, flags: string, name: string) => {
+    const head = /[zsf]/.test(flags) ? "${=" : "${";
+    const d = m.length - head.length - name.length - 1;
+    return `${head}${name}}${d % 2 === 0 ? '""'.repeat(d / 2) : `$''${'""'.repeat((d - 3) / 2)}`}`;
+  });
   return src.replace(
     /(^|[\s;|&])([^\s;|&()'"]*[*?][^\s;|&()'"]*)(\([^()\s;|&]*\))(?=$|[\s;|&)])/g,
     (_m, pre: string, g: string, q: string) => pre + g + " ".repeat(q.length),

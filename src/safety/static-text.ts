@@ -91,6 +91,7 @@ export function staticOutput(stages: Cmd[], upTo = stages.length): string | null
       }
       case "cat":
       case "tee":
+      case "psub":
         if (args.some((a) => a.text !== "-" && !a.text.startsWith("-") && s.name === "cat")) return null;
         if (input == null) return null;
         break;

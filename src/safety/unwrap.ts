@@ -45,7 +45,8 @@ export const WRAPPERS: Record<string, WrapperSpec> = {
       "-R",
       "--chroot",
     ],
-    stop: ["-l", "--list", "-v", "--validate", "-k", "--reset-timestamp", "-K", "--remove-timestamp", "-V", "--version", "-e", "--edit"],
+    // `-k` with a command runs it (without the cached credentials); alone it only forgets them.
+    stop: ["-l", "--list", "-v", "--validate", "-K", "--remove-timestamp", "-V", "--version", "-e", "--edit"],
     root: true,
     assignments: true,
   },
@@ -75,6 +76,10 @@ export const WRAPPERS: Record<string, WrapperSpec> = {
   runuser: { valued: ["-u", "--user", "-g", "--group", "-G"], root: true },
   flock: { valued: ["-w", "--timeout", "-E", "--conflict-exit-code"], positional: 1 },
   busybox: { valued: [] },
+  toybox: { valued: [] },
+  valgrind: { valued: [] },
+  "ld.so": { valued: ["--library-path", "--preload", "--audit"] },
+  "ld-linux-x86-64.so.2": { valued: ["--library-path", "--preload", "--audit"] },
   catchsegv: { valued: [] },
   proxychains: { valued: ["-f"] },
   proxychains4: { valued: ["-f"] },
@@ -252,6 +257,28 @@ function carried(name: string, argv: Word[]): Word[] | undefined {
     const dd = argv.findIndex((w) => w.text === "--");
     return dd > 0 && argv.length > dd + 1 ? argv.slice(dd + 1) : undefined;
   }
+  // Debuggers: `gdb -batch -ex run --args PROG ARGS`, `lldb -- PROG ARGS`.
+  if (name === "gdb" || name === "lldb" || name === "cgdb") {
+    const at = argv.findIndex((w, k) => k > 0 && (w.text === "--args" || (name === "lldb" && w.text === "--")));
+    return at > 0 && argv.length > at + 1 ? argv.slice(at + 1) : undefined;
+  }
+  // `entr [-acdnprz] CMD ARGS` (on each change), `entr -s 'SCRIPT'`.
+  if (name === "entr") {
+    let i = 1;
+    let script = false;
+    while (i < argv.length && t(i).startsWith("-")) {
+      if (/s/.test(t(i))) script = true;
+      i++;
+    }
+    if (i >= argv.length) return undefined;
+    return script ? shC(argv[0]!, argv[i]!) : argv.slice(i);
+  }
+  // `machinectl shell [USER@]MACHINE [PROG ARGS]`.
+  if (name === "machinectl" && t(1) === "shell") {
+    let i = 2;
+    while (i < argv.length && t(i).startsWith("-")) i += /^(-E|--setenv|--uid|-M|--machine)$/.test(t(i)) ? 2 : 1;
+    return argv.length > i + 1 ? argv.slice(i + 1) : undefined;
+  }
   if (name === "script") {
     const c = argv.findIndex((w, k) => k > 0 && (/^-[a-zA-Z]*c$/.test(w.text) || w.text === "--command"));
     if (c > 0 && argv[c + 1]) return shC(argv[0]!, argv[c + 1]!);
@@ -290,9 +317,13 @@ function basename(w: Word): string {
  * whether it runs as root. Options carrying a script (`su -c`, `flock -c`,
  * `env -S`, `watch CMD`) become `sh -c SCRIPT` so the shell rules see the script.
  */
-export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean; env: [string, Word][] } {
+/** Wrapper options that set the working directory of the wrapped command. */
+const CHDIR = /^(-C|--chdir|-D|--working-directory|-w|--wd)$/;
+
+export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean; env: [string, Word][]; cwd?: string } {
   let argv = words;
   let asRoot = false;
+  let cwd: string | undefined;
   /** `env X=1 cmd`, `sudo X=1 cmd`: settings the wrapped command sees. */
   const env: [string, Word][] = [];
   for (let guard = 0; guard < 16 && argv.length > 0; guard++) {
@@ -371,6 +402,11 @@ export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean; env: [st
         script = t.includes("=") ? { ...argv[i]!, text: t.slice(t.indexOf("=") + 1) } : argv[i + 1];
         break;
       }
+      // `env -C /`, `sudo -D /`, `systemd-run --working-directory=/`: the command runs there.
+      if (CHDIR.test(opt) && spec.valued.includes(opt)) {
+        const v = t.includes("=") ? t.slice(t.indexOf("=") + 1) : argv[i + 1]?.text;
+        if (v !== undefined && !argv[i + 1]?.dynamic) cwd = v;
+      }
       // `sudo -s`/`-i` with no command is a root shell; with one, it runs it through a shell.
       if (spec.valued.includes(opt) && !t.includes("=")) i += 2;
       else if (name === "sudo" && /^-[A-Za-z]*[ugCDprtUTh]$/.test(t) && t.length > 2 && !t.startsWith("--")) i += 2;
@@ -398,7 +434,42 @@ export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean; env: [st
     if (spec.root) asRoot = true;
     argv = argv.slice(i);
   }
-  return { argv, asRoot, env };
+  return { argv: bindShellArgs(argv), asRoot, env, cwd };
+}
+
+const SHELL_NAMES = /^(sh|bash|zsh|dash|ksh|mksh|ash|busybox-sh|rbash)$/;
+
+/** A value as one single-quoted shell word (the home marker stays as it is). */
+const shellQuote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+/** The text a parameter passed to a script stands for: a tree word (`find … -exec sh -c '…' _ {} \;`) is a file below its base, or the base itself when nothing narrows the search. */
+const paramText = (w: Word) => (w.tree ? (w.tree.narrowed ? `${w.tree.base.replace(/\/+$/, "")}/x` : w.tree.base) : w.text);
+
+/**
+ * `sh -c 'rm -rf "$1"' _ /`: the words after the script are `$0`, `$1`, …; put them into the
+ * script so the rules see `rm -rf '/'`. Only a script we can read, with parameters given.
+ */
+function bindShellArgs(argv: Word[]): Word[] {
+  if (!SHELL_NAMES.test(basename(argv[0] ?? ({ text: "" } as Word)))) return argv;
+  const c = argv.findIndex((w, k) => k > 0 && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w.text));
+  const script = c > 0 ? argv[c + 1] : undefined;
+  const params = argv.slice(c + 2);
+  if (!script || script.dynamic || params.length === 0 || !/\$/.test(script.text)) return argv;
+  const values = params.map(paramText);
+  const at = (k: number) => (values[k] !== undefined ? shellQuote(values[k]!) : "''");
+  const all = values
+    .slice(1)
+    .map((v) => shellQuote(v))
+    .join(" ");
+  const text = script.text.replace(
+    /"\$(?:\{([0-9@*])\}|([0-9@*]))"|\$(?:\{([0-9@*])\}|([0-9@*]))/g,
+    (_m, a?: string, b?: string, c2?: string, d?: string) => {
+      const p = (a ?? b ?? c2 ?? d)!;
+      return p === "@" || p === "*" ? all : at(Number(p));
+    },
+  );
+  if (text === script.text) return argv;
+  return [...argv.slice(0, c + 1), { ...script, text, exactBase: undefined }];
 }
 
 /** A synthetic `sh -c SCRIPT` command anchored on the wrapper's words. */
@@ -418,6 +489,7 @@ export function subCommand(parent: Cmd, argv: Word[]): Cmd | undefined {
     args: u.argv.slice(1),
     name: programName(u.argv[0]!),
     asRoot: parent.asRoot || u.asRoot,
+    cwd: u.cwd ?? parent.cwd,
     redirects: [],
     stdinText: undefined,
     env: u.env.length ? [...(parent.env ?? []), ...u.env.map(([name, value]) => ({ name, value }))] : parent.env,

@@ -617,6 +617,7 @@ export class Walk {
     // `"git" >/dev/null reset --hard`: words after a redirection are still the command's.
     for (const r of redirectNodes) words.push(...this.redirect(r, cmd, later));
     splitFields(words);
+    expandBraces(words, this.src);
     // `${CMD:-rm} -rf /`: a program name whose variable is unknown may well be its default.
     const first = words[0];
     if (first?.dynamic) {
@@ -640,6 +641,7 @@ export class Walk {
     cmd.args = u.argv.slice(1);
     cmd.name = u.argv.length ? programName(u.argv[0]!) : "";
     cmd.asRoot = this.ctx.asRoot || u.asRoot;
+    if (u.cwd !== undefined) cmd.cwd = normalizeCd(u.cwd, this.cwd);
     for (const [name, value] of u.env) envWords.push({ name, value });
     if (envWords.length) cmd.env = envWords;
     // `printf -v NAME FORMAT ARGS…` assigns what printf would print.
@@ -899,9 +901,9 @@ export class Walk {
   }
 
   private expansion(node: Node, w: Word, inDq: boolean): string {
-    // zsh `${=cmd}` splits the value into words (`${~x}`, `${^x}` change globbing and arrays).
-    const z = this.ctx.shell === "zsh" ? /^\$\{[=~^]+([A-Za-z_]\w*)\}$/.exec(node.text) : null;
-    if (z) return this.lookup(z[1]!, w, inDq && !node.text.includes("="));
+    // zsh `${=cmd}`, `${(z)cmd}`, `${(s: :)cmd}` split the value into words (`${~x}`, `${^x}` change globbing and arrays).
+    const z = this.ctx.shell === "zsh" ? /^\$\{(\([^)]*\))?([=~^]*)([A-Za-z_]\w*)\}$/.exec(node.text) : null;
+    if (z && (z[1] || z[2])) return this.lookup(z[3]!, w, inDq && !z[2]!.includes("=") && !/[zsf]/.test(z[1] ?? ""));
     const m = /^\$\{(#?)([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])(.*)\}$/s.exec(node.text);
     this.scan(node);
     if (!m) {
@@ -973,6 +975,42 @@ export class Walk {
 }
 
 // ---- helpers ---------------------------------------------------------------
+
+/**
+ * Brace expansion, in place: `rm -rf /{bin,etc}` is `rm -rf /bin /etc`, `{/,~}` is `/` and the home
+ * directory (tilde expansion comes after). Only words written without quotes, at most 16 results.
+ */
+function expandBraces(words: Word[], src: string) {
+  for (let i = words.length - 1; i >= 0; i--) {
+    const w = words[i]!;
+    if (!w.text.includes("{") || !w.text.includes(",") || /['"]/.test(src.slice(w.start, w.end))) continue;
+    let out = [w.text];
+    for (let guard = 0; guard < 4; guard++) {
+      const next: string[] = [];
+      let changed = false;
+      for (const t of out) {
+        const m = /\{([^{}]*,[^{}]*)\}/.exec(t);
+        if (!m) {
+          next.push(t);
+          continue;
+        }
+        changed = true;
+        for (const alt of m[1]!.split(",")) next.push(t.slice(0, m.index) + alt + t.slice(m.index + m[0].length));
+      }
+      out = next.slice(0, 16);
+      if (!changed) break;
+    }
+    if (out.length < 2) continue;
+    words.splice(
+      i,
+      1,
+      ...out.map((text) => {
+        const t = text.replace(/^~(?=\/|$)/, HOME);
+        return { ...w, text: t, glob: /[*?[]/.test(t), exactBase: undefined };
+      }),
+    );
+  }
+}
 
 /** Splits words at the field marks unquoted or list expansions left, in place. */
 function splitFields(words: Word[]) {
