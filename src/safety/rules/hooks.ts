@@ -6,6 +6,7 @@ import { hasOpt, operands } from "../argv.ts";
 import type { Cmd, Word } from "../command.ts";
 import { describeSource } from "../flow.ts";
 import type { Judgement } from "../judgement.ts";
+import { normalizePath } from "../paths.ts";
 import { subCommand } from "../unwrap.ts";
 
 /** git config keys whose value is a command git runs. */
@@ -397,6 +398,16 @@ export function xargs(cmd: Cmd, j: Judgement) {
 /** `at`/`batch` read the job from stdin (here-string, heredoc) or `-f FILE`; piped jobs are judged with the pipeline. */
 export function at(cmd: Cmd, j: Judgement) {
   if (hasOpt(cmd, "lcdrq", "--list") && !cmd.args.some((w) => /^-q$/.test(w.text))) return;
+  // `echo 'rm -rf ~' > /tmp/j; at -f /tmp/j now`: a job file this command line wrote or downloaded.
+  const file = values(cmd.args, ["-f"], [])[0];
+  if (file) {
+    const path = normalizePath(file.text, cmd.cwd);
+    const text = cmd.written?.get(path);
+    if (text !== undefined) j.nested(text, file, undefined, { asRoot: cmd.asRoot });
+    const d = cmd.downloads?.get(path);
+    if (d) j.report(d.insecure ? "exec.remote-code-insecure" : "exec.remote-code", cmd.start, cmd.end, `downloaded from ${d.url}`);
+    return;
+  }
   if (typeof cmd.stdinText === "string") j.nested(cmd.stdinText, cmd.stdinWord ?? cmd, cmd.stdinWord?.exactBase, { asRoot: cmd.asRoot });
   else if (cmd.stdinText === null) j.reportWord("exec.stdin-script", cmd);
 }
@@ -449,4 +460,97 @@ export function cloudRun(cmd: Cmd, j: Judgement) {
     for (const c of m[1]!.matchAll(/"((?:\\.|[^"])*)"|'([^']*)'|([^,"'[\]]+)/g))
       judgeScript(cmd, scriptWord(v, (c[1] ?? c[2] ?? c[3]!).trim()), j);
   }
+}
+
+/** A command line of another program's text, judged as a shell script (`\\'` and `''` unescaped by the caller). */
+function judgeText(cmd: Cmd, at: Word, text: string, j: Judgement) {
+  if (text.trim()) j.nested(text, at, undefined, { asRoot: cmd.asRoot });
+}
+
+/**
+ * Database shells that reach the operating system: psql `\\! CMD`, `\\o |CMD`, `COPY … TO PROGRAM 'CMD'`;
+ * mysql/mariadb `\\! CMD`, `system CMD`, `--pager=CMD`; sqlite3 `.shell CMD`, `.system CMD`.
+ */
+export function dbShell(cmd: Cmd, j: Judgement) {
+  const texts: Word[] = [];
+  const stdin = typeof cmd.stdinText === "string" ? cmd.stdinText : stdinText(cmd);
+  const at = cmd.stdinWord ?? cmd.argv[0]!;
+  if (stdin !== null) texts.push({ ...at, text: stdin, exactBase: undefined });
+  if (cmd.name === "psql") texts.push(...values(cmd.args, ["-c"], ["--command"]));
+  else if (cmd.name === "sqlite3") {
+    texts.push(...values(cmd.args, ["-cmd"], []));
+    texts.push(...operands(cmd, ["-cmd", "-separator", "-nullvalue", "-newline", "-init"]).slice(1));
+  } else {
+    texts.push(...values(cmd.args, ["-e"], ["--execute"]));
+    for (const v of values(cmd.args, [], ["--pager"])) judgeScript(cmd, v, j);
+  }
+  for (const w of texts) {
+    const t = w.text;
+    const escapes =
+      cmd.name === "psql"
+        ? /(?:^|\n|;)\s*\\!\s*([^\n\\]*)|\\[og]\s*\|\s*([^\n\\]*)/g
+        : cmd.name === "sqlite3"
+          ? /(?:^|\n|;)\s*\.(?:shell|system)\s+([^\n]*)()/g
+          : /(?:^|\n|;)\s*(?:\\!|system)\s+([^\n;]*)()/gi;
+    for (const m of t.matchAll(escapes)) judgeText(cmd, w, (m[1] || m[2] || "").trim(), j);
+    for (const m of t.matchAll(/\bPROGRAM\s+'((?:''|[^'])*)'/gi)) judgeText(cmd, w, m[1]!.replaceAll("''", "'"), j);
+  }
+}
+
+/** `make -f - <<< $'all:\\n\\trm -rf ~'`: the recipe lines of a makefile read from stdin. */
+export function make(cmd: Cmd, j: Judgement) {
+  const f = values(cmd.args, ["-f"], ["--file", "--makefile"])[0];
+  if (!f || !/^(-|\/dev\/stdin)$/.test(f.text)) return;
+  const text = stdinText(cmd);
+  if (text === null) return j.reportWord("exec.stdin-script", cmd);
+  for (const line of text.split("\n")) if (line.startsWith("\t")) judgeText(cmd, f, line.replace(/^\t[@+-]*/, ""), j);
+}
+
+/** expect: `spawn CMD` and Tcl's `exec CMD` in `-c SCRIPT` or a script on stdin. */
+export function expect(cmd: Cmd, j: Judgement) {
+  const texts = values(cmd.args, ["-c"], []);
+  const stdin = stdinText(cmd);
+  if (stdin !== null) texts.push({ ...(cmd.stdinWord ?? cmd.argv[0]!), text: stdin, exactBase: undefined });
+  for (const w of texts) for (const m of w.text.matchAll(/(?:^|[\n;{[])\s*(?:spawn|exec)\s+([^\n;\]}]+)/g)) judgeText(cmd, w, m[1]!, j);
+}
+
+/** emacs `--eval '(shell-command "CMD")'`, `(delete-directory "DIR" t)`, `(delete-file "F")`. */
+export function emacs(cmd: Cmd, j: Judgement) {
+  const arg = (s: string) => (/^[\w~./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
+  for (const w of values(cmd.args, ["-eval", "--eval", "--execute"], [])) {
+    for (const m of w.text.matchAll(
+      /\((?:async-)?shell-command(?:-to-string)?\s+"((?:\\.|[^"\\])*)"|\(call-process-shell-command\s+"((?:\\.|[^"\\])*)"/g,
+    ))
+      judgeText(cmd, w, (m[1] ?? m[2] ?? "").replace(/\\(.)/g, "$1"), j);
+    for (const m of w.text.matchAll(/\(delete-directory\s+"((?:\\.|[^"\\])*)"\s+t\b/g)) judgeText(cmd, w, `rm -rf ${arg(m[1]!)}`, j);
+    for (const m of w.text.matchAll(/\(delete-file\s+"((?:\\.|[^"\\])*)"/g)) judgeText(cmd, w, `rm -f ${arg(m[1]!)}`, j);
+  }
+}
+
+/** ed and ex read commands: `!CMD` runs a shell command (also `ed '!CMD'`, which reads its output). */
+export function ed(cmd: Cmd, j: Judgement) {
+  const stdin = stdinText(cmd);
+  if (stdin !== null)
+    for (const m of stdin.matchAll(/(?:^|\n)\s*(?:\d*,?\d*\s*(?:r|w)?\s*)!([^\n]*)/g))
+      judgeText(cmd, cmd.stdinWord ?? cmd.argv[0]!, m[1]!, j);
+  for (const w of operands(cmd, ["-p"])) if (w.text.startsWith("!")) judgeText(cmd, w, w.text.slice(1), j);
+}
+
+/** `cmake -E rm -rf DIR`, `cmake -E remove_directory DIR`, `cmake -E remove -f F`: cmake's portable file commands. */
+export function cmake(cmd: Cmd, j: Judgement) {
+  if (cmd.args[0]?.text !== "-E") return;
+  const verb = cmd.args[1]?.text ?? "";
+  const rest = cmd.args.slice(2);
+  const mk = (text: string): Word => ({ ...cmd.argv[0]!, text, exactBase: undefined });
+  const argv =
+    verb === "rm"
+      ? [mk("rm"), ...rest]
+      : verb === "remove"
+        ? [mk("rm"), ...rest]
+        : verb === "remove_directory"
+          ? [mk("rm"), mk("-rf"), ...rest]
+          : undefined;
+  if (!argv || argv.length < 2) return;
+  const sub = subCommand(cmd, argv);
+  if (sub) j.judge(sub);
 }

@@ -210,7 +210,11 @@ export const HOOKS: Record<string, Handler> = {
   ...each(["tar", "gtar", "bsdtar"], hooks.tar),
   rsync: hooks.rsync,
   rg: hooks.ripgrep,
-  ...each(["vi", "vim", "nvim", "view", "ex", "gvim", "vimdiff", "rvim"], hooks.vim),
+  ...each(["vi", "vim", "nvim", "view", "gvim", "vimdiff", "rvim"], hooks.vim),
+  ex: (c, j) => {
+    hooks.vim(c, j);
+    hooks.ed(c, j);
+  },
   ...each(["sed", "gsed"], hooks.sed),
   ...each(["parallel", "sem"], hooks.parallel),
   xargs: hooks.xargs,
@@ -225,7 +229,13 @@ export const HOOKS: Record<string, Handler> = {
   ...each(["gcloud", "az", "aws"], hooks.cloudRun),
   zip: hooks.optionCommand(["-TT"], ["--unzip-command"]),
   man: hooks.optionCommand(["-P"], ["--pager"]),
-  mysql: hooks.optionCommand([], ["--pager"]),
+  ...each(["psql", "mysql", "mariadb", "sqlite3"], hooks.dbShell),
+  nodemon: hooks.optionCommand(["-x"], ["--exec"]),
+  ...each(["make", "gmake"], hooks.make),
+  expect: hooks.expect,
+  emacs: hooks.emacs,
+  ...each(["ed", "red"], hooks.ed),
+  cmake: hooks.cmake,
 };
 
 /** Programs that only read, print, or create harmless output by themselves. */
