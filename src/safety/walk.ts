@@ -533,7 +533,14 @@ export class Walk {
       } else later.push(extra);
     }
     stages.forEach((s, index) => (s.pipe = { stages, index }));
-    for (const s of stages) if (!s.compound && !this.callsFunction(s)) this.findings.push(...this.ctx.judge.command(s, this.hooks));
+    for (const s of stages) {
+      if (s.compound || this.callsFunction(s)) continue;
+      // `X='…' bash -c 'eval "$X"'`: a script run by this command sees the settings made for it.
+      const saved = s.env?.length ? new Map(this.vars) : undefined;
+      for (const { name, value } of s.env ?? []) this.vars.set(name, value.text);
+      this.findings.push(...this.ctx.judge.command(s, this.hooks));
+      if (saved) this.vars = saved;
+    }
     for (const s of stages) if (!s.compound && this.fnBodies.has(s.name)) this.callFunction(s);
     if (stages.length > 1) this.findings.push(...this.ctx.judge.pipeline(stages, this.hooks));
     for (const s of stages) if (s.name === "cd" && stages.length === 1) this.pendingCd = s.args[0]?.text ?? HOME;
@@ -640,10 +647,32 @@ export class Walk {
     cmd.argv = u.argv;
     cmd.args = u.argv.slice(1);
     cmd.name = u.argv.length ? programName(u.argv[0]!) : "";
+    // `/bin/r? -rf /`: a program name that is a glob is whatever file it matches when it runs.
+    if (u.argv[0]?.glob && /[*?[]/.test(cmd.name)) cmd.name = "";
     cmd.asRoot = this.ctx.asRoot || u.asRoot;
     if (u.cwd !== undefined) cmd.cwd = normalizeCd(u.cwd, this.cwd);
     for (const [name, value] of u.env) envWords.push({ name, value });
     if (envWords.length) cmd.env = envWords;
+    // `read -r a b <<< TEXT`, `mapfile -t arr <<< TEXT`: the variables take the text's fields or lines
+    // (a `while read x` loop's variable is set by the loop, from what feeds it).
+    if ((cmd.name === "read" || cmd.name === "mapfile" || cmd.name === "readarray") && cmd.stdinText !== undefined) {
+      const names = cmd.name === "read" ? readTargets(`read ${cmd.args.map((w) => w.text).join(" ")}`) : undefined;
+      const arr = cmd.name === "read" ? undefined : cmd.args.filter((w) => /^[A-Za-z_]\w*$/.test(w.text)).pop()?.text;
+      const text = typeof cmd.stdinText === "string" ? cmd.stdinText : undefined;
+      if (arr) {
+        if (text !== undefined) this.arrays.set(arr, text.replace(/\n$/, "").split("\n"));
+        else this.arrays.delete(arr);
+      }
+      for (const [k, n] of (names ?? []).entries()) {
+        const fields = text === undefined ? undefined : (text.split("\n")[0] ?? "").trim().split(/[ \t]+/);
+        this.lists.delete(n);
+        if (cmd.args.some((w) => /^-[a-zA-Z]*a$/.test(w.text))) {
+          if (fields) this.arrays.set(n, fields);
+          continue;
+        }
+        this.vars.set(n, fields ? (k === names!.length - 1 ? fields.slice(k).join(" ") : (fields[k] ?? "")) : UNKNOWN);
+      }
+    }
     // `printf -v NAME FORMAT ARGS…` assigns what printf would print.
     if (cmd.name === "printf" && cmd.args[0]?.text === "-v" && cmd.args[1] && cmd.args[2]) {
       const rest = cmd.args.slice(2);
