@@ -227,7 +227,7 @@ function carried(name: string, argv: Word[]): Word[] | undefined {
     const rest = argv.slice(i);
     return rest.length === 1 ? shC(argv[0]!, rest[0]!) : rest.length ? rest : undefined;
   }
-  if (name === "tmux") {
+  if (name === "tmux" || name === "byobu") {
     let i = 1;
     while (i < argv.length && t(i).startsWith("-")) i += /^-[LSf]$/.test(t(i)) ? 2 : 1;
     if (!TMUX_NEW.test(t(i))) return undefined;
@@ -286,7 +286,13 @@ function carried(name: string, argv: Word[]): Word[] | undefined {
     if (eq) return shC(argv[0]!, { ...eq, text: eq.text.slice(10), exactBase: undefined });
     return undefined;
   }
-  if (/^(docker|podman|nerdctl|kubectl|oc|lxc|incus)$/.test(name)) {
+  // `oc rsh POD CMD…`: a shell in the pod, or the command given.
+  if (name === "oc" && t(1) === "rsh") {
+    let i = 2;
+    while (i < argv.length && t(i).startsWith("-")) i += /^(-c|--container|-n|--namespace|--shell|--timeout)$/.test(t(i)) ? 2 : 1;
+    return argv.length > i + 1 ? argv.slice(i + 1) : undefined;
+  }
+  if (/^(docker|podman|nerdctl|kubectl|oc|lxc|incus|docker-compose|podman-compose)$/.test(name)) {
     let i = 1;
     while (i < argv.length && t(i).startsWith("-"))
       i += /^(-H|--host|--context|-c|--config|-n|--namespace|--kubeconfig|--connection)$/.test(t(i)) ? 2 : 1;

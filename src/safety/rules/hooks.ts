@@ -99,6 +99,41 @@ export function ssh(cmd: Cmd, j: Judgement) {
     const m = /^(ProxyCommand|LocalCommand|KnownHostsCommand|Match\s+exec)\s*[= ]\s*(.*)$/is.exec(v.text);
     if (m && m[2] !== "none") judgeScript(cmd, scriptWord(v, m[2]!), j);
   }
+  if (cmd.name === "ssh") remoteCommand(cmd, j);
+}
+
+/**
+ * ssh's options end at the host; the remote shell runs the rest joined with spaces
+ * (`ssh h sudo sh -c "'rm -rf /'"` runs `sudo sh -c 'rm -rf /'`). With no command, or a
+ * remote shell reading stdin (`ssh h bash -s`), what is fed on stdin is the script.
+ */
+function remoteCommand(cmd: Cmd, j: Judgement) {
+  const args = cmd.args;
+  let i = 0;
+  while (i < args.length && args[i]!.text.startsWith("-") && args[i]!.text !== "--") {
+    const t = args[i]!.text;
+    i += /^-[46AaCfGgKkMNnqsTtVvXxYy]*[BbcDEeFIiJLlmOoPpQRSWw]$/.test(t) ? 2 : 1;
+  }
+  if (args[i]?.text === "--") i++;
+  const host = args[i];
+  if (!host) return;
+  const script = args.slice(i + 1);
+  if (script[0]?.text === "--") script.shift();
+  if (script.length) {
+    const w: Word = {
+      ...script[0]!,
+      text: script.map((x) => x.text).join(" "),
+      end: script[script.length - 1]!.end,
+      exactBase: script.length === 1 ? script[0]!.exactBase : undefined,
+    };
+    if (!w.dynamic) j.nested(w.text, w, w.exactBase);
+  }
+  const remote = script.map((x) => x.text).join(" ");
+  if (script.length && !/^(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh(\s+-[a-z]*s[a-z]*)?(\s+-)?$/.test(remote.trim())) return;
+  const text = stdinText(cmd);
+  if (text !== null) j.nested(text, cmd.stdinWord ?? cmd, cmd.stdinWord?.exactBase, { asRoot: cmd.asRoot });
+  else if (cmd.stdinText !== undefined || (cmd.pipe && cmd.pipe.index > 0) || cmd.redirects.some((r) => r.op === "<"))
+    j.reportWord("exec.stdin-script", cmd);
 }
 
 export function tar(cmd: Cmd, j: Judgement) {
