@@ -793,6 +793,12 @@ export class Walk {
       case "word":
       case "command_name": {
         let raw = node.text;
+        // History expansion (`!!`, `!-2`, `!rm`, `!$`): text of an earlier command, not known here.
+        if (!inDq && this.ctx.shell !== "fish" && w.text === "" && /^!(!|-?\d|[A-Za-z_./?#$^*:])/.test(raw)) {
+          w.text += UNKNOWN;
+          w.dynamic = true;
+          return;
+        }
         if (!inDq && w.text === "" && raw.startsWith("~")) {
           const m = /^~([A-Za-z_][\w.-]*)?(?=\/|$)/.exec(raw);
           if (m) {

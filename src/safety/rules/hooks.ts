@@ -589,3 +589,9 @@ export function cmake(cmd: Cmd, j: Judgement) {
   const sub = subCommand(cmd, argv);
   if (sub) j.judge(sub);
 }
+
+/** `fc -s [OLD=NEW] [CMD]`, `fc -e - …`: re-run an earlier command from the history, not shown here. */
+export function fc(cmd: Cmd, j: Judgement) {
+  if (cmd.args.some((w) => w.text === "-s") || values(cmd.args, ["-e"], []).some((v) => v.text === "-"))
+    j.reportWord("exec.eval-dynamic", cmd);
+}

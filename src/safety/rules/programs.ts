@@ -236,6 +236,7 @@ export const HOOKS: Record<string, Handler> = {
   emacs: hooks.emacs,
   ...each(["ed", "red"], hooks.ed),
   cmake: hooks.cmake,
+  fc: hooks.fc,
 };
 
 /** Programs that only read, print, or create harmless output by themselves. */
