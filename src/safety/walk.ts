@@ -15,6 +15,7 @@ import { describeSource, downloadTarget } from "./flow.ts";
 import { type Listing, listing, readTargets } from "./listing.ts";
 import { HOME, UNKNOWN, UNKNOWN_NONEMPTY, classifyPath, hasUnknown, normalizePath } from "./paths.ts";
 import { decodeAnsiC, formatPrintf, staticOutput } from "./static-text.ts";
+import { FIELD, FIELDS, expandBraces, splitFields, unescapeDq } from "./expand.ts";
 import type { CheckShell, Finding } from "./types.ts";
 import { unwrap } from "./unwrap.ts";
 
@@ -35,10 +36,6 @@ export interface AnalysisContext {
 }
 
 const MAX_DEPTH = 6;
-
-/** Marks where an expansion splits into separate words (`$a` with spaces, `"${arr[@]}"`, `"$@"`). */
-const FIELD = "\uE010";
-const FIELDS = /\uE010+/;
 
 const STATEMENT_CONTAINERS = new Set([
   "program",
@@ -1011,52 +1008,6 @@ export class Walk {
 
 // ---- helpers ---------------------------------------------------------------
 
-/**
- * Brace expansion, in place: `rm -rf /{bin,etc}` is `rm -rf /bin /etc`, `{/,~}` is `/` and the home
- * directory (tilde expansion comes after). Only words written without quotes, at most 16 results.
- */
-function expandBraces(words: Word[], src: string) {
-  for (let i = words.length - 1; i >= 0; i--) {
-    const w = words[i]!;
-    if (!w.text.includes("{") || !w.text.includes(",") || /['"]/.test(src.slice(w.start, w.end))) continue;
-    let out = [w.text];
-    for (let guard = 0; guard < 4; guard++) {
-      const next: string[] = [];
-      let changed = false;
-      for (const t of out) {
-        const m = /\{([^{}]*,[^{}]*)\}/.exec(t);
-        if (!m) {
-          next.push(t);
-          continue;
-        }
-        changed = true;
-        for (const alt of m[1]!.split(",")) next.push(t.slice(0, m.index) + alt + t.slice(m.index + m[0].length));
-      }
-      out = next.slice(0, 16);
-      if (!changed) break;
-    }
-    if (out.length < 2) continue;
-    words.splice(
-      i,
-      1,
-      ...out.map((text) => {
-        const t = text.replace(/^~(?=\/|$)/, HOME);
-        return { ...w, text: t, glob: /[*?[]/.test(t), exactBase: undefined };
-      }),
-    );
-  }
-}
-
-/** Splits words at the field marks unquoted or list expansions left, in place. */
-function splitFields(words: Word[]) {
-  for (let i = words.length - 1; i >= 0; i--) {
-    const w = words[i]!;
-    if (!w.text.includes(FIELD)) continue;
-    const parts = w.text.split(FIELDS).filter((p) => p !== "");
-    words.splice(i, 1, ...parts.map((text) => ({ ...w, text, exactBase: undefined })));
-  }
-}
-
 const isNode = (n: Node | null): n is Node => !!n;
 
 /** A function definition that surely runs before what follows it: not in a branch, loop, subshell, pipeline or other function. */
@@ -1095,10 +1046,6 @@ function containsBackground(node: Node): boolean {
 function normalizeCd(dir: string, cwd?: string): string {
   const { path } = classifyPath(dir, cwd);
   return path.startsWith("~") ? path.replace(/^~/, HOME) : path;
-}
-
-function unescapeDq(s: string): string {
-  return s.replace(/\\\n/g, "").replace(/\\([$`"\\])/g, "$1");
 }
 
 /** Parses and analyses one script; used for the top level and for nested scripts. */
