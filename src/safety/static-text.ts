@@ -55,7 +55,78 @@ export function staticOutput(stages: Cmd[], upTo = stages.length): string | null
           rest = rest.slice(1);
         }
         const out = rest.join(" ");
-        input = (escapes ? decodeAnsiC(out) : out) + (newline ? "\n" : "");
+        // echo's octal escapes are `\0NNN` (`$'…'` has `\NNN`).
+        const dec = (t: string) => decodeAnsiC(t.replace(/\\0([0-7]{1,3})/g, (_m, o: string) => `\\${o.padStart(3, "0")}`));
+        input = (escapes ? dec(out) : out) + (newline ? "\n" : "");
+        break;
+      }
+      case "python":
+      case "python3":
+      case "perl":
+      case "ruby":
+      case "node":
+      case "awk":
+      case "gawk":
+      case "mawk": {
+        // An inline program that only prints a literal: `python3 -c 'print("…")'`, `awk 'BEGIN{print "…"}'`.
+        if (!lit) return null;
+        const printed = literalPrint(
+          s.name,
+          args.map((a) => a.text),
+        );
+        if (printed === null) return null;
+        input = printed;
+        break;
+      }
+      case "sed": {
+        // `sed 's/X/ /g'` on known text: literal substitutions only.
+        if (!lit || input == null) return null;
+        const scripts = args.filter((a, k) => !a.text.startsWith("-") || args[k - 1]?.text === "-e").map((a) => a.text);
+        if (args.some((a) => /^-[^e]|^--/.test(a.text)) || scripts.length === 0) return null;
+        let text: string = input;
+        for (const sc of scripts) {
+          const m = /^s(.)((?:(?!\1)[^\\.*[\]^$])*)\1((?:(?!\1)[^\\&])*)\1(g?)$/.exec(sc);
+          if (!m || m[2] === "") return null;
+          const [, , from, to, g] = m as unknown as [string, string, string, string, string];
+          text = text
+            .split("\n")
+            .map((l) => (g ? l.split(from).join(to) : l.replace(from, () => to)))
+            .join("\n");
+        }
+        input = text;
+        break;
+      }
+      case "tr": {
+        // `tr X ' '`, `tr -d '#'`: literal character sets (no ranges or classes).
+        if (!lit || input == null) return null;
+        const del = args[0]?.text === "-d";
+        const sets = args.slice(del ? 1 : 0).map((a) => a.text);
+        if (sets.some((t) => /[-\\[]/.test(t)) || sets.length !== (del ? 1 : 2)) return null;
+        const [a, b] = sets as [string, string?];
+        let text = "";
+        for (const ch of input) {
+          const k = a.indexOf(ch);
+          text += k < 0 ? ch : del ? "" : (b![Math.min(k, b!.length - 1)] ?? "");
+        }
+        input = text;
+        break;
+      }
+      case "cut": {
+        // `cut -cN-`, `cut -cN-M`, `cut -c N-` on known text.
+        if (!lit || input == null) return null;
+        const spec =
+          args.length === 1
+            ? /^-c(\d+)-(\d*)$/.exec(args[0]!.text)
+            : args[0]?.text === "-c"
+              ? /^()(\d+)-(\d*)$/.exec(args[1]?.text ?? "")
+              : null;
+        if (!spec) return null;
+        const from = Number(spec[spec.length - 2]);
+        const to = spec[spec.length - 1] ? Number(spec[spec.length - 1]) : Infinity;
+        input = input
+          .split("\n")
+          .map((l) => l.slice(from - 1, to))
+          .join("\n");
         break;
       }
       case "string": {
@@ -215,4 +286,21 @@ function fishString(argv: string[], input: string | null | undefined): string | 
     default:
       return null;
   }
+}
+
+/** What an inline program prints when all it does is print one literal string; null otherwise. */
+function literalPrint(lang: string, argv: string[]): string | null {
+  const flag = /^(awk|gawk|mawk)$/.test(lang) ? undefined : lang === "perl" || lang === "ruby" || lang === "node" ? /^-[eE]$/ : /^-c$/;
+  const at = flag ? argv.findIndex((a) => flag.test(a)) : 0;
+  if (at < 0 || (flag ? argv.length !== at + 2 : argv.length !== 1)) return null;
+  const code = (flag ? argv[at + 1]! : argv[0]!).trim();
+  const dq = (s: string) => decodeAnsiC(s);
+  let m: RegExpExecArray | null;
+  if (/^python/.test(lang) && (m = /^print\(\s*(["'])((?:(?!\1)[^\\])*)\1\s*\)\s*;?$/.exec(code))) return `${m[2]}\n`;
+  if (lang === "perl" && (m = /^print\s*\(?\s*(["'])((?:(?!\1)[^\\$@]|\\n)*)\1\s*\)?\s*;?$/.exec(code)))
+    return m[1] === '"' ? dq(m[2]!) : m[2]!;
+  if (lang === "ruby" && (m = /^puts\s*\(?\s*(["'])((?:(?!\1)[^\\#])*)\1\s*\)?\s*;?$/.exec(code))) return `${m[2]}\n`;
+  if (lang === "node" && (m = /^console\.log\(\s*(["'`])((?:(?!\1)[^\\$])*)\1\s*\)\s*;?$/.exec(code))) return `${m[2]}\n`;
+  if (/awk$/.test(lang) && (m = /^BEGIN\s*\{\s*print\s+"([^"\\]*)"\s*;?\s*\}$/.exec(code))) return `${m[1]}\n`;
+  return null;
 }
