@@ -457,6 +457,8 @@ const paramText = (w: Word) => (w.tree ? (w.tree.narrowed ? `${w.tree.base.repla
  */
 function bindShellArgs(argv: Word[]): Word[] {
   if (!SHELL_NAMES.test(basename(argv[0] ?? ({ text: "" } as Word)))) return argv;
+  // `bash /dev/stdin`, `sh -`: the script is read from stdin, as with no script at all.
+  if (argv.length === 2 && /^(\/dev\/stdin|-)$/.test(argv[1]!.text)) return argv.slice(0, 1);
   const c = argv.findIndex((w, k) => k > 0 && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w.text));
   const script = c > 0 ? argv[c + 1] : undefined;
   const params = argv.slice(c + 2);

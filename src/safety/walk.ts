@@ -435,6 +435,9 @@ export class Walk {
       this.report("persist.ld-preload", node.startIndex, node.endIndex);
     if (/^HIST(FILE|SIZE|FILESIZE)$/.test(name) && (text === "" || text === "0" || text === "/dev/null"))
       this.report("history.disable", node.startIndex, node.endIndex);
+    // `PROMPT_COMMAND='CMD'`: bash runs it before every prompt.
+    if (persist && name === "PROMPT_COMMAND" && value && !value.dynamic && text.trim())
+      this.findings.push(...this.nested(text, { start: node.startIndex, end: node.endIndex }));
     return [name, text, value];
   }
 
@@ -724,6 +727,12 @@ export class Walk {
         else extra.push(this.word(c));
       }
       cmd.redirects.push({ op, fd, target, start: node.startIndex, end: node.endIndex });
+      // `bash < <(echo CMD)`: stdin is what the substitution prints.
+      const t = target as Word | null;
+      if (op === "<" && (fd === null || fd === 0) && t?.procSub && t.subs.length) {
+        cmd.stdinText = staticOutput(t.subs[t.subs.length - 1]!);
+        cmd.stdinWord = t;
+      }
     } else if (node.type === "herestring_redirect") {
       const w = node.namedChild(0);
       if (w) {

@@ -595,3 +595,20 @@ export function fc(cmd: Cmd, j: Judgement) {
   if (cmd.args.some((w) => w.text === "-s") || values(cmd.args, ["-e"], []).some((v) => v.text === "-"))
     j.reportWord("exec.eval-dynamic", cmd);
 }
+
+/** `trap 'CMD' EXIT`: the shell runs CMD on the signal or at exit. */
+export function trap(cmd: Cmd, j: Judgement) {
+  const args = cmd.args.filter((w) => w.text !== "--");
+  if (args.length < 2 || /^-[lp]$/.test(args[0]!.text) || args[0]!.text === "-") return;
+  judgeScript(cmd, args[0]!, j);
+}
+
+/** `complete -C CMD NAME` runs CMD to complete NAME; `bind -x '"KEY": CMD'` runs CMD on a key. */
+export function completeBind(cmd: Cmd, j: Judgement) {
+  if (cmd.name === "complete") for (const v of values(cmd.args, ["-C"], [])) judgeScript(cmd, v, j);
+  if (cmd.name === "bind")
+    for (const v of values(cmd.args, ["-x"], [])) {
+      const m = /^\s*("(?:\\.|[^"])*"|\S+)\s*:\s*(.*)$/s.exec(v.text);
+      if (m) judgeScript(cmd, scriptWord(v, m[2]!.replace(/^(["'])(.*)\1$/s, "$2")), j);
+    }
+}

@@ -237,6 +237,8 @@ export const HOOKS: Record<string, Handler> = {
   ...each(["ed", "red"], hooks.ed),
   cmake: hooks.cmake,
   fc: hooks.fc,
+  trap: hooks.trap,
+  ...each(["complete", "bind"], hooks.completeBind),
 };
 
 /** Programs that only read, print, or create harmless output by themselves. */
