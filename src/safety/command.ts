@@ -57,4 +57,6 @@ export interface Cmd {
   written?: ReadonlyMap<string, string>;
   /** The heredoc/here-string word, for spans. */
   stdinWord?: Word;
+  /** Environment set for this command only (`X=1 cmd`, `env X=1 cmd`, `sudo X=1 cmd`). */
+  env?: { name: string; value: Word }[];
 }

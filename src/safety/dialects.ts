@@ -98,11 +98,38 @@ export function translateFish(src: string): { text: string; map: (i: number) => 
     }
     const word = src.slice(i, j);
     if (atCmd && /^(begin|if|while|function|switch)$/.test(word)) blocks.push(word);
-    if (atCmd && word === "end" && blocks.pop() === "for") {
+    const closes = atCmd && word === "end" ? blocks.pop() : undefined;
+    if (closes === "for") {
       emit("done", i);
       i = j;
       atCmd = false;
       continue;
+    }
+    if (closes === "function") {
+      // The end of a function body: `}` (bash wants a `;` or newline before it, which fish has too).
+      emit("}", i);
+      i = j;
+      atCmd = false;
+      continue;
+    }
+    if (atCmd && word === "function") {
+      // `function f [--argument-names a b] [-d DESC]; BODY; end` → `f() { a="$1"; b="$2"; BODY; }`.
+      let k = j;
+      while (k < n && src[k] !== ";" && src[k] !== "\n") k++;
+      const header = src.slice(j, k).trim().split(/\s+/);
+      const name = header[0] ?? "";
+      const an = header.findIndex((h) => h === "-a" || h === "--argument-names");
+      const params: string[] = [];
+      if (an >= 0)
+        for (const p of header.slice(an + 1))
+          if (/^[A-Za-z_]\w*$/.test(p)) params.push(p);
+          else break;
+      if (/^[A-Za-z_][\w-]*$/.test(name)) {
+        emit(`${name}() { ${params.map((p, x) => `${p}="$${x + 1}"; `).join("")}`, i);
+        i = k < n && src[k] === ";" ? k + 1 : k;
+        atCmd = true;
+        continue;
+      }
     }
     if (atCmd && word === "for" && /^\s+[A-Za-z_]\w*\s+in\b/.test(src.slice(j))) {
       // `for x in a b; …; end` → `for x in a b; do …; done`: the loop variable takes each value.
@@ -136,7 +163,8 @@ export function translateFish(src: string): { text: string; map: (i: number) => 
       atCmd = false;
       continue;
     }
-    emit(word, i);
+    // `$argv` is bash's `"$@"`, `$argv[N]` its `$N`.
+    emit(word.replace(/\$argv\[(\d)\]/g, '"$$$1"').replace(/\$argv(?![\w[])/g, '"$$@"'), i);
     i = j;
     atCmd = false;
   }
@@ -148,6 +176,17 @@ export function translateFish(src: string): { text: string; map: (i: number) => 
 export function translateZsh(src: string): string {
   // `=cmd` at the start of a word is the path of cmd: the same program.
   src = src.replace(/(^|[\s;|&(])=(?=[A-Za-z_])/g, "$1 ");
+  // `$=cmd` splits the value into words: read as `$cmd`, which the checker splits anyway.
+  src = src.replace(/\$=(?=[A-Za-z_])/g, " $");
+  // The precommand modifier `- cmd` (run with a dash before argv[0]) runs cmd.
+  src = src.replace(/(^|[;|&(]|&&|\|\|)(\s*)-(?=\s+[A-Za-z_/.~])/g, "$1$2 ");
+  // Parameter flags `${(z)x}`, `${(s: :)x}`, `${(U)x}`: bash cannot read them. Splitting flags become
+  // `${=x}`, the others `${x}`, padded with empty quotes so offsets do not move.
+  src = src.replace(/\$\{\(([^()]*)\)([A-Za-z_]\w*)\}/g, (m, flags: string, name: string) => {
+    const head = /[zsf]/.test(flags) ? "${=" : "${";
+    const d = m.length - head.length - name.length - 1;
+    return `${head}${name}}${d % 2 === 0 ? '""'.repeat(d / 2) : `$''${'""'.repeat((d - 3) / 2)}`}`;
+  });
   return src.replace(
     /(^|[\s;|&])([^\s;|&()'"]*[*?][^\s;|&()'"]*)(\([^()\s;|&]*\))(?=$|[\s;|&)])/g,
     (_m, pre: string, g: string, q: string) => pre + g + " ".repeat(q.length),

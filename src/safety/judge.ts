@@ -9,6 +9,7 @@ import { isDryRun } from "./packs/match.ts";
 import { classifyPath, isBlockDevice, normalizePath } from "./paths.ts";
 import { controlChannel, httpWrites, unknownCliDelete } from "./rules/api.ts";
 import { runsDownloaded } from "./rules/exec.ts";
+import { envCommands } from "./rules/hooks.ts";
 import { NETWORK_SINKS, secretsToNetwork } from "./rules/exfil.ts";
 import { judgePipeline } from "./rules/pipeline.ts";
 import { HOOKS, PROGRAMS, READ_ONLY } from "./rules/programs.ts";
@@ -31,6 +32,7 @@ export function judgePipelineFlow(stages: Cmd[], hooks: JudgeHooks): Finding[] {
 function judgeInto(cmd: Cmd, j: Judgement) {
   for (const r of cmd.redirects) judgeRedirect(cmd, r, j);
   if (cmd.compound) return;
+  if (cmd.env) envCommands(cmd, j);
   if (cmd.name === "") {
     if (cmd.argv.length === 0) return;
     // The program name comes from a variable or substitution we cannot evaluate.

@@ -45,7 +45,8 @@ export const WRAPPERS: Record<string, WrapperSpec> = {
       "-R",
       "--chroot",
     ],
-    stop: ["-l", "--list", "-v", "--validate", "-k", "--reset-timestamp", "-K", "--remove-timestamp", "-V", "--version", "-e", "--edit"],
+    // `-k` with a command runs it (without the cached credentials); alone it only forgets them.
+    stop: ["-l", "--list", "-v", "--validate", "-K", "--remove-timestamp", "-V", "--version", "-e", "--edit"],
     root: true,
     assignments: true,
   },
@@ -75,6 +76,10 @@ export const WRAPPERS: Record<string, WrapperSpec> = {
   runuser: { valued: ["-u", "--user", "-g", "--group", "-G"], root: true },
   flock: { valued: ["-w", "--timeout", "-E", "--conflict-exit-code"], positional: 1 },
   busybox: { valued: [] },
+  toybox: { valued: [] },
+  valgrind: { valued: [] },
+  "ld.so": { valued: ["--library-path", "--preload", "--audit"] },
+  "ld-linux-x86-64.so.2": { valued: ["--library-path", "--preload", "--audit"] },
   catchsegv: { valued: [] },
   proxychains: { valued: ["-f"] },
   proxychains4: { valued: ["-f"] },
@@ -222,7 +227,7 @@ function carried(name: string, argv: Word[]): Word[] | undefined {
     const rest = argv.slice(i);
     return rest.length === 1 ? shC(argv[0]!, rest[0]!) : rest.length ? rest : undefined;
   }
-  if (name === "tmux") {
+  if (name === "tmux" || name === "byobu") {
     let i = 1;
     while (i < argv.length && t(i).startsWith("-")) i += /^-[LSf]$/.test(t(i)) ? 2 : 1;
     if (!TMUX_NEW.test(t(i))) return undefined;
@@ -252,6 +257,28 @@ function carried(name: string, argv: Word[]): Word[] | undefined {
     const dd = argv.findIndex((w) => w.text === "--");
     return dd > 0 && argv.length > dd + 1 ? argv.slice(dd + 1) : undefined;
   }
+  // Debuggers: `gdb -batch -ex run --args PROG ARGS`, `lldb -- PROG ARGS`.
+  if (name === "gdb" || name === "lldb" || name === "cgdb") {
+    const at = argv.findIndex((w, k) => k > 0 && (w.text === "--args" || (name === "lldb" && w.text === "--")));
+    return at > 0 && argv.length > at + 1 ? argv.slice(at + 1) : undefined;
+  }
+  // `entr [-acdnprz] CMD ARGS` (on each change), `entr -s 'SCRIPT'`.
+  if (name === "entr") {
+    let i = 1;
+    let script = false;
+    while (i < argv.length && t(i).startsWith("-")) {
+      if (/s/.test(t(i))) script = true;
+      i++;
+    }
+    if (i >= argv.length) return undefined;
+    return script ? shC(argv[0]!, argv[i]!) : argv.slice(i);
+  }
+  // `machinectl shell [USER@]MACHINE [PROG ARGS]`.
+  if (name === "machinectl" && t(1) === "shell") {
+    let i = 2;
+    while (i < argv.length && t(i).startsWith("-")) i += /^(-E|--setenv|--uid|-M|--machine)$/.test(t(i)) ? 2 : 1;
+    return argv.length > i + 1 ? argv.slice(i + 1) : undefined;
+  }
   if (name === "script") {
     const c = argv.findIndex((w, k) => k > 0 && (/^-[a-zA-Z]*c$/.test(w.text) || w.text === "--command"));
     if (c > 0 && argv[c + 1]) return shC(argv[0]!, argv[c + 1]!);
@@ -259,7 +286,13 @@ function carried(name: string, argv: Word[]): Word[] | undefined {
     if (eq) return shC(argv[0]!, { ...eq, text: eq.text.slice(10), exactBase: undefined });
     return undefined;
   }
-  if (/^(docker|podman|nerdctl|kubectl|oc|lxc|incus)$/.test(name)) {
+  // `oc rsh POD CMD…`: a shell in the pod, or the command given.
+  if (name === "oc" && t(1) === "rsh") {
+    let i = 2;
+    while (i < argv.length && t(i).startsWith("-")) i += /^(-c|--container|-n|--namespace|--shell|--timeout)$/.test(t(i)) ? 2 : 1;
+    return argv.length > i + 1 ? argv.slice(i + 1) : undefined;
+  }
+  if (/^(docker|podman|nerdctl|kubectl|oc|lxc|incus|docker-compose|podman-compose)$/.test(name)) {
     let i = 1;
     while (i < argv.length && t(i).startsWith("-"))
       i += /^(-H|--host|--context|-c|--config|-n|--namespace|--kubeconfig|--connection)$/.test(t(i)) ? 2 : 1;
@@ -290,24 +323,47 @@ function basename(w: Word): string {
  * whether it runs as root. Options carrying a script (`su -c`, `flock -c`,
  * `env -S`, `watch CMD`) become `sh -c SCRIPT` so the shell rules see the script.
  */
-export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean } {
+/** Wrapper options that set the working directory of the wrapped command. */
+const CHDIR = /^(-C|--chdir|-D|--working-directory|-w|--wd)$/;
+
+export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean; env: [string, Word][]; cwd?: string } {
   let argv = words;
   let asRoot = false;
+  let cwd: string | undefined;
+  /** `env X=1 cmd`, `sudo X=1 cmd`: settings the wrapped command sees. */
+  const env: [string, Word][] = [];
   for (let guard = 0; guard < 16 && argv.length > 0; guard++) {
     const name = basename(argv[0]!);
     if (name === "su" || (name === "sudo" && argv.length === 1) || name === "runuser" || name === "sg") {
       // `su -c 'cmd' user` runs cmd through a shell; bare `su`/`su -` is a root shell (judged as su).
       const c = argv.findIndex((w, i) => i > 0 && (w.text === "-c" || w.text === "--command"));
-      if (c > 0 && argv[c + 1]) return { argv: shC(argv[0]!, argv[c + 1]!), asRoot: true };
-      return { argv, asRoot: true };
+      if (c > 0 && argv[c + 1]) return { argv: shC(argv[0]!, argv[c + 1]!), asRoot: true, env };
+      // `runuser -u USER -- CMD…` and `sg GROUP CMD` run the command directly.
+      if (name === "runuser" && argv.some((w) => /^(-u|--user)(=|$)/.test(w.text))) {
+        let i = 1;
+        while (i < argv.length && argv[i]!.text.startsWith("-") && argv[i]!.text !== "--")
+          i += /^(-u|--user|-g|--group|-G|--supp-group)$/.test(argv[i]!.text) ? 2 : 1;
+        if (argv[i]?.text === "--") i++;
+        if (i < argv.length) {
+          argv = argv.slice(i);
+          asRoot = true;
+          continue;
+        }
+      }
+      if (name === "sg" && argv.length > 2 && !argv[1]!.text.startsWith("-")) {
+        argv = argv.length === 3 ? shC(argv[0]!, argv[2]!) : argv.slice(2);
+        asRoot = true;
+        continue;
+      }
+      return { argv, asRoot: true, env };
     }
     if (name === "watch") {
       let i = 1;
       while (i < argv.length && argv[i]!.text.startsWith("-"))
         i += /^-(n|d|q)$|^--(interval|differences)$/.test(argv[i]!.text) && argv[i]!.text !== "-d" ? 2 : 1;
       const rest = argv.slice(i);
-      if (rest.length === 0) return { argv, asRoot };
-      if (rest.length === 1) return { argv: shC(argv[0]!, rest[0]!), asRoot };
+      if (rest.length === 0) return { argv, asRoot, env };
+      if (rest.length === 1) return { argv: shC(argv[0]!, rest[0]!), asRoot, env };
       argv = rest;
       continue;
     }
@@ -334,6 +390,7 @@ export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean } {
         break;
       }
       if (spec.assignments && isAssignment(t)) {
+        env.push([t.slice(0, t.indexOf("=")), { ...argv[i]!, text: t.slice(t.indexOf("=") + 1), exactBase: undefined }]);
         i++;
         continue;
       }
@@ -351,6 +408,11 @@ export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean } {
         script = t.includes("=") ? { ...argv[i]!, text: t.slice(t.indexOf("=") + 1) } : argv[i + 1];
         break;
       }
+      // `env -C /`, `sudo -D /`, `systemd-run --working-directory=/`: the command runs there.
+      if (CHDIR.test(opt) && spec.valued.includes(opt)) {
+        const v = t.includes("=") ? t.slice(t.indexOf("=") + 1) : argv[i + 1]?.text;
+        if (v !== undefined && !argv[i + 1]?.dynamic) cwd = v;
+      }
       // `sudo -s`/`-i` with no command is a root shell; with one, it runs it through a shell.
       if (spec.valued.includes(opt) && !t.includes("=")) i += 2;
       else if (name === "sudo" && /^-[A-Za-z]*[ugCDprtUTh]$/.test(t) && t.length > 2 && !t.startsWith("--")) i += 2;
@@ -362,10 +424,14 @@ export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean } {
       const c = argv.findIndex((w, k) => k > 0 && (w.text === "-c" || w.text === "--command"));
       if (c > 0 && argv[c + 1]) script = argv[c + 1];
     }
-    if (script) return { argv: shC(argv[0]!, script), asRoot: asRoot || !!spec.root };
+    if (script) return { argv: shC(argv[0]!, script), asRoot: asRoot || !!spec.root, env };
     if (stop) break;
     i += spec.positional ?? 0;
-    if (spec.assignments) while (i < argv.length && isAssignment(argv[i]!.text)) i++;
+    if (spec.assignments)
+      for (; i < argv.length && isAssignment(argv[i]!.text); i++) {
+        const t = argv[i]!.text;
+        env.push([t.slice(0, t.indexOf("=")), { ...argv[i]!, text: t.slice(t.indexOf("=") + 1), exactBase: undefined }]);
+      }
     if (i >= argv.length) {
       // `env` alone prints the environment; `sudo -i` alone opens a root shell.
       if (spec.root) asRoot = true;
@@ -374,7 +440,44 @@ export function unwrap(words: Word[]): { argv: Word[]; asRoot: boolean } {
     if (spec.root) asRoot = true;
     argv = argv.slice(i);
   }
-  return { argv, asRoot };
+  return { argv: bindShellArgs(argv), asRoot, env, cwd };
+}
+
+const SHELL_NAMES = /^(sh|bash|zsh|dash|ksh|mksh|ash|busybox-sh|rbash)$/;
+
+/** A value as one single-quoted shell word (the home marker stays as it is). */
+const shellQuote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
+/** The text a parameter passed to a script stands for: a tree word (`find … -exec sh -c '…' _ {} \;`) is a file below its base, or the base itself when nothing narrows the search. */
+const paramText = (w: Word) => (w.tree ? (w.tree.narrowed ? `${w.tree.base.replace(/\/+$/, "")}/x` : w.tree.base) : w.text);
+
+/**
+ * `sh -c 'rm -rf "$1"' _ /`: the words after the script are `$0`, `$1`, …; put them into the
+ * script so the rules see `rm -rf '/'`. Only a script we can read, with parameters given.
+ */
+function bindShellArgs(argv: Word[]): Word[] {
+  if (!SHELL_NAMES.test(basename(argv[0] ?? ({ text: "" } as Word)))) return argv;
+  // `bash /dev/stdin`, `sh -`: the script is read from stdin, as with no script at all.
+  if (argv.length === 2 && /^(\/dev\/stdin|-)$/.test(argv[1]!.text)) return argv.slice(0, 1);
+  const c = argv.findIndex((w, k) => k > 0 && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w.text));
+  const script = c > 0 ? argv[c + 1] : undefined;
+  const params = argv.slice(c + 2);
+  if (!script || script.dynamic || params.length === 0 || !/\$/.test(script.text)) return argv;
+  const values = params.map(paramText);
+  const at = (k: number) => (values[k] !== undefined ? shellQuote(values[k]!) : "''");
+  const all = values
+    .slice(1)
+    .map((v) => shellQuote(v))
+    .join(" ");
+  const text = script.text.replace(
+    /"\$(?:\{([0-9@*])\}|([0-9@*]))"|\$(?:\{([0-9@*])\}|([0-9@*]))/g,
+    (_m, a?: string, b?: string, c2?: string, d?: string) => {
+      const p = (a ?? b ?? c2 ?? d)!;
+      return p === "@" || p === "*" ? all : at(Number(p));
+    },
+  );
+  if (text === script.text) return argv;
+  return [...argv.slice(0, c + 1), { ...script, text, exactBase: undefined }];
 }
 
 /** A synthetic `sh -c SCRIPT` command anchored on the wrapper's words. */
@@ -394,7 +497,9 @@ export function subCommand(parent: Cmd, argv: Word[]): Cmd | undefined {
     args: u.argv.slice(1),
     name: programName(u.argv[0]!),
     asRoot: parent.asRoot || u.asRoot,
+    cwd: u.cwd ?? parent.cwd,
     redirects: [],
     stdinText: undefined,
+    env: u.env.length ? [...(parent.env ?? []), ...u.env.map(([name, value]) => ({ name, value }))] : parent.env,
   };
 }

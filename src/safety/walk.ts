@@ -12,8 +12,10 @@ import type { Cmd, Word } from "./command.ts";
 import { finding, type JudgeHooks, type Span } from "./judgement.ts";
 import type { Node, Tree } from "./parser.ts";
 import { describeSource, downloadTarget } from "./flow.ts";
+import { type Listing, listing, readTargets } from "./listing.ts";
 import { HOME, UNKNOWN, UNKNOWN_NONEMPTY, classifyPath, hasUnknown, normalizePath } from "./paths.ts";
-import { decodeAnsiC, staticOutput } from "./static-text.ts";
+import { decodeAnsiC, formatPrintf, staticOutput } from "./static-text.ts";
+import { FIELD, FIELDS, expandBraces, splitFields, unescapeDq } from "./expand.ts";
 import type { CheckShell, Finding } from "./types.ts";
 import { unwrap } from "./unwrap.ts";
 
@@ -34,10 +36,6 @@ export interface AnalysisContext {
 }
 
 const MAX_DEPTH = 6;
-
-/** Marks where an expansion splits into separate words (`$a` with spaces, `"${arr[@]}"`, `"$@"`). */
-const FIELD = "\uE010";
-const FIELDS = /\uE010+/;
 
 const STATEMENT_CONTAINERS = new Set([
   "program",
@@ -100,6 +98,17 @@ export class Walk {
   private downloads = new Map<string, { url: string; insecure: boolean }>();
   /** Open compound stages collecting the commands built inside them. */
   private collectors: Cmd[][] = [];
+  /** Loop variables that stand for every item of a listing (`find / | while read f`). */
+  private lists = new Map<string, Listing>();
+  /** Bodies of the functions defined so far, judged again when called with arguments. */
+  private fnBodies = new Map<string, Node>();
+  /** Functions surely defined by now (not in a branch or subshell): calling the name runs the function, not the program. */
+  private shadows = new Set<string>();
+  /** Commands whose program word is the command's own first word (no `command`, `sudo`, `env` in front). */
+  private direct = new WeakSet<Cmd>();
+  private calls = 0;
+  /** What the next `while read` loop reads: set by the pipeline or redirection that feeds it. */
+  private feed: Listing | undefined;
   /** Judges the commands built here, with this walk's variables and directory for nested scripts. */
   private readonly hooks: JudgeHooks = {
     nested: (text, span, exactBase, opts) => this.nested(text, span, exactBase, opts),
@@ -170,10 +179,12 @@ export class Walk {
         for (const c of node.namedChildren) if (c) this.visit(c);
         return;
       case "subshell": {
-        const saved = { cwd: this.cwd, vars: new Map(this.vars) };
+        const saved = { cwd: this.cwd, vars: new Map(this.vars), fns: new Map(this.fnBodies), shadows: new Set(this.shadows) };
         this.statements(node);
         this.cwd = saved.cwd;
         this.vars = saved.vars;
+        this.fnBodies = saved.fns;
+        this.shadows = saved.shadows;
         return;
       }
       case "function_definition":
@@ -212,10 +223,13 @@ export class Walk {
       case "for_statement":
         this.forLoop(node);
         return;
-      case "while_statement":
+      case "while_statement": {
+        const feed = this.feed;
+        this.feed = undefined;
         this.loop(node);
-        this.statements(node);
+        this.readLoop(node, feed);
         return;
+      }
       case "ERROR":
         this.statements(node);
         return;
@@ -270,8 +284,36 @@ export class Walk {
     const name = node.childForFieldName("name")?.text ?? node.namedChild(0)?.text ?? "";
     this.functions.push(name);
     const body = node.childForFieldName("body") ?? node.namedChildren.find((c) => c && c.type !== "word");
-    if (body) this.visit(body);
+    if (body) {
+      this.fnBodies.set(name, body);
+      this.visit(body);
+    }
     this.functions.pop();
+    if (unconditional(node)) this.shadows.add(name);
+    else this.shadows.delete(name);
+  }
+
+  /** `rm() { echo "$@"; }; rm -rf /` runs the function: the program of that name is not run. */
+  private callsFunction(cmd: Cmd): boolean {
+    return this.shadows.has(cmd.name) && this.direct.has(cmd) && cmd.argv[0]?.text === cmd.name;
+  }
+
+  /** `f() { "$@"; }; f rm -rf ~`: a call runs the body with its arguments as `$@`, `$1`…. */
+  private callFunction(cmd: Cmd) {
+    const body = this.fnBodies.get(cmd.name);
+    if (!body || !this.direct.has(cmd) || this.calls >= 4 || this.functions.includes(cmd.name) || cmd.args.length === 0) return;
+    const saved = this.arrays.get("@");
+    this.arrays.set(
+      "@",
+      cmd.args.map((w) => w.text),
+    );
+    this.calls++;
+    this.functions.push(cmd.name);
+    this.visit(body);
+    this.functions.pop();
+    this.calls--;
+    if (saved) this.arrays.set("@", saved);
+    else this.arrays.delete("@");
   }
 
   /**
@@ -284,9 +326,16 @@ export class Walk {
     const body = node.childForFieldName("body");
     const valueNodes = node.childrenForFieldName("value").filter(isNode);
     const values: string[] = [];
+    const listed: Listing[] = [];
     let known = !!name && valueNodes.length > 0;
     for (const v of valueNodes) {
       const w = this.word(v);
+      // `for d in $(ls /)`, `for f in $(find ~ -type f)`: each value is an item of that listing.
+      const l = w.dynamic && w.subs.length === 1 && w.text === UNKNOWN ? listing(w.subs[0]!) : undefined;
+      if (l) {
+        listed.push(l);
+        continue;
+      }
       // A glob stays as its pattern: `for f in ~/.ssh/id_*` holds the files the pattern names.
       if (w.dynamic) known = false;
       values.push(...w.text.split(FIELDS).filter((x) => x !== ""));
@@ -300,11 +349,56 @@ export class Walk {
         this.vars.set(name, v);
         this.visit(body);
       }
+      for (const l of listed) this.withListing(name, l, () => this.visit(body));
     } else {
       this.vars.set(name, UNKNOWN_NONEMPTY);
       this.visit(body);
     }
     this.vars.delete(name);
+  }
+
+  /** Runs `visit` with the loop variable standing for each item of a listing. */
+  private withListing(name: string, l: Listing, visit: () => void) {
+    for (const v of l.items ?? [l.text]) {
+      this.vars.set(name, v);
+      if (l.tree && !l.items) this.lists.set(name, l);
+      visit();
+      this.lists.delete(name);
+    }
+  }
+
+  /**
+   * `find / | while read f; do rm -rf "$f"; done`, `while read d; do …; done < <(lsblk -p)`:
+   * the variable `read` sets holds each item the feeding pipeline prints.
+   */
+  private readLoop(node: Node, feed: Listing | undefined) {
+    const cond = node.childForFieldName("condition");
+    const names = cond ? readTargets(cond.text) : undefined;
+    if (!names) {
+      this.statements(node);
+      return;
+    }
+    const name = names[0]!;
+    for (const n of names) {
+      this.vars.set(n, UNKNOWN_NONEMPTY);
+      this.lists.delete(n);
+    }
+    if (feed) this.withListing(name, feed, () => this.statements(node));
+    else this.statements(node);
+    for (const n of names) this.vars.delete(n);
+  }
+
+  /** The items a redirection feeds a loop: `< <(cmd)`, `<<< "$(cmd)"`, a here-string or heredoc. */
+  private redirectFeed(cmd: Cmd): Listing | undefined {
+    const input = cmd.redirects.find((r) => r.op === "<" && r.target?.procSub);
+    if (input?.target?.subs.length) return listing(input.target.subs[input.target.subs.length - 1]!);
+    if (typeof cmd.stdinText === "string") {
+      const items = cmd.stdinText.split(/\s+/).filter((x) => x !== "");
+      return items.length ? { text: items[0]!, items: items.slice(0, 8) } : undefined;
+    }
+    const subs = cmd.stdinWord?.subs;
+    if (subs?.length === 1) return listing(subs[0]!);
+    return undefined;
   }
 
   /** `while true; do … & done`: starts background jobs without end. */
@@ -316,10 +410,11 @@ export class Walk {
     if (body && containsBackground(body)) this.report("exec.process-flood", node.startIndex, node.endIndex);
   }
 
-  private assign(node: Node, persist: boolean): [string, string] | undefined {
+  private assign(node: Node, persist: boolean): [string, string, Word | undefined] | undefined {
     const name = node.childForFieldName("name")?.text ?? node.namedChild(0)?.text;
     const valueNode = node.childForFieldName("value");
     if (!name) return;
+    if (persist) this.lists.delete(name);
     if (valueNode?.type === "array") {
       const items = valueNode.namedChildren
         .filter(isNode)
@@ -340,7 +435,10 @@ export class Walk {
       this.report("persist.ld-preload", node.startIndex, node.endIndex);
     if (/^HIST(FILE|SIZE|FILESIZE)$/.test(name) && (text === "" || text === "0" || text === "/dev/null"))
       this.report("history.disable", node.startIndex, node.endIndex);
-    return [name, text];
+    // `PROMPT_COMMAND='CMD'`: bash runs it before every prompt.
+    if (persist && name === "PROMPT_COMMAND" && value && !value.dynamic && text.trim())
+      this.findings.push(...this.nested(text, { start: node.startIndex, end: node.endIndex }));
+    return [name, text, value];
   }
 
   /** Visits substitutions found anywhere below a node that is not a statement. */
@@ -361,12 +459,20 @@ export class Walk {
       this.pipeline(body.type === "pipeline" ? body.namedChildren.filter(isNode) : [body], node, redirectNodes);
       return;
     }
-    if (body) this.visit(body);
     // Redirections of a block apply to all of it: judge them on a stand-in command.
     const cmd = this.emptyCmd(node, isBackground(node));
     cmd.bare = !body;
     const extra: Node[] = [];
-    for (const r of redirectNodes) this.redirect(r, cmd, extra);
+    if (body?.type === "while_statement") {
+      // `while read x; do …; done < <(cmd)`: what feeds the loop is known before its body runs.
+      for (const r of redirectNodes) this.redirect(r, cmd, extra);
+      this.feed = this.redirectFeed(cmd);
+      this.visit(body);
+      this.feed = undefined;
+    } else {
+      if (body) this.visit(body);
+      for (const r of redirectNodes) this.redirect(r, cmd, extra);
+    }
     this.findings.push(...this.ctx.judge.command(cmd, this.hooks));
     for (const e of extra) this.visit(e);
   }
@@ -416,7 +522,7 @@ export class Walk {
     };
     stageNodes.forEach((n, i) => add(n, i === stageNodes.length - 1 ? extraRedirects : []));
     for (const { node: n, reds } of flat) {
-      const cmd = this.stage(n, reds, later);
+      const cmd = this.stage(n, reds, later, stages);
       cmd.background = background;
       stages.push(cmd);
     }
@@ -427,7 +533,15 @@ export class Walk {
       } else later.push(extra);
     }
     stages.forEach((s, index) => (s.pipe = { stages, index }));
-    for (const s of stages) if (!s.compound) this.findings.push(...this.ctx.judge.command(s, this.hooks));
+    for (const s of stages) {
+      if (s.compound || this.callsFunction(s)) continue;
+      // `X='…' bash -c 'eval "$X"'`: a script run by this command sees the settings made for it.
+      const saved = s.env?.length ? new Map(this.vars) : undefined;
+      for (const { name, value } of s.env ?? []) this.vars.set(name, value.text);
+      this.findings.push(...this.ctx.judge.command(s, this.hooks));
+      if (saved) this.vars = saved;
+    }
+    for (const s of stages) if (!s.compound && this.fnBodies.has(s.name)) this.callFunction(s);
     if (stages.length > 1) this.findings.push(...this.ctx.judge.pipeline(stages, this.hooks));
     for (const s of stages) if (s.name === "cd" && stages.length === 1) this.pendingCd = s.args[0]?.text ?? HOME;
     for (const s of stages) {
@@ -459,7 +573,11 @@ export class Walk {
     return stages;
   }
 
-  private stage(n: Node, redirectNodes: Node[], later: Node[]): Cmd {
+  private stage(n: Node, redirectNodes: Node[], later: Node[], prior: Cmd[] = []): Cmd {
+    // `find / | while read f; do …; done`: the loop reads what the earlier stages print.
+    const fed = (x: Node | null | undefined) => {
+      if (x?.type === "while_statement" && prior.length) this.feed = listing(prior);
+    };
     if (n.type === "redirected_statement") {
       const body = n.childForFieldName("body");
       const reds = n.namedChildren.filter((c): c is Node => !!c && c !== body && c.type.endsWith("redirect"));
@@ -467,7 +585,9 @@ export class Walk {
       const cmd = this.emptyCmd(n);
       cmd.inner = [];
       this.collectors.push(cmd.inner);
+      fed(body);
       if (body) this.visit(body);
+      this.feed = undefined;
       this.collectors.pop();
       for (const r of [...reds, ...redirectNodes]) this.redirect(r, cmd, later);
       return cmd;
@@ -476,7 +596,9 @@ export class Walk {
     const cmd = this.emptyCmd(n);
     cmd.inner = [];
     this.collectors.push(cmd.inner);
+    fed(n);
     this.visit(n);
+    this.feed = undefined;
     this.collectors.pop();
     for (const r of redirectNodes) this.redirect(r, cmd, later);
     return cmd;
@@ -487,11 +609,13 @@ export class Walk {
     const cmd = this.emptyCmd(node);
     cmd.compound = false;
     const env = new Map<string, string>();
+    const envWords: { name: string; value: Word }[] = [];
     for (const c of node.namedChildren) {
       if (!c) continue;
       if (c.type === "variable_assignment") {
         const kv = this.assign(c, false);
         if (kv) env.set(kv[0], kv[1]);
+        if (kv?.[2]) envWords.push({ name: kv[0], value: kv[2] });
       } else if (c.type.endsWith("redirect")) words.push(...this.redirect(c, cmd, later));
       else if (c.type === "command_name") words.push(this.word(c.namedChild(0) ?? c));
       else if (c.type === "subshell" || c.type === "ERROR") this.visit(c);
@@ -500,6 +624,7 @@ export class Walk {
     // `"git" >/dev/null reset --hard`: words after a redirection are still the command's.
     for (const r of redirectNodes) words.push(...this.redirect(r, cmd, later));
     splitFields(words);
+    expandBraces(words, this.src);
     // `${CMD:-rm} -rf /`: a program name whose variable is unknown may well be its default.
     const first = words[0];
     if (first?.dynamic) {
@@ -514,11 +639,54 @@ export class Walk {
       for (const [k, v] of env) this.vars.set(k, v);
       return cmd;
     }
+    // `$(which rm) -rf /`: the name is known, but still computed when the command runs.
+    if (first?.subs.some((st) => st.length === 1 && /^(which|command|type)$/.test(st[0]!.name)))
+      this.report("exec.dynamic-command", first.start, first.end);
     const u = unwrap(words);
+    if (u.argv[0] === words[0]) this.direct.add(cmd);
     cmd.argv = u.argv;
     cmd.args = u.argv.slice(1);
     cmd.name = u.argv.length ? programName(u.argv[0]!) : "";
+    // `/bin/r? -rf /`: a program name that is a glob is whatever file it matches when it runs.
+    if (u.argv[0]?.glob && /[*?[]/.test(cmd.name)) cmd.name = "";
     cmd.asRoot = this.ctx.asRoot || u.asRoot;
+    if (u.cwd !== undefined) cmd.cwd = normalizeCd(u.cwd, this.cwd);
+    for (const [name, value] of u.env) envWords.push({ name, value });
+    if (envWords.length) cmd.env = envWords;
+    // `read -r a b <<< TEXT`, `mapfile -t arr <<< TEXT`: the variables take the text's fields or lines
+    // (a `while read x` loop's variable is set by the loop, from what feeds it).
+    if ((cmd.name === "read" || cmd.name === "mapfile" || cmd.name === "readarray") && cmd.stdinText !== undefined) {
+      const names = cmd.name === "read" ? readTargets(`read ${cmd.args.map((w) => w.text).join(" ")}`) : undefined;
+      const arr = cmd.name === "read" ? undefined : cmd.args.filter((w) => /^[A-Za-z_]\w*$/.test(w.text)).pop()?.text;
+      const text = typeof cmd.stdinText === "string" ? cmd.stdinText : undefined;
+      if (arr) {
+        if (text !== undefined) this.arrays.set(arr, text.replace(/\n$/, "").split("\n"));
+        else this.arrays.delete(arr);
+      }
+      for (const [k, n] of (names ?? []).entries()) {
+        const fields = text === undefined ? undefined : (text.split("\n")[0] ?? "").trim().split(/[ \t]+/);
+        this.lists.delete(n);
+        if (cmd.args.some((w) => /^-[a-zA-Z]*a$/.test(w.text))) {
+          if (fields) this.arrays.set(n, fields);
+          continue;
+        }
+        this.vars.set(n, fields ? (k === names!.length - 1 ? fields.slice(k).join(" ") : (fields[k] ?? "")) : UNKNOWN);
+      }
+    }
+    // `printf -v NAME FORMAT ARGS…` assigns what printf would print.
+    if (cmd.name === "printf" && cmd.args[0]?.text === "-v" && cmd.args[1] && cmd.args[2]) {
+      const rest = cmd.args.slice(2);
+      this.lists.delete(cmd.args[1].text);
+      this.vars.set(
+        cmd.args[1].text,
+        rest.some((w) => hasUnknown(w.text))
+          ? UNKNOWN
+          : formatPrintf(
+              rest[0]!.text,
+              rest.slice(1).map((w) => w.text),
+            ),
+      );
+    }
     cmd.downloads = this.downloads;
     cmd.written = this.written;
     // `set -- a b` sets the positional parameters.
@@ -559,6 +727,12 @@ export class Walk {
         else extra.push(this.word(c));
       }
       cmd.redirects.push({ op, fd, target, start: node.startIndex, end: node.endIndex });
+      // `bash < <(echo CMD)`: stdin is what the substitution prints.
+      const t = target as Word | null;
+      if (op === "<" && (fd === null || fd === 0) && t?.procSub && t.subs.length) {
+        cmd.stdinText = staticOutput(t.subs[t.subs.length - 1]!);
+        cmd.stdinWord = t;
+      }
     } else if (node.type === "herestring_redirect") {
       const w = node.namedChild(0);
       if (w) {
@@ -607,6 +781,12 @@ export class Walk {
   word(node: Node): Word {
     const w: Word = { text: "", start: node.startIndex, end: node.endIndex, quoted: false, glob: false, dynamic: false, subs: [] };
     this.evalInto(node, w, false);
+    // `"$f"` where f stands for every file below a directory (`find DIR | while read f`).
+    if (this.lists.size) {
+      const m = /^"?\$\{?([A-Za-z_]\w*)\}?"?$/.exec(node.text);
+      const l = m ? this.lists.get(m[1]!) : undefined;
+      if (l?.tree) w.tree = l.tree;
+    }
     if (node.type === "raw_string") w.exactBase = node.startIndex + 1;
     else if (node.type === "word" && !node.text.includes("\\")) w.exactBase = node.startIndex;
     else if (node.type === "string" && !w.dynamic && node.namedChildCount <= 1 && !node.text.includes("\\"))
@@ -619,6 +799,12 @@ export class Walk {
       case "word":
       case "command_name": {
         let raw = node.text;
+        // History expansion (`!!`, `!-2`, `!rm`, `!$`): text of an earlier command, not known here.
+        if (!inDq && this.ctx.shell !== "fish" && w.text === "" && /^!(!|-?\d|[A-Za-z_./?#$^*:])/.test(raw)) {
+          w.text += UNKNOWN;
+          w.dynamic = true;
+          return;
+        }
         if (!inDq && w.text === "" && raw.startsWith("~")) {
           const m = /^~([A-Za-z_][\w.-]*)?(?=\/|$)/.exec(raw);
           if (m) {
@@ -670,6 +856,9 @@ export class Walk {
         const out = staticOutput(stages);
         if (out !== null) w.text += out.replace(/\n+$/, "");
         else if (stages.length === 1 && stages[0]!.name === "pwd") w.text += this.cwd ?? ".";
+        // The top of the repository holds the current directory: deleting it deletes this one too.
+        else if (stages.length === 1 && stages[0]!.name === "git" && stages[0]!.args.some((a) => a.text === "--show-toplevel"))
+          w.text += this.cwd ?? ".";
         else {
           w.text += UNKNOWN;
           w.dynamic = true;
@@ -738,7 +927,24 @@ export class Walk {
     return UNKNOWN;
   }
 
+  /** The default of `${X:-DEFAULT}` evaluated as a word, when the expansion has one. */
+  private defaultWord(node: Node, inDq: boolean): Word | undefined {
+    const kids = node.children.filter(isNode);
+    const op = kids.findIndex((c) => !c.isNamed && /^:?[-=]$/.test(c.type));
+    if (op < 0) return undefined;
+    const d: Word = { text: "", start: node.startIndex, end: node.endIndex, quoted: inDq, glob: false, dynamic: false, subs: [] };
+    for (const c of kids.slice(op + 1)) {
+      if (!c.isNamed && c.type === "}") break;
+      this.evalInto(c, d, inDq);
+    }
+    if (!inDq) d.text = d.text.replace(/^~(?=\/|$)/, HOME);
+    return d;
+  }
+
   private expansion(node: Node, w: Word, inDq: boolean): string {
+    // zsh `${=cmd}`, `${(z)cmd}`, `${(s: :)cmd}` split the value into words (`${~x}`, `${^x}` change globbing and arrays).
+    const z = this.ctx.shell === "zsh" ? /^\$\{(\([^)]*\))?([=~^]*)([A-Za-z_]\w*)\}$/.exec(node.text) : null;
+    if (z && (z[1] || z[2])) return this.lookup(z[3]!, w, inDq && !z[2]!.includes("=") && !/[zsf]/.test(z[1] ?? ""));
     const m = /^\$\{(#?)([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])(.*)\}$/s.exec(node.text);
     this.scan(node);
     if (!m) {
@@ -772,8 +978,15 @@ export class Walk {
     if (/^:?\?/.test(rest)) return known ? this.lookup(name, w) : ((w.dynamic = true), UNKNOWN_NONEMPTY);
     if (/^:?[-=]/.test(rest)) {
       if (known) return this.lookup(name, w);
+      const dflt = rest.replace(/^:?[-=]/, "");
+      // `${X:-/}`, `${X:-$HOME}`: when X is unset the default is the value, and nothing says X is set.
+      const d = this.defaultWord(node, inDq);
+      if (dflt && d && !d.dynamic) {
+        if (/^:?=/.test(rest)) this.vars.set(name, d.text);
+        return inDq ? d.text : d.text.replace(/[ \t\n]+/g, FIELD);
+      }
       w.dynamic = true;
-      return rest.replace(/^:?[-=]/, "") ? UNKNOWN_NONEMPTY : UNKNOWN;
+      return dflt ? UNKNOWN_NONEMPTY : UNKNOWN;
     }
     w.dynamic = true;
     return UNKNOWN;
@@ -783,7 +996,7 @@ export class Walk {
   substitution(node: Node): Cmd[] {
     const inner = node.namedChildren.filter(isNode);
     let stages: Cmd[] = [];
-    const saved = { cwd: this.cwd, vars: new Map(this.vars) };
+    const saved = { cwd: this.cwd, vars: new Map(this.vars), shadows: new Set(this.shadows) };
     for (const c of inner) {
       if (c.type === "pipeline") stages = this.pipeline(c.namedChildren.filter(isNode), c);
       else if (c.type === "command") stages = this.pipeline([c], c);
@@ -797,23 +1010,25 @@ export class Walk {
     }
     this.cwd = saved.cwd;
     this.vars = saved.vars;
+    this.shadows = saved.shadows;
     return stages;
   }
 }
 
 // ---- helpers ---------------------------------------------------------------
 
-/** Splits words at the field marks unquoted or list expansions left, in place. */
-function splitFields(words: Word[]) {
-  for (let i = words.length - 1; i >= 0; i--) {
-    const w = words[i]!;
-    if (!w.text.includes(FIELD)) continue;
-    const parts = w.text.split(FIELDS).filter((p) => p !== "");
-    words.splice(i, 1, ...parts.map((text) => ({ ...w, text, exactBase: undefined })));
-  }
-}
-
 const isNode = (n: Node | null): n is Node => !!n;
+
+/** A function definition that surely runs before what follows it: not in a branch, loop, subshell, pipeline or other function. */
+function unconditional(node: Node): boolean {
+  for (let n: Node = node, p = node.parent; p; n = p, p = p.parent) {
+    if (p.type === "program") return true;
+    if (p.type === "compound_statement" && p.parent?.type !== "function_definition") continue;
+    if (p.type === "list" && (p.child(0)?.id === n.id || p.child(1)?.type === ";")) continue;
+    return false;
+  }
+  return false;
+}
 
 function findError(node: Node): Node | undefined {
   if (node.type === "ERROR" || node.isMissing) return node;
@@ -840,10 +1055,6 @@ function containsBackground(node: Node): boolean {
 function normalizeCd(dir: string, cwd?: string): string {
   const { path } = classifyPath(dir, cwd);
   return path.startsWith("~") ? path.replace(/^~/, HOME) : path;
-}
-
-function unescapeDq(s: string): string {
-  return s.replace(/\\\n/g, "").replace(/\\([$`"\\])/g, "$1");
 }
 
 /** Parses and analyses one script; used for the top level and for nested scripts. */

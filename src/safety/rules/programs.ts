@@ -210,7 +210,14 @@ export const HOOKS: Record<string, Handler> = {
   ...each(["tar", "gtar", "bsdtar"], hooks.tar),
   rsync: hooks.rsync,
   rg: hooks.ripgrep,
+  ...each(["vi", "vim", "nvim", "view", "gvim", "vimdiff", "rvim"], hooks.vim),
+  ex: (c, j) => {
+    hooks.vim(c, j);
+    hooks.ed(c, j);
+  },
+  ...each(["sed", "gsed"], hooks.sed),
   ...each(["parallel", "sem"], hooks.parallel),
+  xargs: hooks.xargs,
   ...each(["at", "batch"], hooks.at),
   alias: hooks.alias,
   ...each(["ansible", "ansible-console"], hooks.ansible),
@@ -222,7 +229,16 @@ export const HOOKS: Record<string, Handler> = {
   ...each(["gcloud", "az", "aws"], hooks.cloudRun),
   zip: hooks.optionCommand(["-TT"], ["--unzip-command"]),
   man: hooks.optionCommand(["-P"], ["--pager"]),
-  mysql: hooks.optionCommand([], ["--pager"]),
+  ...each(["psql", "mysql", "mariadb", "sqlite3"], hooks.dbShell),
+  nodemon: hooks.optionCommand(["-x"], ["--exec"]),
+  ...each(["make", "gmake"], hooks.make),
+  expect: hooks.expect,
+  emacs: hooks.emacs,
+  ...each(["ed", "red"], hooks.ed),
+  cmake: hooks.cmake,
+  fc: hooks.fc,
+  trap: hooks.trap,
+  ...each(["complete", "bind"], hooks.completeBind),
 };
 
 /** Programs that only read, print, or create harmless output by themselves. */
