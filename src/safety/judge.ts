@@ -109,5 +109,12 @@ const DRY_RUN_AWARE = new Set([
 function unknownProgram(cmd: Cmd, j: Judgement) {
   const device = cmd.args.find((w) => isBlockDevice(normalizePath(w.text.replace(/^[a-z]+=/, ""))));
   if (device) j.reportWord("disk.unknown-device", device);
-  else if (cmd.asRoot) j.report("priv.as-root", cmd.start, cmd.end);
+  else if (cmd.asRoot && !listsOnly(cmd)) j.report("priv.as-root", cmd.start, cmd.end);
+}
+
+/** `sudo zfs list`, `sudo btrfs subvolume show /`, `sudo launchctl print system`: a read verb as (or after) the subcommand. */
+const READ_VERB = /^(list|ls|show|status|info|print|get|display|detail|describe|version|usage|df|du|lsblk|-l|--list|-s|--status)$/;
+function listsOnly(cmd: Cmd): boolean {
+  const pos = cmd.args.filter((w) => !w.text.startsWith("-") || READ_VERB.test(w.text)).slice(0, 2);
+  return pos.length > 0 && (READ_VERB.test(pos[0]!.text) || (/^[a-z]+$/.test(pos[0]!.text) && READ_VERB.test(pos[1]?.text ?? "")));
 }

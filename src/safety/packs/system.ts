@@ -41,8 +41,8 @@ export const system: Pack = {
     ),
     rule(
       "system.kill-every",
-      "high",
-      "signals every process on the system",
+      "critical",
+      "signals every process on the system: services, sessions and the shell itself go down",
       { program: ["killall5"] },
       ["killall5 -9", "killall5 -15"],
       [],
@@ -202,6 +202,71 @@ export const system: Pack = {
       { program: ["dscl"], word: "UniqueID", operand: "0+" },
       ["dscl . -create /Users/x UniqueID 0"],
       ["dscl . -read /Users/x"],
+    ),
+    rule(
+      "system.admin-group",
+      "high",
+      "adds an account to an administrators' group (sudo, wheel, admin, root): it can become root",
+      {
+        program: ["usermod", "useradd"],
+        option: { names: ["-G", "--groups", "-g", "--gid"], value: "(.*,)?(sudo|wheel|admin|root|0|sudoers)(,.*)?" },
+      },
+      ["usermod -aG sudo guest", "usermod -a -G wheel deploy", "useradd -m -G sudo,docker bob", "usermod --groups=admin x -a"],
+      ["usermod -aG docker bob", "useradd -m -G developers bob", "usermod -s /bin/zsh me"],
+    ),
+    rule(
+      "system.admin-group-add",
+      "high",
+      "adds an account to an administrators' group (sudo, wheel, admin, root): it can become root",
+      {
+        program: ["gpasswd", "adduser", "addgroup", "dseditgroup"],
+        valued: ["-a", "--add", "-M", "--members", "-o", "-t", "-d"],
+        operand: "sudo|wheel|admin|root|sudoers",
+        unless: ["-d", "--delete"],
+      },
+      [
+        "gpasswd -a bob sudo",
+        "gpasswd --add alice wheel",
+        "adduser bob sudo",
+        "dseditgroup -o edit -a bob -t user admin",
+        "gpasswd -M a,b wheel",
+      ],
+      ["gpasswd -a bob docker", "adduser bob", "gpasswd -d bob sudo", "addgroup devs"],
+    ),
+    rule(
+      "system.acl-open-system",
+      "critical",
+      "recursively grants access through ACLs on the whole system or a system directory",
+      {
+        program: ["setfacl"],
+        flags: [
+          ["-R", "--recursive"],
+          ["-m", "-M", "--modify", "--modify-file", "--set", "--set-file"],
+        ],
+        valued: ["-m", "-M", "--modify", "--modify-file", "--set", "--set-file", "-x", "-X", "--remove", "--remove-file"],
+        operand: "/+\\*?|/+(etc|usr|bin|sbin|lib|lib32|lib64|boot|var|root|home|dev|sys|proc|opt|usr/(bin|sbin|lib|local|share))/*\\*?",
+      },
+      [
+        "setfacl -R -m u:guest:rwx /",
+        "setfacl -Rm o::rwx /etc",
+        "setfacl --recursive --modify u:bob:rwx /usr/bin",
+        "setfacl -R -m g:users:rw /home",
+      ],
+      ["setfacl -R -m u:www-data:rwx /var/www/html", "setfacl -m u:bob:r /etc/app.conf", "getfacl -R /", "setfacl -R -m u:me:rwx ./shared"],
+    ),
+    rule(
+      "system.fill-disk",
+      "high",
+      "reserves a file of hundreds of gigabytes or more: the disk can fill up and programs fail",
+      {
+        program: ["fallocate"],
+        option: {
+          names: ["-l", "--length"],
+          value: "[0-9.]+ *([TPE]|[TPE]i?B|[tpe]b?)|[0-9]{3,}(\\.[0-9]+)? *(G|GiB|GB|g|gb)|[0-9]{12,}",
+        },
+      },
+      ["fallocate -l 1T /var/tmp/huge.img", "fallocate --length 500G big", "fallocate -l 2TiB x"],
+      ["fallocate -l 100M ./swapfile.test", "fallocate -l 4G /swapfile", "fallocate -l 16GiB disk.img"],
     ),
     rule(
       "system.sudoers-edit",

@@ -66,7 +66,8 @@ export function deleteRule(w: Word, recursive: boolean, cwd: string | undefined)
     case "home-path":
       if (isSecretPath(path)) return "fs.delete-secret";
       if (isGit && recursive) return "fs.delete-git";
-      return recursive ? "fs.delete-home-path" : "fs.delete";
+      // `~/Documents/*`: every file of a home folder, not one file.
+      return recursive || (w.glob && isPureGlob(path.slice(path.lastIndexOf("/") + 1))) ? "fs.delete-home-path" : "fs.delete";
     case "cwd-all":
       return path === ".." || path === "." || recursive || w.glob || /(^|\/)\*$/.test(path) ? "fs.delete-cwd-all" : "fs.delete";
     case "var-prefix":

@@ -101,6 +101,9 @@ export function iptables(cmd: Cmd, j: Judgement) {
   const p = t.findIndex((x) => x === "-P" || x === "--policy");
   if (p >= 0 && /^(DROP|REJECT)$/i.test(t[p + 2] ?? "") && /^(INPUT|OUTPUT)$/i.test(t[p + 1] ?? ""))
     return j.report("sys.firewall-off", cmd.start, cmd.end);
+  // A default policy of ACCEPT on incoming or forwarded traffic opens everything the rules do not drop.
+  if (p >= 0 && /^ACCEPT$/i.test(t[p + 2] ?? "") && /^(INPUT|FORWARD)$/i.test(t[p + 1] ?? ""))
+    return j.report("sys.firewall-off", cmd.start, cmd.end);
   if (t.some((x) => /^(-L|--list|-S|--list-rules|-C|--check|-h|--help|--version)$/.test(x) || /^-[a-zA-Z]*L[a-zA-Z]*$/.test(x))) return;
   if (t.length === 0 || cmd.name.endsWith("-save")) return;
   j.report("sys.firewall-change", cmd.start, cmd.end);
@@ -270,6 +273,25 @@ export function history(cmd: Cmd, j: Judgement) {
 export function journalctl(cmd: Cmd, j: Judgement) {
   if (cmd.args.some((w) => /^--(vacuum-\w+|flush|rotate)(=|$)/.test(w.text) && w.text.startsWith("--vacuum")))
     j.report("history.purge-logs", cmd.start, cmd.end);
+  if (cmd.args.some((w, i) => vacuumsAll(w.text, cmd.args[i + 1]?.text))) j.report("fs.wipe-system-log", cmd.start, cmd.end);
+}
+
+/** `--vacuum-size=1`, `--vacuum-time=1s`, `--vacuum-files=1`: keeps (almost) no journal at all. */
+function vacuumsAll(opt: string, next: string | undefined): boolean {
+  const m = /^--vacuum-(size|time|files)(?:=(.*))?$/.exec(opt);
+  if (!m) return false;
+  const v = (m[2] ?? next ?? "").trim();
+  const n = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/.exec(v);
+  if (!n) return false;
+  const num = Number(n[1]);
+  const unit = n[2]!.toLowerCase();
+  if (m[1] === "files") return num <= 1;
+  if (m[1] === "size") {
+    const scale: Record<string, number> = { "": 1, b: 1, k: 1e3, kb: 1e3, kib: 1e3, m: 1e6, mb: 1e6, mib: 1e6, g: 1e9, gb: 1e9, gib: 1e9 };
+    return unit in scale && num * scale[unit]! < 20e6;
+  }
+  // Time: anything under an hour keeps next to nothing.
+  return /^(|s|sec|second|seconds|ms|msec|us|usec|m|min|minute|minutes)$/.test(n[2]!);
 }
 
 export function crontab(cmd: Cmd, j: Judgement) {

@@ -2,6 +2,7 @@
 // cp/mv/install/dd. The path decides the risk.
 import type { Cmd, Word } from "../command.ts";
 import type { Judgement } from "../judgement.ts";
+import type { Finding } from "../types.ts";
 import { describeSource } from "../flow.ts";
 import { staticOutput } from "../static-text.ts";
 import {
@@ -89,8 +90,11 @@ export function judgeWrite(
   if (isAuthorizedKeys(path))
     return j.report(/^\/root\/|^\/var\/root\//.test(path) ? "persist.root-authorized-keys" : "fs.authorized-keys", span.start, span.end);
   if (isShellStartupFile(path)) {
-    if (mode === "append" && content != null && startupCodeIsRisky(content, span, j))
+    const found = mode === "append" && content != null ? j.nested(content, span) : [];
+    if (mode === "append" && content != null && startupCodeIsRisky(content, found)) {
+      if (found.some(isRemoteCode)) j.report("persist.startup-remote-code", span.start, span.end);
       return j.report("persist.startup-file-code", span.start, span.end);
+    }
     return j.report(mode === "append" ? "fs.append-startup-file" : "fs.clobber-startup-file", span.start, span.end);
   }
   if (isSensitiveFile(path)) {
@@ -108,9 +112,19 @@ export function judgeWrite(
           return j.report("cron.remote-job", span.start, span.end);
       }
     }
+    // System-wide start-up scripts (/etc/profile.d, /etc/bash.bashrc, rc.local, init.d): every login or boot runs them.
+    if (
+      content != null &&
+      /^\/etc\/(profile|profile\.d\/.*|bash\.bashrc|bashrc|zshrc|zsh\/.*|zprofile|zshenv|rc\.local|init\.d\/.*)$/.test(path)
+    )
+      if (j.nested(content, span).some(isRemoteCode)) return j.report("persist.startup-remote-code", span.start, span.end);
     return j.report("fs.write-sensitive-file", span.start, span.end);
   }
-  if (isHistoryFile(path)) return mode === "append" ? undefined : j.report("fs.truncate-log", span.start, span.end);
+  if (isHistoryFile(path)) {
+    if (mode === "append") return;
+    j.report("history.disable", span.start, span.end);
+    return j.report("fs.truncate-log", span.start, span.end);
+  }
   if (/^\/etc\//.test(path)) return j.report("fs.write-system-file", span.start, span.end);
   if (/^\/(usr\/local|usr\/share|usr\/include|lib\/modules)\//.test(path)) return j.report("fs.write-system-file", span.start, span.end);
   if (/^\/(usr|bin|sbin|lib|lib64|lib32|System)\//.test(path)) {
@@ -165,6 +179,9 @@ function overwriteOfInput(cmd: Cmd, t: Word, j: Judgement, r: { start: number; e
   }
 }
 
+/** Text that, run as a script, fetches and runs remote code or opens a remote shell. */
+const isRemoteCode = (f: Finding) => f.risk === "critical" || /^(exec\.remote-code|exec\.obfuscated|net\.reverse)/.test(f.rule);
+
 /** Commands people alias to something else to catch passwords or hide activity. */
 const HIJACKED = /^\s*alias\s+(sudo|su|ssh|ls|cd|git|rm|cp|mv|cat|ps|passwd|curl|wget|bash|sh|gpg|docker|kubectl)=/m;
 
@@ -173,8 +190,7 @@ const HIJACKED = /^\s*alias\s+(sudo|su|ssh|ls|cd|git|rm|cp|mv|cat|ps|passwd|curl
  * is risky as a command (judged as a script), hijacks a common command, or
  * preloads a library or a PATH from a temporary folder.
  */
-function startupCodeIsRisky(content: string, span: { start: number; end: number }, j: Judgement): boolean {
-  const found = j.nested(content, span);
+function startupCodeIsRisky(content: string, found: Finding[]): boolean {
   if (found.some((f) => f.risk !== "safe" && f.rule !== "fs.delete")) return true;
   return (
     HIJACKED.test(content) ||
