@@ -141,7 +141,7 @@ export function classifyPath(text: string, cwd?: string): { cls: PathClass; path
 }
 
 const BLOCK_DEVICE =
-  /^\/dev\/(sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+(n\d+)?(p\d+)?|mmcblk\d+(p\d+)?|r?disk\d+(s\d+)?|md\d+|dm-\d+|mapper\/.+|disk\/by-[^/]+\/.+|mem|kmem|port|root|zvol\/.+)$/;
+  /^\/dev\/(ada\d+([ps]\d+[a-h]?)?|da\d+([ps]\d+[a-h]?)?|nvd\d+(p\d+)?|nda\d+(p\d+)?|vtbd\d+(p\d+)?|wd\d+[a-p]?|sd\d+[a-p]?|rsd\d+[a-p]?|loop\d+(p\d+)?|nbd\d+(p\d+)?|zd\d+|rbd\d+|bcache\d+|sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+(n\d+)?(p\d+)?|mmcblk\d+(p\d+)?|r?disk\d+(s\d+)?|md\d+|dm-\d+|mapper\/.+|disk\/by-[^/]+\/.+|mem|kmem|port|root|zvol\/.+)$/;
 const HARMLESS_DEVICE = /^\/dev\/(null|zero|full|u?random|stdin|stdout|stderr|tty\w*|pts\/.*|fd\/.*|ptmx|console|shm\/.*|mqueue\/.*|log)$/;
 
 /** A disk, partition or raw memory device: writing it destroys data. */

@@ -255,6 +255,30 @@ export const system: Pack = {
       ["setfacl -R -m u:www-data:rwx /var/www/html", "setfacl -m u:bob:r /etc/app.conf", "getfacl -R /", "setfacl -R -m u:me:rwx ./shared"],
     ),
     rule(
+      "system.acl-open-home",
+      "high",
+      "recursively changes the ACLs of a whole home directory (or every home)",
+      {
+        program: ["setfacl"],
+        flags: [
+          ["-R", "--recursive"],
+          ["-m", "-M", "--modify", "--modify-file", "--set", "--set-file", "-b", "--remove-all"],
+        ],
+        valued: ["-m", "-M", "--modify", "--modify-file", "--set", "--set-file", "-x", "-X", "--remove", "--remove-file"],
+        operand: "/+(home|Users)(/[^/]+)?/*|~/?|\uE002/?|/+root/*",
+      },
+      ["setfacl -R -m u:app:rwx /home/bob", "setfacl -R -m o::rx ~", "setfacl -Rb /home"],
+      ["setfacl -R -m u:bob:rwx /home/bob/shared", "setfacl -m u:x:r ~/notes.txt"],
+    ),
+    rule(
+      "system.force-unmount",
+      "high",
+      "force-unmounts or lazily detaches a file system in use: unwritten data in open files can be lost",
+      { program: ["umount"], flags: [["-f", "--force", "-l", "--lazy"]] },
+      ["umount -f /mnt/data", "umount -l /home", "umount --force /mnt/nfs", "umount -lf /mnt/x"],
+      ["umount /mnt/usb", "umount -v /media/cd"],
+    ),
+    rule(
       "system.fill-disk",
       "high",
       "reserves a file of hundreds of gigabytes or more: the disk can fill up and programs fail",

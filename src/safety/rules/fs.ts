@@ -486,7 +486,9 @@ export function chmod(cmd: Cmd, j: Judgement) {
       else r = worldWritable ? "perm.world-writable" : "perm.recursive";
     } else if (rec) {
       // For a home directory, only modes that lock the owner out or open it to everyone are high.
-      const harsh = !isChmod || worldWritable || /^0?[0-5][0-7]{2}$/.test(modeText) || /(^|,)[ua]*-/.test(modeText);
+      // Modes that let every user read it expose the owner's keys, mail and documents.
+      const exposes = /^0?[0-7]{2}[4-7]$/.test(modeText) || (/(^|,)[ao]*\+[rwxX]*r/.test(modeText) && /(^|,)(a|o|)\+/.test(modeText));
+      const harsh = !isChmod || worldWritable || exposes || /^0?[0-5][0-7]{2}$/.test(modeText) || /(^|,)[ua]*-/.test(modeText);
       if (cls === "root" || cls === "system") r = "perm.recursive-system";
       else if (cls === "home") r = harsh ? "perm.recursive-home" : "perm.recursive";
       else if (cls === "system-path") r = "perm.recursive-system-path";
