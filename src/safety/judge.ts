@@ -108,13 +108,23 @@ const DRY_RUN_AWARE = new Set([
  */
 function unknownProgram(cmd: Cmd, j: Judgement) {
   const device = cmd.args.find((w) => isBlockDevice(normalizePath(w.text.replace(/^[a-z]+=/, ""))));
-  if (device) j.reportWord("disk.unknown-device", device);
-  else if (cmd.asRoot && !listsOnly(cmd)) j.report("priv.as-root", cmd.start, cmd.end);
+  // `blockdev --getsize64 /dev/sda`: a read verb, and every option only asks.
+  const asks = listsOnly(cmd) && cmd.args.every((w) => !w.text.startsWith("-") || READ_OPTION.test(w.text));
+  if (device && !asks) j.reportWord("disk.unknown-device", device);
+  else if (device) return;
+  else if (cmd.asRoot && !listsOnly(cmd) && !plainUnmount(cmd)) j.report("priv.as-root", cmd.start, cmd.end);
 }
 
+/** `sudo umount /mnt/usb`: as harmless as `sudo mount` (forced, lazy and every-mount forms have their own rules). */
+const plainUnmount = (cmd: Cmd) => cmd.name === "umount" && cmd.args.length > 0 && cmd.args.every((w) => w.text !== "/");
+
 /** `sudo zfs list`, `sudo btrfs subvolume show /`, `sudo launchctl print system`: a read verb as (or after) the subcommand. */
-const READ_VERB = /^(list|ls|show|status|info|print|get|display|detail|describe|version|usage|df|du|lsblk|-l|--list|-s|--status)$/;
+const READ_VERB = /^(list|ls|show|status|info|print|get|display|detail|describe|version|usage|df|du)$/;
+/** Long options that only ask (`--list-all`, `--getsize64`, `--report`). Short ones mean different things to each tool. */
+const READ_OPTION = /^--(list(-[\w-]+)?|get[\w-]*|query[\w-]*|report|status)$/;
 function listsOnly(cmd: Cmd): boolean {
-  const pos = cmd.args.filter((w) => !w.text.startsWith("-") || READ_VERB.test(w.text)).slice(0, 2);
+  const opts = cmd.args.filter((w) => w.text.startsWith("-"));
+  if (opts.length > 0 && opts.every((w) => READ_OPTION.test(w.text))) return true;
+  const pos = cmd.args.filter((w) => !w.text.startsWith("-")).slice(0, 2);
   return pos.length > 0 && (READ_VERB.test(pos[0]!.text) || (/^[a-z]+$/.test(pos[0]!.text) && READ_VERB.test(pos[1]?.text ?? "")));
 }

@@ -60,8 +60,17 @@ const SYSTEM_DIRS = new Set([
   "/srv",
   "/snap",
   "/efi",
+  "/lib/modules",
+  "/usr/lib/modules",
+  "/var/lib/dpkg",
+  "/var/lib/rpm",
+  "/var/lib/pacman",
+  "/boot/efi",
   // macOS
   "/System",
+  "/System/Library",
+  "/System/Applications",
+  "/usr/standalone",
   "/Library",
   "/Applications",
   "/private",
@@ -189,7 +198,7 @@ export const isSystemLog = (path: string) =>
 
 /** Files that decide name resolution, scheduled jobs, services, logins and start-up programs. */
 const SENSITIVE_FILES =
-  /^\/etc\/(hosts|crontab|anacrontab|cron\.(d|daily|hourly|weekly|monthly|allow|deny)(\/.*)?|systemd(\/.*)?|init\.d(\/.*)?|init(\/.*)?|rc\.local|rc\d\.d(\/.*)?|profile|profile\.d(\/.*)?|bash\.bashrc|bashrc|zshrc|zsh\/.*|zprofile|zshenv|environment|ssh\/sshd_config(\.d\/.*)?|ssh\/ssh_config|ld\.so\.conf(\.d\/.*)?|modules|modules-load\.d(\/.*)?|modprobe\.d(\/.*)?|sysctl\.conf|sysctl\.d(\/.*)?|udev\/rules\.d(\/.*)?|xdg\/autostart(\/.*)?|update-motd\.d(\/.*)?|apt\/sources\.list(\.d(\/.*)?)?|yum\.repos\.d(\/.*)?|hosts\.(allow|deny)|securetty|shells|doas\.conf|polkit-1(\/.*)?)$|^\/(usr\/)?lib\/systemd\/.*|^\/var\/spool\/cron(\/.*)?$|^\/(System\/)?Library\/(LaunchAgents|LaunchDaemons|StartupItems)(\/.*)?$|^~\/(\.config\/(systemd|autostart)(\/.*)?|Library\/LaunchAgents(\/.*)?)$|^\uE002\/(\.config\/(systemd|autostart)(\/.*)?|Library\/LaunchAgents(\/.*)?)$/;
+  /^\/etc\/(hosts|crontab|anacrontab|cron\.(d|daily|hourly|weekly|monthly|allow|deny)(\/.*)?|systemd(\/.*)?|init\.d(\/.*)?|init(\/.*)?|rc\.local|rc\d\.d(\/.*)?|profile|profile\.d(\/.*)?|bash\.bashrc|bashrc|zshrc|zsh\/.*|zprofile|zshenv|environment|ssh\/sshd_config(\.d\/.*)?|ssh\/ssh_config|ld\.so\.conf(\.d\/.*)?|modules|modules-load\.d(\/.*)?|modprobe\.d(\/.*)?|sysctl\.conf|sysctl\.d(\/.*)?|udev\/rules\.d(\/.*)?|xdg\/autostart(\/.*)?|update-motd\.d(\/.*)?|apt\/sources\.list(\.d(\/.*)?)?|yum\.repos\.d(\/.*)?|hosts\.(allow|deny)|securetty|shells|doas\.conf|polkit-1(\/.*)?|selinux\/config|audit\/(auditd\.conf|audit\.rules|rules\.d\/.*))$|^\/(usr\/)?lib\/systemd\/.*|^\/var\/spool\/cron(\/.*)?$|^\/(System\/)?Library\/(LaunchAgents|LaunchDaemons|StartupItems)(\/.*)?$|^~\/(\.config\/(systemd|autostart)(\/.*)?|Library\/LaunchAgents(\/.*)?)$|^\uE002\/(\.config\/(systemd|autostart)(\/.*)?|Library\/LaunchAgents(\/.*)?)$/;
 export const isSensitiveFile = (path: string) => SENSITIVE_FILES.test(path);
 
 export const isLogFile = (path: string) => /\.log(\.\d+)?$/.test(path) || /^\/var\/log\//.test(path);

@@ -175,6 +175,18 @@ export const storage: Pack = {
       ["bectl list", "beadm list"],
     ),
     rule(
+      "storage.luks-key-remove",
+      "high",
+      "removes a key slot of an encrypted disk: with the last one gone the data can never be opened",
+      {
+        program: ["cryptsetup"],
+        sub: ["luksKillSlot|luksRemoveKey|luksErase|erase|token"],
+        word: "luksKillSlot|luksRemoveKey|luksErase|erase|remove",
+      },
+      ["cryptsetup luksKillSlot /dev/sda3 0", "cryptsetup luksRemoveKey /dev/sda3", "cryptsetup token remove --token-id 0 /dev/sda3"],
+      ["cryptsetup luksDump /dev/sda3", "cryptsetup luksAddKey /dev/sda3", "cryptsetup open /dev/sda3 data"],
+    ),
+    rule(
       "storage.zfs-destroy-dataset",
       "critical",
       "destroys a ZFS file system or volume (with -r or -R, everything below it too): its data is gone",

@@ -279,6 +279,25 @@ export const system: Pack = {
       ["umount /mnt/usb", "umount -v /media/cd"],
     ),
     rule(
+      "system.network-off-macos",
+      "high",
+      "switches off a network service or the Wi-Fi: the machine (and a remote session) loses the network",
+      {
+        program: ["networksetup"],
+        word: "-setairportpower|-setnetworkserviceenabled|-setv4off|-setv6off|-removenetworkservice|-deletelocation",
+      },
+      ["networksetup -setairportpower en0 off", "networksetup -setnetworkserviceenabled Wi-Fi off", "networksetup -setv4off Ethernet"],
+      ["networksetup -listallnetworkservices", "networksetup -getairportpower en0"],
+    ),
+    rule(
+      "system.history-off",
+      "high",
+      "stops saving shell history (covering tracks)",
+      { program: ["set"], flags: [["+o"]], word: "history" },
+      ["set +o history", "set +o history +o errexit"],
+      ["set -o vi", "set +o noclobber", "set -o history", "set -e"],
+    ),
+    rule(
       "system.fill-disk",
       "high",
       "reserves a file of hundreds of gigabytes or more: the disk can fill up and programs fail",

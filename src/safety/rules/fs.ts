@@ -16,6 +16,7 @@ import {
   classifyPath,
   isBlockDevice,
   isCriticalSystemFile,
+  isHistoryFile,
   isPureGlob,
   isSecretPath,
   isSensitiveFile,
@@ -104,6 +105,8 @@ export function rm(cmd: Cmd, j: Judgement) {
   if (log && !hasOpt(cmd, "rR", "--recursive")) return j.reportWord("fs.wipe-system-log", log);
   if (hasOpt(cmd, "", "--no-preserve-root")) j.report("fs.no-preserve-root", cmd.start, cmd.end);
   const recursive = cmd.name === "rm" ? hasOpt(cmd, "rR", "--recursive") : true;
+  const history = operands(cmd).find((t) => isHistoryFile(normalizePath(t.text, cmd.cwd)));
+  if (history) j.reportWord("history.disable", history);
   reportDeletes(cmd, operands(cmd), recursive, j);
 }
 
@@ -348,6 +351,8 @@ export function mv(cmd: Cmd, j: Judgement) {
     }
     const { cls, path } = classifyPath(src.text, cmd.cwd);
     if (cls === "root" || cls === "home" || cls === "system") return j.reportWord("fs.move-destroy", src);
+    // `mv /etc/passwd /etc/passwd.bak`: for the system the file is gone (no logins, no sudo, no boot).
+    if (isCriticalSystemFile(path) && normalizePath(dest.text, cmd.cwd) !== path) return j.reportWord("fs.move-destroy", src);
     if (destPath === "/dev/null") return j.reportWord("fs.move-system-path", cmd);
     if (cls === "system-path" && !/^\/(var\/(log|tmp|cache)|opt|srv|usr\/local)\//.test(path))
       return j.reportWord("fs.move-system-path", src);
@@ -540,6 +545,11 @@ export function dd(cmd: Cmd, j: Judgement) {
 /** Tools that format or wipe whatever device they are given. */
 export function formatTool(cmd: Cmd, j: Judgement) {
   if (hasOpt(cmd, "", "--help", "--version", "-V")) return;
+  // Without -a or -o, wipefs only lists the signatures it finds.
+  if (cmd.name === "wipefs" && !hasOpt(cmd, "ao", "--all", "--offset")) return;
+  // `find /dev -name 'sd?' -exec wipefs -a {} \;`: every file found below /dev is a device.
+  const found = cmd.args.find((w) => w.tree && /^\/dev(\/|$)/.test(normalizePath(w.tree.base)));
+  if (found) return j.reportWord("disk.format", cmd);
   // Only a device target is destroyed (`mkfs.ext4 disk.img` formats a file); a computed target may be one.
   const dev = cmd.args.find(
     (w) => isBlockDevice(normalizePath(w.text)) || /^\/dev\//.test(w.text) || (w.dynamic && !w.text.startsWith("-")),
@@ -549,8 +559,11 @@ export function formatTool(cmd: Cmd, j: Judgement) {
 
 /** Partition editors: listing is safe, scripted changes wipe, interactive use is risky. */
 export function partitionTool(cmd: Cmd, j: Judgement) {
-  if (hasOpt(cmd, "lps", "--list", "--print", "--help", "--version", "--verify", "--dump", "--backup") && cmd.name !== "sgdisk") return;
   const dev = cmd.args.find((w) => isBlockDevice(normalizePath(w.text)));
+  // parted's -s is --script (no questions asked), not a listing: judge its commands first.
+  if (cmd.name === "parted" && cmd.args.some((w) => /^(mklabel|mktable|rm|mkpart|resizepart|mkfs)$/.test(w.text)))
+    return j.reportWord("disk.format", dev ?? cmd);
+  if (hasOpt(cmd, "lps", "--list", "--print", "--help", "--version", "--verify", "--dump", "--backup") && cmd.name !== "sgdisk") return;
   if (cmd.name === "sgdisk" || cmd.name === "sfdisk") {
     if (
       hasOpt(cmd, "ZzoGdn", "--zap-all", "--zap", "--clear", "--delete", "--new", "--mbrtogpt") ||

@@ -69,6 +69,9 @@ export function systemctl(cmd: Cmd, j: Judgement) {
   const units = ops.slice(1).map((w) => w.text);
   if (/^(poweroff|reboot|halt|kexec|suspend|hibernate|hybrid-sleep|rescue|emergency|isolate|default|soft-reboot)$/.test(verb))
     return j.report(verb === "isolate" ? "sys.service-change" : "sys.power", cmd.start, cmd.end);
+  // Booting into rescue, emergency or power-off from now on: no services, no network, no remote login.
+  if (verb === "set-default" && units.some((u) => /^(rescue|emergency|poweroff|halt|reboot|runlevel[016])(\.target)?$/.test(u)))
+    return j.report("sys.power", cmd.start, cmd.end);
   if (
     !/^(stop|disable|mask|kill|restart|start|enable|reload|unmask|try-restart|reload-or-restart|set-default|daemon-reload|edit|revert|preset|link)$/.test(
       verb,
@@ -106,6 +109,20 @@ export function iptables(cmd: Cmd, j: Judgement) {
     return j.report("sys.firewall-off", cmd.start, cmd.end);
   if (t.some((x) => /^(-L|--list|-S|--list-rules|-C|--check|-h|--help|--version)$/.test(x) || /^-[a-zA-Z]*L[a-zA-Z]*$/.test(x))) return;
   if (t.length === 0 || cmd.name.endsWith("-save")) return;
+  // `-A INPUT -j DROP` with nothing to match on drops every packet, the remote session's too.
+  const chain = t.findIndex((x) => /^(-A|--append|-I|--insert)$/.test(x));
+  const target = t.findIndex((x) => x === "-j" || x === "--jump");
+  if (
+    chain >= 0 &&
+    /^(INPUT|OUTPUT)$/i.test(t[chain + 1] ?? "") &&
+    /^(DROP|REJECT)$/i.test(t[target + 1] ?? "") &&
+    !t.some((x) =>
+      /^(!|-s|--source|-d|--destination|-p|--protocol|-i|--in-interface|-o|--out-interface|-m|--match|--dport|--sport|--src-range|--dst-range)$/.test(
+        x,
+      ),
+    )
+  )
+    return j.report("sys.firewall-off", cmd.start, cmd.end);
   j.report("sys.firewall-change", cmd.start, cmd.end);
 }
 
@@ -119,6 +136,9 @@ export function nft(cmd: Cmd, j: Judgement) {
 export function ufw(cmd: Cmd, j: Judgement) {
   const verb = operands(cmd)[0]?.text ?? "";
   if (/^(disable|reset)$/.test(verb)) return j.report("sys.firewall-off", cmd.start, cmd.end);
+  // Allowing all incoming or routed traffic by default opens every port.
+  if (verb === "default" && cmd.args.some((w) => w.text === "allow") && !cmd.args.some((w) => w.text === "outgoing"))
+    return j.report("sys.firewall-off", cmd.start, cmd.end);
   // Denying all outgoing traffic cuts the machine off (incoming is the usual default).
   if (
     verb === "default" &&
@@ -187,6 +207,8 @@ export function usermod(cmd: Cmd, j: Judgement) {
   const pw = cmd.args.findIndex((w) => w.text === "-p" || w.text === "--password");
   if (pw >= 0 && (cmd.args[pw + 1]?.text ?? "") === "" && user === "root") return j.report("priv.remove-password", cmd.start, cmd.end);
   if (cmd.name === "userdel" || cmd.name === "deluser") return j.report("priv.user-delete", cmd.start, cmd.end);
+  // `echo 'admin:admin' | chpasswd`: changes account passwords (root's is judged before this).
+  if (cmd.name === "chpasswd") return j.report("priv.group-change", cmd.start, cmd.end);
   if (cmd.args.length > 0) j.report("priv.group-change", cmd.start, cmd.end);
 }
 

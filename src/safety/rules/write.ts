@@ -54,6 +54,18 @@ export function judgeRedirect(cmd: Cmd, r: { op: string; target: Word | null; st
   )
     if (!isBlockDevice(normalizePath(t.text))) j.report("fs.fill-disk", cmd.start, r.end);
   if (cmd.name === "yes" && !isHarmlessDevice(normalizePath(t.text))) j.report("fs.fill-disk", cmd.start, r.end);
+  // `head -c 2T /dev/zero > f`: a file of hundreds of gigabytes or more.
+  if (
+    !append &&
+    cmd.name === "head" &&
+    cmd.args.some((w) => /^\/dev\/(zero|u?random)$/.test(w.text)) &&
+    cmd.args.some(
+      (w, i) =>
+        /^(-c|--bytes)$/.test(cmd.args[i - 1]?.text ?? "") && /^\d+(\.\d+)?([TPE]|[TPE]i?B|\d{2,}G|\d{2,}GB?)$|^\d{12,}$/.test(w.text),
+    ) &&
+    !isHarmlessDevice(normalizePath(t.text))
+  )
+    j.report("fs.fill-disk", cmd.start, r.end);
 }
 
 /** Any write to a path: redirections, tee, cp/mv/install/dd targets. */
@@ -104,13 +116,13 @@ export function judgeWrite(
       for (const line of content.split("\n")) {
         const job = line.trim().replace(new RegExp(`^(@\\w+(\\s+\\S+)?\\s+|(\\S+\\s+){${fields}})`), "");
         if (!job || line.trim().startsWith("#") || /^\w+=/.test(line.trim())) continue;
-        const found = j.nested(job, span);
-        if (
-          found.some((f) => f.rule.startsWith("exec.") || f.risk === "critical" || f.risk === "high") ||
-          /^\S*(\/tmp\/|\/dev\/shm\/|\/\.[^/\s]+\/)/.test(job)
-        )
-          return j.report("cron.remote-job", span.start, span.end);
+        if (jobIsHidden(job, span, j)) return j.report("cron.remote-job", span.start, span.end);
       }
+    }
+    // A service unit's Exec lines run at every boot (or login): the same test as a cron job.
+    if (content != null && /(^|\/)systemd\/.*\.(service|socket|timer|path)$/.test(path)) {
+      for (const m of content.matchAll(/^\s*Exec(?:Start|StartPre|StartPost|Stop|Reload|Condition)\s*=\s*[-@:+!]*(.*)$/gm))
+        if (m[1] && jobIsHidden(m[1], span, j)) return j.report("persist.unit-hidden-code", span.start, span.end);
     }
     // System-wide start-up scripts (/etc/profile.d, /etc/bash.bashrc, rc.local, init.d): every login or boot runs them.
     if (
@@ -180,6 +192,15 @@ function overwriteOfInput(cmd: Cmd, t: Word, j: Judgement, r: { start: number; e
 }
 
 /** Text that, run as a script, fetches and runs remote code or opens a remote shell. */
+/** A job that runs remote code, something risky, or a program from a temporary or hidden folder. */
+function jobIsHidden(job: string, span: { start: number; end: number }, j: Judgement): boolean {
+  const found = j.nested(job, span);
+  return (
+    found.some((f) => f.rule.startsWith("exec.") || f.risk === "critical" || f.risk === "high") ||
+    /^\S*(\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\/\.[^/\s]+\/)/.test(job)
+  );
+}
+
 const isRemoteCode = (f: Finding) => f.risk === "critical" || /^(exec\.remote-code|exec\.obfuscated|net\.reverse)/.test(f.rule);
 
 /** Commands people alias to something else to catch passwords or hide activity. */
