@@ -185,7 +185,7 @@ export function isSecretPath(path: string): boolean {
 
 /** Files that every new shell reads, or that decide who can log in. */
 export function isShellStartupFile(path: string): boolean {
-  return /^~\/(\.(bashrc|bash_profile|bash_login|bash_logout|bash_aliases|aliases|zsh_aliases|profile|zshrc|zprofile|zshenv|zlogin|zlogout|kshrc|cshrc|tcshrc|inputrc|config\/fish\/config\.fish|config\/fish\/(conf\.d|functions)\/[^/]+\.fish|bashrc\.d\/[^/]+|zshrc\.d\/[^/]+|oh-my-zsh\/custom\/[^/]+\.zsh|ssh\/config|gitconfig|vimrc|tmux\.conf|npmrc|pypirc|netrc|xinitrc|xprofile|xsessionrc))$/.test(
+  return /^~\/(\.(bashrc|bash_profile|bash_login|bash_logout|bash_aliases|aliases|zsh_aliases|profile|zshrc|zprofile|zshenv|zlogin|zlogout|kshrc|cshrc|tcshrc|inputrc|config\/fish\/config\.fish|config\/fish\/(conf\.d|functions)\/[^/]+\.fish|bashrc\.d\/[^/]+|zshrc\.d\/[^/]+|oh-my-zsh\/custom\/[^/]+\.zsh|ssh\/config|ssh\/rc|ssh\/environment|gitconfig|vimrc|tmux\.conf|npmrc|pypirc|netrc|xinitrc|xprofile|xsessionrc))$/.test(
     path,
   );
 }

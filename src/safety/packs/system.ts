@@ -298,6 +298,38 @@ export const system: Pack = {
       ["set -o vi", "set +o noclobber", "set -o history", "set -e"],
     ),
     rule(
+      "system.firewall-off-macos",
+      "high",
+      "switches off the macOS application firewall",
+      { program: ["socketfilterfw"], word: "--setglobalstate", operand: "off|0" },
+      ["/usr/libexec/ApplicationFirewall/socketfilterfw --setglobalstate off"],
+      ["socketfilterfw --getglobalstate", "socketfilterfw --setglobalstate on"],
+    ),
+    rule(
+      "system.firewall-off-macos-defaults",
+      "high",
+      "switches off the macOS application firewall",
+      { program: ["defaults"], sub: ["write"], word: "(/Library/Preferences/)?com\\.apple\\.alf", operand: "0|false|NO" },
+      ["defaults write /Library/Preferences/com.apple.alf globalstate -int 0"],
+      [
+        "defaults read /Library/Preferences/com.apple.alf globalstate",
+        "defaults write /Library/Preferences/com.apple.alf globalstate -int 1",
+      ],
+    ),
+    rule(
+      "system.admin-group-dscl",
+      "high",
+      "adds an account to the macOS admin or wheel group: it can become root",
+      {
+        program: ["dscl"],
+        flags: [["-append", "-merge", "-create"]],
+        word: "GroupMembership|GroupMembers",
+        operand: "/Groups/(admin|wheel)",
+      },
+      ["dscl . -append /Groups/admin GroupMembership guest", "dscl . -merge /Groups/wheel GroupMembership bob"],
+      ["dscl . -read /Groups/admin GroupMembership", "dscl . -append /Groups/staff GroupMembership bob"],
+    ),
+    rule(
       "system.fill-disk",
       "high",
       "reserves a file of hundreds of gigabytes or more: the disk can fill up and programs fail",

@@ -118,6 +118,7 @@ export function shred(cmd: Cmd, j: Judgement) {
   const targets = operands(cmd, ["-n", "--iterations", "-s", "--size", "--random-source"]);
   for (const t of targets) if (isBlockDevice(normalizePath(t.text))) return j.reportWord("disk.write-device", t);
   for (const t of targets) if (isSystemLog(normalizePath(t.text, cmd.cwd))) return j.reportWord("fs.wipe-system-log", t);
+  for (const t of targets) if (isHistoryFile(normalizePath(t.text, cmd.cwd))) j.reportWord("history.disable", t);
   reportDeletes(cmd, targets, false, j);
 }
 

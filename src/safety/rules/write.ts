@@ -102,11 +102,11 @@ export function judgeWrite(
   if (isAuthorizedKeys(path))
     return j.report(/^\/root\/|^\/var\/root\//.test(path) ? "persist.root-authorized-keys" : "fs.authorized-keys", span.start, span.end);
   if (isShellStartupFile(path)) {
-    const found = mode === "append" && content != null ? j.nested(content, span) : [];
-    if (mode === "append" && content != null && startupCodeIsRisky(content, found)) {
-      if (found.some(isRemoteCode)) j.report("persist.startup-remote-code", span.start, span.end);
+    const found = content != null ? j.nested(content, span) : [];
+    // Remote code or a remote shell in a start-up file, appended or written over it.
+    if (found.some(isRemoteCode)) j.report("persist.startup-remote-code", span.start, span.end);
+    if (mode === "append" && content != null && startupCodeIsRisky(content, found, j, span))
       return j.report("persist.startup-file-code", span.start, span.end);
-    }
     return j.report(mode === "append" ? "fs.append-startup-file" : "fs.clobber-startup-file", span.start, span.end);
   }
   if (isSensitiveFile(path)) {
@@ -211,8 +211,17 @@ const HIJACKED = /^\s*alias\s+(sudo|su|ssh|ls|cd|git|rm|cp|mv|cat|ps|passwd|curl
  * is risky as a command (judged as a script), hijacks a common command, or
  * preloads a library or a PATH from a temporary folder.
  */
-function startupCodeIsRisky(content: string, found: Finding[]): boolean {
+function startupCodeIsRisky(content: string, found: Finding[], j: Judgement, span: { start: number; end: number }): boolean {
   if (found.some((f) => f.risk !== "safe" && f.rule !== "fs.delete")) return true;
+  // PROMPT_COMMAND and DEBUG traps run before every prompt or command: judge them as commands.
+  for (const m of content.matchAll(/\bPROMPT_COMMAND\+?=(["']?)(.*?)\1\s*(?:$|;|\n)|\btrap\s+(["'])(.*?)\3\s+DEBUG\b/gm)) {
+    const code = m[2] ?? m[4] ?? "";
+    if (
+      code &&
+      (/\b(curl|wget|nc|ncat|socat|scp|ssh)\b/.test(code) || j.nested(code, span).some((f) => f.risk !== "safe" && f.rule !== "fs.delete"))
+    )
+      return true;
+  }
   return (
     HIJACKED.test(content) ||
     /\b(LD_PRELOAD|DYLD_INSERT_LIBRARIES)=|PATH=["']?\/(tmp|var\/tmp|dev\/shm)\b/.test(content) ||
