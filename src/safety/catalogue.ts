@@ -571,8 +571,14 @@ export const RULES = {
   "sys.kill-all": rule(
     "critical",
     "signals every process you may signal: as root the whole system goes down, otherwise your whole session",
-    ["kill -9 -1", "kill -- -1", "sudo killall5 -9"],
+    ["kill -9 -1", "kill -- -1", "sudo killall5 -9", "kill -9 $(ps -e -o pid=)", "ps aux | awk '{print $2}' | xargs kill -9"],
     ["kill -0 4242"],
+  ),
+  "sys.kill-user": rule(
+    "high",
+    "signals every process of a user (the pids come from a listing of that user's processes)",
+    ["sudo kill -9 $(pgrep -u bob)", "ps -u alice -o pid= | xargs kill"],
+    ["kill -9 $(pgrep -f 'node server.js')", "kill $(cat app.pid)"],
   ),
   "sys.kill": rule(
     "moderate",

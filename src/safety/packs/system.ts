@@ -3,6 +3,30 @@
 import { rule } from "./rule.ts";
 import type { Pack } from "./types.ts";
 
+/** pkill/killall options that take a value (so it is not read as the pattern). */
+const KILL_VALUED = [
+  "-u",
+  "--user",
+  "-U",
+  "--uid",
+  "--euid",
+  "-s",
+  "--signal",
+  "-g",
+  "-G",
+  "--group",
+  "-P",
+  "--parent",
+  "-t",
+  "--terminal",
+  "-o",
+  "-y",
+  "--older-than",
+  "--younger-than",
+];
+/** A process-name pattern that matches every process. */
+const EVERY_PROCESS = "\\.\\*?|\\.\\+|\\^|\\^?\\.\\*\\$?|\\$|\\[\\^\\]\\*|\\w\\*|\\.\\{0,\\}";
+
 export const system: Pack = {
   name: "system",
   description: "whole-system state: processes, init targets, mounts, routes, firewall, kernel modules, root accounts",
@@ -46,6 +70,30 @@ export const system: Pack = {
       { program: ["killall5"] },
       ["killall5 -9", "killall5 -15"],
       [],
+    ),
+    rule(
+      "system.kill-every-pattern",
+      "critical",
+      "signals every process whose name matches a pattern that matches every process",
+      { program: ["pkill"], valued: KILL_VALUED, operand: EVERY_PROCESS },
+      ["pkill -9 .", "pkill -f '.*'", "pkill -KILL '^'", "pkill -9 -f ."],
+      ["pkill -f 'node server.js'", "pkill firefox", "pkill -9 -f 'python.*worker'"],
+    ),
+    rule(
+      "system.kill-every-regex",
+      "critical",
+      "signals every process whose name matches a pattern that matches every process",
+      { program: ["killall"], flags: [["-r", "--regexp"]], valued: KILL_VALUED, operand: EVERY_PROCESS },
+      ["killall -9 -r .", "killall --regexp '.*'"],
+      ["killall -r 'chrom.*'", "killall ."],
+    ),
+    rule(
+      "system.end-user-sessions",
+      "high",
+      "ends every session and process of a user or seat",
+      { program: ["loginctl"], sub: ["terminate-user|kill-user|terminate-seat|flush-devices"] },
+      ["loginctl terminate-user alice", "loginctl kill-user bob --signal=KILL", "loginctl terminate-seat seat0"],
+      ["loginctl list-sessions", "loginctl show-user alice", "loginctl terminate-session 3"],
     ),
     rule(
       "system.isolate-target",

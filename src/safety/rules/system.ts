@@ -13,6 +13,13 @@ export function kill(cmd: Cmd, j: Judgement) {
   const targets = operands(cmd, ["-s", "-n", "--signal"]).map((w) => w.text);
   const after = args.includes("--") ? args.slice(args.indexOf("--") + 1) : [];
   if (targets.includes("1")) return j.report("sys.kill-init", cmd.start, cmd.end);
+  // `kill -9 $(ps -e -o pid=)`, `ps aux | awk '{print $2}' | xargs kill`: the pids of every process (or one user's).
+  const listed = [
+    ...cmd.args.filter((w) => w.subs.length > 0).map((w) => processSet(w.subs[w.subs.length - 1]!)),
+    cmd.pipe && cmd.pipe.index > 0 ? processSet(cmd.pipe.stages.slice(0, cmd.pipe.index)) : undefined,
+  ];
+  if (listed.includes("all")) return j.report("sys.kill-all", cmd.start, cmd.end);
+  if (listed.includes("user")) return j.report("sys.kill-user", cmd.start, cmd.end);
   if (targets.includes("-1") || after.includes("-1") || (args.includes("-1") && args.length > 1 && args[args.length - 1] === "-1"))
     return j.report("sys.kill-all", cmd.start, cmd.end);
   if (targets.length > 0 || args.length > 0) j.report("sys.kill", cmd.start, cmd.end);
@@ -25,6 +32,37 @@ export function pkill(cmd: Cmd, j: Judgement) {
   if (ops.some((w) => /^(init|systemd|launchd)$/.test(w.text))) return j.report("sys.kill-init", cmd.start, cmd.end);
   if (ops.some((w) => CRITICAL_SERVICES.test(w.text))) return j.report("sys.stop-critical-service", cmd.start, cmd.end);
   if (ops.length > 0 || hasOpt(cmd, "u", "--user")) j.report("sys.kill", cmd.start, cmd.end);
+}
+
+/** Stages after a listing that only pick columns or drop the header: the set listed stays the same. */
+function passesThrough(c: Cmd): boolean {
+  const t = c.args.map((w) => w.text);
+  if (c.name === "awk" || c.name === "gawk" || c.name === "mawk")
+    return t.length === 1 && /^\s*(NR\s*>\s*1\s*)?\{\s*print\s+\$\d+\s*;?\s*\}\s*$/.test(t[0]!);
+  if (c.name === "cut" || c.name === "tr" || c.name === "sort" || c.name === "uniq") return true;
+  if (c.name === "tail") return t.join(" ") === "-n +2" || t.join(" ") === "+2";
+  if (c.name === "sed") return t.length === 1 && /^1d$/.test(t[0]!);
+  if (c.name === "grep") return t.includes("-v") && t.some((x) => /^(grep|PID|"?PID"?)$/.test(x));
+  return false;
+}
+
+/** What `ps`/`pgrep` (then column picking) lists: every process, one user's, or something narrower. */
+function processSet(stages: readonly Cmd[]): "all" | "user" | undefined {
+  const src = stages[0];
+  if (!src || !stages.slice(1).every(passesThrough)) return undefined;
+  const t = src.args.map((w) => w.text);
+  const byUser = t.some((x) => /^(-u|-U|--user|--uid|-G|--group)$/.test(x) || /^--user=/.test(x));
+  if (src.name === "ps") {
+    if (t.some((x) => /^(-p|--pid|-C|-t|--ppid|-q|--tty|--sid|-s)$/.test(x))) return undefined;
+    if (byUser) return "user";
+    return t.some((x) => /^-[a-zA-Z]*[eA]/.test(x) || /^[a-z]*x[a-z]*$/.test(x)) ? "all" : undefined;
+  }
+  if (src.name === "pgrep") {
+    const pattern = operands(src, ["-u", "-U", "-G", "-g", "-P", "-s", "-t", "--signal", "-F"]);
+    if (pattern.length === 0) return byUser ? "user" : undefined;
+    return pattern.some((w) => /^(\.\*?|\^|\.\+|\^\.\*\$?)$/.test(w.text)) ? (byUser ? "user" : "all") : undefined;
+  }
+  return undefined;
 }
 
 // ---- power and services ----------------------------------------------------------
