@@ -170,6 +170,12 @@ export const RULES = {
     ["rsync -a --delete empty/ ~/", "rsync -a --delete /tmp/x/ /"],
     ["rsync -a --delete src/ backup/"],
   ),
+  "fs.copy-over-system": rule(
+    "high",
+    "copies a whole tree over the system root or a system directory, replacing the files there",
+    ["sudo cp -r ./rootfs/* /", "sudo rsync -a ./etc/ /etc/", "sudo cp -a overlay/. /usr"],
+    ["sudo cp app.conf /etc/app/", "cp -r src/ build/", "rsync -a ./site/ /srv/www/site/"],
+  ),
   "fs.mirror-delete": rule(
     "moderate",
     "deletes files in the destination that are not in the source",

@@ -187,6 +187,18 @@ export const storage: Pack = {
       ["cryptsetup luksDump /dev/sda3", "cryptsetup luksAddKey /dev/sda3", "cryptsetup open /dev/sda3 data"],
     ),
     rule(
+      "storage.cpio-over-system",
+      "high",
+      "unpacks a cpio archive over the system root or a system directory, replacing its files",
+      {
+        program: ["cpio"],
+        flags: [["-i", "--extract"]],
+        option: { names: ["-D", "--directory"], value: "/+|/+(etc|usr|bin|sbin|lib|lib64|boot|var)/*" },
+      },
+      ["cpio -idmv -D / < archive.cpio", "cpio --extract --directory=/usr < x.cpio"],
+      ["cpio -idmv -D ./out < archive.cpio", "cpio -t < archive.cpio"],
+    ),
+    rule(
       "storage.zfs-destroy-dataset",
       "critical",
       "destroys a ZFS file system or volume (with -r or -R, everything below it too): its data is gone",

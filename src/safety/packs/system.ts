@@ -378,6 +378,31 @@ export const system: Pack = {
       ["dscl . -read /Groups/admin GroupMembership", "dscl . -append /Groups/staff GroupMembership bob"],
     ),
     rule(
+      "system.inplace-critical-file",
+      "critical",
+      "edits a file in place that decides who can log in or become root, or how the system boots",
+      {
+        program: ["perl", "ruby", "awk", "gawk"],
+        word: "-[a-zA-Z]*i[^ ]*|inplace",
+        operand:
+          "/etc/(passwd|shadow|group|gshadow|sudoers|sudoers\\.d/.*|fstab|crypttab|pam\\.d/.*|ld\\.so\\.preload|nsswitch\\.conf|login\\.defs)",
+      },
+      ["perl -pi -e 's/root/toor/' /etc/passwd", "gawk -i inplace '{print}' /etc/group", "perl -i.bak -pe 's/x/y/' /etc/sudoers"],
+      ["perl -ne 'print' /etc/passwd", "awk -F: '{print $1}' /etc/passwd", "perl -pi -e 's/a/b/' notes.txt"],
+    ),
+    rule(
+      "system.inplace-sensitive-file",
+      "high",
+      "edits a file in place that controls name resolution, remote logins, scheduled jobs or start-up",
+      {
+        program: ["perl", "ruby", "awk", "gawk"],
+        word: "-[a-zA-Z]*i[^ ]*|inplace",
+        operand: "/etc/(hosts|crontab|ssh/sshd_config|profile|bash\\.bashrc|environment|selinux/config|sysctl\\.conf|rc\\.local)",
+      },
+      ["perl -pi -e 's/no/yes/' /etc/ssh/sshd_config", "perl -i -pe 's/^/#/' /etc/hosts"],
+      ["perl -ne 'print if /ssh/' /etc/hosts"],
+    ),
+    rule(
       "system.fill-disk",
       "high",
       "reserves a file of hundreds of gigabytes or more: the disk can fill up and programs fail",

@@ -368,6 +368,8 @@ export function cp(cmd: Cmd, j: Judgement) {
   const dest = ops[ops.length - 1]!;
   const fromNull = ops.slice(0, -1).some((w) => w.text === "/dev/null" || w.text === "/dev/zero");
   judgeWrite(cmd, dest, fromNull ? "truncate" : "overwrite", j);
+  // `cp -r rootfs/* /`, `cp -a ./etc/ /etc`: a tree copied over the system replaces its files.
+  if (cmd.name === "cp" && hasOpt(cmd, "rRa", "--recursive", "--archive")) overSystem(cmd, dest, j);
   // `install -m 4755 /bin/sh /tmp/x`: a setuid copy of a shell.
   const mode = cmd.name === "install" ? optValue(cmd, ["-m"], ["--mode"]) : undefined;
   if (
@@ -376,6 +378,17 @@ export function cp(cmd: Cmd, j: Judgement) {
     ops.slice(0, -1).some((w) => SETUID_SENSITIVE.test(w.text))
   )
     j.reportWord("perm.setuid-shell", dest);
+}
+
+/**
+ * A recursive copy onto the root, or of a folder's contents (`dir/`, `dir/.`, `dir/*`) onto a
+ * top-level system directory. Named files copied into /usr/lib are an install, not this.
+ */
+function overSystem(cmd: Cmd, dest: Word, j: Judgement) {
+  const { cls } = classifyPath(dest.text, cmd.cwd);
+  const sources = operands(cmd).filter((w) => w !== dest);
+  const contents = sources.some((w) => w.glob || /(^|\/)(\.|\*)?$/.test(w.text) || w.text.endsWith("/"));
+  if (cls === "root" || (cls === "system" && contents)) j.reportWord("fs.copy-over-system", dest);
 }
 
 export function rsync(cmd: Cmd, j: Judgement) {
@@ -414,6 +427,7 @@ export function rsync(cmd: Cmd, j: Judgement) {
   for (const w of ops.slice(0, -1)) {
     if (remote && isSecretPath(normalizePath(w.text, cmd.cwd))) return j.reportWord("net.copy-secret", w);
   }
+  if (ops.length >= 2 && !remote && hasOpt(cmd, "ra", "--recursive", "--archive")) overSystem(cmd, ops[ops.length - 1]!, j);
   if (ops.length < 2 || !cmd.args.some((w) => /^--(delete|del$|remove-source-files)/.test(w.text))) return;
   const dest = ops[ops.length - 1]!;
   const { cls } = classifyPath(dest.text, cmd.cwd);
