@@ -185,6 +185,15 @@ export function ufw(cmd: Cmd, j: Judgement) {
   )
     return j.report("sys.firewall-off", cmd.start, cmd.end);
   if (/^(status|show|version|app|--version|--help)$/.test(verb) || verb === "") return;
+  // `ufw allow from any` (no port, no app): every port open to everyone.
+  const words = cmd.args.map((w) => w.text);
+  if (
+    verb === "allow" &&
+    words.join(" ").match(/\bfrom any\b/) &&
+    !words.some((x) => /^(port|proto|app)$/.test(x)) &&
+    !words.some((x) => /^\d+(\/\w+)?$/.test(x))
+  )
+    return j.report("sys.firewall-off", cmd.start, cmd.end);
   j.report("sys.firewall-change", cmd.start, cmd.end);
 }
 
@@ -199,6 +208,13 @@ export function ipTool(cmd: Cmd, j: Judgement) {
     if (/^(r|ro|rou|route)$/.test(obj) && /default|flush/.test(text)) return j.report("sys.network-down", cmd.start, cmd.end);
     if (/flush/.test(verb)) return j.report("sys.network-down", cmd.start, cmd.end);
   }
+  // `ip route add blackhole default`, `… unreachable 0.0.0.0/0`: every destination dropped.
+  if (
+    /^(r|ro|rou|route)$/.test(obj) &&
+    /^(add|a|replace|change)$/.test(verb) &&
+    /\b(blackhole|unreachable|prohibit)\s+(default|0\.0\.0\.0\/0|::\/0)\b/.test(text)
+  )
+    return j.report("sys.network-down", cmd.start, cmd.end);
   if (/^(add|a|del|delete|d|set|s|change|replace|flush|f|append)$/.test(verb)) j.report("sys.kernel-change", cmd.start, cmd.end);
 }
 
