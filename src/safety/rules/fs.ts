@@ -77,6 +77,8 @@ export function deleteRule(w: Word, recursive: boolean, cwd: string | undefined)
       return recursive ? "fs.delete-absolute" : isSecretPath(path) ? "fs.delete-secret" : "fs.delete";
     case "relative":
       if (isGit && recursive) return "fs.delete-git";
+      // `rm -rf ../other-project`: a folder beside or above the project, not in it.
+      if (recursive && /^\.\.(\/|$)/.test(path)) return "fs.delete-absolute";
       return isSecretPath(path) ? "fs.delete-secret" : "fs.delete";
     default:
       return "fs.delete";
