@@ -543,6 +543,9 @@ export function chmod(cmd: Cmd, j: Judgement) {
 
 // ---- disks --------------------------------------------------------------------
 
+/** Programs that print disk device names. */
+const DEVICE_LISTERS = /^(lsblk|blkid|findmnt|fdisk|sfdisk|parted|losetup|diskutil|readlink|realpath)$/;
+
 export function dd(cmd: Cmd, j: Judgement) {
   const op = (k: string) => cmd.args.find((w) => w.text.startsWith(k + "="));
   const of = op("of");
@@ -550,6 +553,9 @@ export function dd(cmd: Cmd, j: Judgement) {
   const ofPath = of ? normalizePath(of.text.slice(3), cmd.cwd) : undefined;
   const ifPath = iff ? normalizePath(iff.text.slice(3), cmd.cwd) : undefined;
   if (ofPath && isBlockDevice(ofPath)) return j.reportWord("disk.write-device", of!);
+  // `of=$(lsblk -dpno NAME | head -1)`, `of=/dev/$(…)`: a device picked at run time is still a device.
+  if (of && (/^of=\/dev\/\uE000/.test(of.text) || of.subs.some((p) => p.some((c) => DEVICE_LISTERS.test(c.name)))))
+    return j.reportWord("disk.write-device", of);
   if (ifPath && isBlockDevice(ifPath)) j.reportWord("disk.read-device", iff!);
   if (of && ofPath) {
     const word = { ...of, text: of.text.slice(3) };
