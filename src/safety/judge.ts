@@ -11,6 +11,7 @@ import { runsDownloaded } from "./rules/exec.ts";
 import { NETWORK_SINKS, secretsToNetwork } from "./rules/exfil.ts";
 import { judgePipeline } from "./rules/pipeline.ts";
 import { HOOKS, PROGRAMS, READ_ONLY } from "./rules/programs.ts";
+import { onlyInspects } from "./rules/system.ts";
 import { judgeRedirect } from "./rules/write.ts";
 import type { Finding } from "./types.ts";
 
@@ -107,6 +108,7 @@ const DRY_RUN_AWARE = new Set([
  * checks (redirections, substitutions, pipes into shells).
  */
 function unknownProgram(cmd: Cmd, j: Judgement) {
+  if (onlyInspects(cmd)) return;
   const device = cmd.args.find((w) => isBlockDevice(normalizePath(w.text.replace(/^[a-z]+=/, ""))));
   // `blockdev --getsize64 /dev/sda`: a read verb, and every option only asks.
   const asks = listsOnly(cmd) && cmd.args.every((w) => !w.text.startsWith("-") || READ_OPTION.test(w.text));
@@ -119,7 +121,7 @@ function unknownProgram(cmd: Cmd, j: Judgement) {
 const plainUnmount = (cmd: Cmd) => cmd.name === "umount" && cmd.args.length > 0 && cmd.args.every((w) => w.text !== "/");
 
 /** `sudo zfs list`, `sudo btrfs subvolume show /`, `sudo launchctl print system`: a read verb as (or after) the subcommand. */
-const READ_VERB = /^(list|ls|show|status|info|print|get|display|detail|describe|version|usage|df|du)$/;
+const READ_VERB = /^(list[\w-]*|ls|show[\w-]*|status|info|print|get|display|detail|describe|version|usage|df|du)$/;
 /** Long options that only ask (`--list-all`, `--getsize64`, `--report`). Short ones mean different things to each tool. */
 const READ_OPTION = /^--(list(-[\w-]+)?|get[\w-]*|query[\w-]*|report|status)$/;
 function listsOnly(cmd: Cmd): boolean {

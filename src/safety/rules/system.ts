@@ -65,6 +65,55 @@ function processSet(stages: readonly Cmd[]): "all" | "user" | undefined {
   return undefined;
 }
 
+// ---- inspection as root -----------------------------------------------------------
+
+/** Programs that only inspect the machine, even as root (hardware, I/O and audit reports). */
+const INSPECTORS = new Set([
+  "lshw",
+  "dmidecode",
+  "hwinfo",
+  "inxi",
+  "iotop",
+  "iftop",
+  "nethogs",
+  "fs_usage",
+  "ausearch",
+  "aureport",
+  "xfs_info",
+  "dumpe2fs",
+  "sensors",
+  "biosdecode",
+  "vpddecode",
+  "lsscsi",
+  "lsinitramfs",
+]);
+/** Per program, the options that make it only show something (`tune2fs -l`, `e2fsck -n`). */
+const SHOW_OPTIONS: Record<string, RegExp> = {
+  auditctl: /^(-l|-s|--list|--status)$/,
+  chage: /^(-l|--list)$/,
+  tune2fs: /^-l$/,
+  e2fsck: /^-n$/,
+  fsck: /^-N$/,
+  "fsck.ext4": /^-n$/,
+  efibootmgr: /^(-v|--verbose)$/,
+  mokutil: /^--(sb-state|list-enrolled|list-new|test-key|pk|kek|db|dbx)$/,
+  partprobe: /^(-s|--summary|-d|--dry-run)$/,
+  "firewall-cmd": /^--(state|get-[\w-]+|list-[\w-]+|query-[\w-]+|info-[\w-]+)$/,
+  blockdev: /^--(get[\w-]*|report)$/,
+};
+
+/**
+ * `sudo lshw`, `sudo tune2fs -l /dev/sda1`, `sudo e2fsck -n /dev/sda1`: reads only, so neither
+ * "run as root" nor "given a disk" is worth a warning. Every option has to be a showing one.
+ */
+export function onlyInspects(cmd: Cmd): boolean {
+  if (INSPECTORS.has(cmd.name)) return true;
+  const show = SHOW_OPTIONS[cmd.name];
+  if (!show) return false;
+  const opts = cmd.args.filter((w) => w.text.startsWith("-"));
+  return opts.length > 0 && opts.some((w) => show.test(w.text)) && opts.every((w) => show.test(w.text) || /^-[hfv]$/.test(w.text));
+}
+
 // ---- power and services ----------------------------------------------------------
 
 export function power(cmd: Cmd, j: Judgement) {
