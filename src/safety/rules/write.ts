@@ -124,6 +124,13 @@ export function judgeWrite(
       for (const m of content.matchAll(/^\s*Exec(?:Start|StartPre|StartPost|Stop|Reload|Condition)\s*=\s*[-@:+!]*(.*)$/gm))
         if (m[1] && jobIsHidden(m[1], span, j)) return j.report("persist.unit-hidden-code", span.start, span.end);
     }
+    // A launchd job: its ProgramArguments strings are the command it runs at every login or boot.
+    if (content != null && /Launch(Agents|Daemons)\/.*\.plist$/.test(path)) {
+      const args = [...content.matchAll(/<string>([^<]*)<\/string>/g)].map((m) => m[1]!.trim()).filter(Boolean);
+      const shell = args.findIndex((a) => a === "-c");
+      const job = shell >= 0 && args[shell + 1] ? args[shell + 1]! : args.filter((a) => a.startsWith("/")).join(" ");
+      if (job && jobIsHidden(job, span, j)) return j.report("persist.unit-hidden-code", span.start, span.end);
+    }
     // System-wide start-up scripts (/etc/profile.d, /etc/bash.bashrc, rc.local, init.d): every login or boot runs them.
     if (
       content != null &&
