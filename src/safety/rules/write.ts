@@ -124,6 +124,11 @@ export function judgeWrite(
       for (const m of content.matchAll(/^\s*Exec(?:Start|StartPre|StartPost|Stop|Reload|Condition)\s*=\s*[-@:+!]*(.*)$/gm))
         if (m[1] && jobIsHidden(m[1], span, j)) return j.report("persist.unit-hidden-code", span.start, span.end);
     }
+    // An autostart entry: its Exec line runs at every graphical login.
+    if (content != null && /(^|\/)autostart\/[^/]+\.desktop$/.test(path)) {
+      for (const m of content.matchAll(/^\s*Exec\s*=\s*(.*)$/gm))
+        if (m[1] && jobIsHidden(m[1], span, j)) return j.report("persist.unit-hidden-code", span.start, span.end);
+    }
     // A launchd job: its ProgramArguments strings are the command it runs at every login or boot.
     if (content != null && /Launch(Agents|Daemons)\/.*\.plist$/.test(path)) {
       const args = [...content.matchAll(/<string>([^<]*)<\/string>/g)].map((m) => m[1]!.trim()).filter(Boolean);
