@@ -513,6 +513,9 @@ export function chmod(cmd: Cmd, j: Judgement) {
       const harsh = !isChmod || worldWritable || exposes || /^0?[0-5][0-7]{2}$/.test(modeText) || /(^|,)[ua]*-/.test(modeText);
       if (cls === "root" || cls === "system") r = "perm.recursive-system";
       else if (cls === "home") r = harsh ? "perm.recursive-home" : "perm.recursive";
+      // World-writable system configuration or programs: any local user can make themselves root.
+      else if (cls === "system-path" && worldWritable && /^\/(etc|bin|sbin|lib\w*|boot|usr\/(s?bin|lib\w*|libexec))(\/|$)/.test(path))
+        r = "perm.recursive-system";
       else if (cls === "system-path") r = "perm.recursive-system-path";
       else if (cls === "home-path" && /^~\/?$|^~\/\.ssh/.test(path)) r = "perm.recursive-home";
       else r = worldWritable ? "perm.world-writable" : "perm.recursive";
