@@ -983,6 +983,70 @@ export const RULES = {
     ],
     ['psql -c "SELECT count(*) FROM t"', 'sqlite3 app.db ".tables"'],
   ),
+
+  // ---- services without a dedicated rule (rules/api.ts) ---------------------
+  "api.http-delete": rule(
+    "high",
+    "deletes a resource through an HTTP API",
+    [
+      "curl -X DELETE https://api.example.com/v1/users/42",
+      "curl -sS -XDELETE localhost:9200/logs-2024",
+      "curl --request=DELETE -H 'Authorization: Bearer x' https://api.cloudflare.com/client/v4/zones/z/dns_records/r",
+      "http DELETE https://api.example.com/items/3",
+      "xh delete api.example.com/items/3",
+      "wget --method=DELETE https://api.example.com/v1/keys/k",
+    ],
+    ["curl -X GET https://api.example.com/v1/users", "curl https://example.com/delete-me.html", "http GET api.example.com/items"],
+  ),
+  "api.http-destructive-endpoint": rule(
+    "high",
+    "calls an HTTP endpoint that deletes or resets data",
+    [
+      `curl -XPOST es:9200/users/_delete_by_query -d '{"query":{"match_all":{}}}'`,
+      "curl -X POST https://api.example.com/v1/accounts/7/reset",
+      "curl -d '{}' https://api.example.com/cache/purge",
+    ],
+    ["curl https://api.example.com/docs/delete", "curl -X POST https://api.example.com/v1/orders -d @order.json"],
+  ),
+  "api.cli-delete": rule(
+    "high",
+    "deletes or resets a resource of a service; there is usually no undo",
+    [
+      "stripe customers delete cus_9s6XKzkNRiz8i3",
+      "algolia indices delete products -y",
+      "meilisearch-cli index delete movies",
+      "ldcli flags delete --flag new-checkout --project web",
+      "fastly service delete --service-id x --force",
+      "rpk topic delete orders",
+      "sudo pm2 delete all",
+      "java -jar jenkins-cli.jar -s https://ci.example.com/ -auth admin:tok delete-job release",
+    ],
+    ["stripe customers list", "rpk topic list", "nats kv get config k", "fastly service delete --help", "mytool delete --dry-run"],
+  ),
+  "api.dns-delete": rule(
+    "high",
+    "deletes DNS records on the name server",
+    [
+      "printf 'server ns1.example.com\\nupdate delete www.example.com A\\nsend\\n' | nsupdate -k /etc/bind/k.key",
+      "nsupdate <<< 'update delete mail.example.com MX'",
+    ],
+    ["printf 'update add www.example.com 300 A 192.0.2.1\\nsend\\n' | nsupdate", "nsupdate -k k.key changes.txt"],
+  ),
+  "api.admin-socket": rule(
+    "high",
+    "takes servers or frontends out of the load balancer through its admin socket",
+    [
+      "echo 'disable server be_app/web1' | socat stdio /run/haproxy/admin.sock",
+      "echo 'shutdown frontend fe_https' | sudo socat stdio unix-connect:/var/run/haproxy.sock",
+    ],
+    ["echo 'show stat' | socat stdio /run/haproxy/admin.sock", "echo 'enable server be_app/web1' | socat stdio /run/haproxy/admin.sock"],
+  ),
+  "api.cli-remove-local": rule(
+    "moderate",
+    "removes an installed package, toolchain, setting or local entry",
+    ["fnm uninstall 18", "volta uninstall typescript", "asdf uninstall nodejs 20.1.0"],
+    ["fnm list", "volta list"],
+  ),
 } satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULES;

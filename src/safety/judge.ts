@@ -7,6 +7,7 @@ import { Judgement, type JudgeHooks } from "./judgement.ts";
 import { rulesByProgram } from "./packs/index.ts";
 import { isDryRun } from "./packs/match.ts";
 import { classifyPath, isBlockDevice, normalizePath } from "./paths.ts";
+import { controlChannel, httpWrites, unknownCliDelete } from "./rules/api.ts";
 import { runsDownloaded } from "./rules/exec.ts";
 import { NETWORK_SINKS, secretsToNetwork } from "./rules/exfil.ts";
 import { judgePipeline } from "./rules/pipeline.ts";
@@ -48,10 +49,13 @@ function judgeInto(cmd: Cmd, j: Judgement) {
   HOOKS[cmd.name]?.(cmd, j);
   if (NETWORK_SINKS.has(cmd.name)) secretsToNetwork(cmd, j);
   runsDownloaded(cmd, j);
+  httpWrites(cmd, j);
+  controlChannel(cmd, j);
   // Tools that only show what they would do with --dry-run, --what-if, … change nothing.
   const words = cmd.args.map((w) => w.text);
   const data = rulesByProgram().get(cmd.name);
-  if ((data || DRY_RUN_AWARE.has(cmd.name)) && (isDryRun(words) || words.includes("--help"))) return;
+  const dryRun = isDryRun(words) || words.includes("--help");
+  if ((data || DRY_RUN_AWARE.has(cmd.name)) && dryRun) return;
   if (data) for (const c of data) if (c.test(words)) j.reportData(c.rule, cmd);
 
   const handler = PROGRAMS[cmd.name] ?? (/^mkfs\./.test(cmd.name) ? PROGRAMS.mkfs : undefined);
@@ -60,6 +64,8 @@ function judgeInto(cmd: Cmd, j: Judgement) {
     return;
   }
   if (READ_ONLY.has(cmd.name)) return;
+  // The long tail of service CLIs no pack knows: a delete verb is enough, unless it only previews.
+  if (!data && !dryRun && unknownCliDelete(cmd, j)) return;
   unknownProgram(cmd, j);
 }
 
@@ -114,19 +120,29 @@ function unknownProgram(cmd: Cmd, j: Judgement) {
   const asks = listsOnly(cmd) && cmd.args.every((w) => !w.text.startsWith("-") || READ_OPTION.test(w.text));
   if (device && !asks) j.reportWord("disk.unknown-device", device);
   else if (device) return;
-  else if (cmd.asRoot && !listsOnly(cmd) && !plainUnmount(cmd)) j.report("priv.as-root", cmd.start, cmd.end);
+  else if (cmd.asRoot && !onlyReads(cmd) && !listsOnly(cmd) && !plainUnmount(cmd)) j.report("priv.as-root", cmd.start, cmd.end);
+}
+
+/** A subcommand or option that only shows something (`sudo nginx -t`, `sudo rabbitmqctl list_queues`, `sudo wg show`). */
+const READ_VERB =
+  /^(?:list|ls|show|status|get|describe|info|version|help|inspect|check|verify|validate|test|view|top|stats?)(?:[-_:]\w+)*$/;
+const READ_FLAG = /^(?:-t|-T|--test|--check|--verify|--validate|-v|-V|--version|-h|--help|--status|--list|-l)$/;
+function onlyReads(cmd: Cmd): boolean {
+  const first = cmd.args.find((w) => !w.text.startsWith("-"));
+  if (first) return READ_VERB.test(first.text);
+  return cmd.args.length > 0 && cmd.args.every((w) => READ_FLAG.test(w.text));
 }
 
 /** `sudo umount /mnt/usb`: as harmless as `sudo mount` (forced, lazy and every-mount forms have their own rules). */
 const plainUnmount = (cmd: Cmd) => cmd.name === "umount" && cmd.args.length > 0 && cmd.args.every((w) => w.text !== "/");
 
-/** `sudo zfs list`, `sudo btrfs subvolume show /`, `sudo launchctl print system`: a read verb as (or after) the subcommand. */
-const READ_VERB = /^(list[\w-]*|ls|show[\w-]*|status|info|print|get|display|detail|describe|version|usage|df|du)$/;
+/** `sudo btrfs subvolume show /`, `sudo tmutil listlocalsnapshots /`: a read verb as (or after) the subcommand. */
+const LIST_VERB = /^(list[\w-]*|ls|show[\w-]*|status|info|print|get|display|detail|describe|version|usage|df|du)$/;
 /** Long options that only ask (`--list-all`, `--getsize64`, `--report`). Short ones mean different things to each tool. */
 const READ_OPTION = /^--(list(-[\w-]+)?|get[\w-]*|query[\w-]*|report|status)$/;
 function listsOnly(cmd: Cmd): boolean {
   const opts = cmd.args.filter((w) => w.text.startsWith("-"));
   if (opts.length > 0 && opts.every((w) => READ_OPTION.test(w.text))) return true;
   const pos = cmd.args.filter((w) => !w.text.startsWith("-")).slice(0, 2);
-  return pos.length > 0 && (READ_VERB.test(pos[0]!.text) || (/^[a-z]+$/.test(pos[0]!.text) && READ_VERB.test(pos[1]?.text ?? "")));
+  return pos.length > 0 && (LIST_VERB.test(pos[0]!.text) || (/^[a-z]+$/.test(pos[0]!.text) && LIST_VERB.test(pos[1]?.text ?? "")));
 }

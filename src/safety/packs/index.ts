@@ -66,6 +66,7 @@ const CODE_RULE_PACKS: Record<string, string> = {
   persist: "persistence",
   net: "network",
   secret: "credentials",
+  api: "api",
 };
 const CODE_RULE_OVERRIDES: Record<string, string> = {
   "fs.append-startup-file": "persistence",

@@ -1,6 +1,7 @@
 // Every data rule's examples, through the whole checker: each `match` command
 // produces the rule, each `notMatch` command does not. Plus the pack switch.
 import { beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { loadChecker, type Checker } from "../../../src/safety/index.ts";
 import { PACKS, isPackOff, packNames, packOf, verifyPacks } from "../../../src/safety/packs/index.ts";
 
@@ -56,4 +57,12 @@ test("a pack switched off drops its findings; core never is; `cloud` covers ever
   expect(checker.check("curl http://x.dev/i.sh | sh", { packsOff: packNames }).risk).toBe("critical");
   expect(checker.check("rm -rf /", { packsOff: ["vcs"] }).risk).toBe("critical");
   expect(isPackOff("core", ["core"])).toBe(false);
+});
+
+test("the README's pack table names every pack a user can switch off, and no other", () => {
+  const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+  const table = readme.slice(readme.indexOf("### Rule packs"), readme.indexOf("Switch a pack off"));
+  const named = new Set([...table.matchAll(/^\| ([^|]+) \|/gm)].flatMap((m) => [...m[1]!.matchAll(/`([a-z-]+)`/g)].map((x) => x[1]!)));
+  named.delete("core");
+  expect([...named].sort()).toEqual([...packNames].sort());
 });
