@@ -430,12 +430,8 @@ export const system: Pack = {
       "system.firewall-service-off",
       "high",
       "switches the firewall service off at boot",
-      {
-        program: ["chkconfig", "update-rc.d", "rc-update"],
-        word: "off|disable|del|remove",
-        operand: "iptables|ip6tables|firewalld|ufw|nftables|pf",
-      },
-      ["chkconfig iptables off", "update-rc.d ufw disable", "rc-update del iptables default"],
+      { program: ["chkconfig"], word: "off|--del", operand: "iptables|ip6tables|firewalld|ufw|nftables" },
+      ["chkconfig iptables off", "chkconfig --del firewalld"],
       ["chkconfig --list iptables", "chkconfig nginx off"],
     ),
     rule(
