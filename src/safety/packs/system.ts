@@ -411,14 +411,6 @@ export const system: Pack = {
       ["rfkill list", "rfkill unblock all", "rfkill block bluetooth"],
     ),
     rule(
-      "system.network-blackhole",
-      "high",
-      "drops all traffic on an interface (packet loss of 100 %)",
-      { program: ["tc"], sub: ["qdisc"], word: "100(\\.0+)?%|blackhole" },
-      ["tc qdisc add dev eth0 root netem loss 100%", "tc qdisc replace dev eth0 root netem loss 100.0%"],
-      ["tc qdisc show", "tc qdisc add dev eth0 root netem delay 100ms"],
-    ),
-    rule(
       "system.firewall-open-zone",
       "high",
       "opens the firewall to everything (the trusted zone, or every port)",
@@ -518,8 +510,8 @@ export const system: Pack = {
       "system.account-delete",
       "high",
       "deletes a user account or group from the directory",
-      { program: ["dscl", "sysadminctl", "pw"], word: "-delete|-deleteUser|userdel|groupdel|delete" },
-      ["dscl . -delete /Users/alice", "sysadminctl -deleteUser bob", "pw userdel alice -r"],
+      { program: ["dscl", "sysadminctl", "pw", "dseditgroup"], word: "-delete|-deleteUser|userdel|groupdel|delete" },
+      ["dscl . -delete /Users/alice", "sysadminctl -deleteUser bob", "pw userdel alice -r", "dseditgroup -o delete devs"],
       ["dscl . -list /Users"],
     ),
     rule(
