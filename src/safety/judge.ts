@@ -13,6 +13,7 @@ import { envCommands } from "./rules/hooks.ts";
 import { NETWORK_SINKS, secretsToNetwork } from "./rules/exfil.ts";
 import { judgePipeline } from "./rules/pipeline.ts";
 import { HOOKS, PROGRAMS, READ_ONLY } from "./rules/programs.ts";
+import { onlyInspects } from "./rules/system.ts";
 import { judgeRedirect } from "./rules/write.ts";
 import type { Finding } from "./types.ts";
 
@@ -115,9 +116,13 @@ const DRY_RUN_AWARE = new Set([
  * checks (redirections, substitutions, pipes into shells).
  */
 function unknownProgram(cmd: Cmd, j: Judgement) {
+  if (onlyInspects(cmd)) return;
   const device = cmd.args.find((w) => isBlockDevice(normalizePath(w.text.replace(/^[a-z]+=/, ""))));
-  if (device) j.reportWord("disk.unknown-device", device);
-  else if (cmd.asRoot && !onlyReads(cmd)) j.report("priv.as-root", cmd.start, cmd.end);
+  // `blockdev --getsize64 /dev/sda`: a read verb, and every option only asks.
+  const asks = listsOnly(cmd) && cmd.args.every((w) => !w.text.startsWith("-") || READ_OPTION.test(w.text));
+  if (device && !asks) j.reportWord("disk.unknown-device", device);
+  else if (device) return;
+  else if (cmd.asRoot && !onlyReads(cmd) && !listsOnly(cmd) && !plainUnmount(cmd)) j.report("priv.as-root", cmd.start, cmd.end);
 }
 
 /** A subcommand or option that only shows something (`sudo nginx -t`, `sudo rabbitmqctl list_queues`, `sudo wg show`). */
@@ -128,4 +133,18 @@ function onlyReads(cmd: Cmd): boolean {
   const first = cmd.args.find((w) => !w.text.startsWith("-"));
   if (first) return READ_VERB.test(first.text);
   return cmd.args.length > 0 && cmd.args.every((w) => READ_FLAG.test(w.text));
+}
+
+/** `sudo umount /mnt/usb`: as harmless as `sudo mount` (forced, lazy and every-mount forms have their own rules). */
+const plainUnmount = (cmd: Cmd) => cmd.name === "umount" && cmd.args.length > 0 && cmd.args.every((w) => w.text !== "/");
+
+/** `sudo btrfs subvolume show /`, `sudo tmutil listlocalsnapshots /`: a read verb as (or after) the subcommand. */
+const LIST_VERB = /^(list[\w-]*|ls|show[\w-]*|status|info|print|get|display|detail|describe|version|usage|df|du)$/;
+/** Long options that only ask (`--list-all`, `--getsize64`, `--report`). Short ones mean different things to each tool. */
+const READ_OPTION = /^--(list(-[\w-]+)?|get[\w-]*|query[\w-]*|report|status)$/;
+function listsOnly(cmd: Cmd): boolean {
+  const opts = cmd.args.filter((w) => w.text.startsWith("-"));
+  if (opts.length > 0 && opts.every((w) => READ_OPTION.test(w.text))) return true;
+  const pos = cmd.args.filter((w) => !w.text.startsWith("-")).slice(0, 2);
+  return pos.length > 0 && (LIST_VERB.test(pos[0]!.text) || (/^[a-z]+$/.test(pos[0]!.text) && LIST_VERB.test(pos[1]?.text ?? "")));
 }

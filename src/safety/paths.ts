@@ -60,8 +60,17 @@ const SYSTEM_DIRS = new Set([
   "/srv",
   "/snap",
   "/efi",
+  "/lib/modules",
+  "/usr/lib/modules",
+  "/var/lib/dpkg",
+  "/var/lib/rpm",
+  "/var/lib/pacman",
+  "/boot/efi",
   // macOS
   "/System",
+  "/System/Library",
+  "/System/Applications",
+  "/usr/standalone",
   "/Library",
   "/Applications",
   "/private",
@@ -141,7 +150,7 @@ export function classifyPath(text: string, cwd?: string): { cls: PathClass; path
 }
 
 const BLOCK_DEVICE =
-  /^\/dev\/(sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+(n\d+)?(p\d+)?|mmcblk\d+(p\d+)?|r?disk\d+(s\d+)?|md\d+|dm-\d+|mapper\/.+|disk\/by-[^/]+\/.+|mem|kmem|port|root|zvol\/.+)$/;
+  /^\/dev\/(ada\d+([ps]\d+[a-h]?)?|da\d+([ps]\d+[a-h]?)?|nvd\d+(p\d+)?|nda\d+(p\d+)?|vtbd\d+(p\d+)?|wd\d+[a-p]?|sd\d+[a-p]?|rsd\d+[a-p]?|loop\d+(p\d+)?|nbd\d+(p\d+)?|zd\d+|rbd\d+|bcache\d+|sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+(n\d+)?(p\d+)?|mmcblk\d+(p\d+)?|r?disk\d+(s\d+)?|md\d+|dm-\d+|mapper\/.+|disk\/by-[^/]+\/.+|mem|kmem|port|root|zvol\/.+)$/;
 const HARMLESS_DEVICE = /^\/dev\/(null|zero|full|u?random|stdin|stdout|stderr|tty\w*|pts\/.*|fd\/.*|ptmx|console|shm\/.*|mqueue\/.*|log)$/;
 
 /** A disk, partition or raw memory device: writing it destroys data. */
@@ -176,7 +185,7 @@ export function isSecretPath(path: string): boolean {
 
 /** Files that every new shell reads, or that decide who can log in. */
 export function isShellStartupFile(path: string): boolean {
-  return /^~\/(\.(bashrc|bash_profile|bash_login|bash_logout|bash_aliases|aliases|zsh_aliases|profile|zshrc|zprofile|zshenv|zlogin|zlogout|kshrc|cshrc|tcshrc|inputrc|config\/fish\/config\.fish|config\/fish\/(conf\.d|functions)\/[^/]+\.fish|bashrc\.d\/[^/]+|zshrc\.d\/[^/]+|oh-my-zsh\/custom\/[^/]+\.zsh|ssh\/config|gitconfig|vimrc|tmux\.conf|npmrc|pypirc|netrc|xinitrc|xprofile|xsessionrc))$/.test(
+  return /^~\/(\.(bashrc|bash_profile|bash_login|bash_logout|bash_aliases|aliases|zsh_aliases|profile|zshrc|zprofile|zshenv|zlogin|zlogout|kshrc|cshrc|tcshrc|inputrc|config\/fish\/config\.fish|config\/fish\/(conf\.d|functions)\/[^/]+\.fish|bashrc\.d\/[^/]+|zshrc\.d\/[^/]+|oh-my-zsh\/custom\/[^/]+\.zsh|ssh\/config|ssh\/rc|ssh\/environment|gitconfig|vimrc|tmux\.conf|npmrc|pypirc|netrc|xinitrc|xprofile|xsessionrc))$/.test(
     path,
   );
 }
@@ -189,7 +198,7 @@ export const isSystemLog = (path: string) =>
 
 /** Files that decide name resolution, scheduled jobs, services, logins and start-up programs. */
 const SENSITIVE_FILES =
-  /^\/etc\/(hosts|crontab|anacrontab|cron\.(d|daily|hourly|weekly|monthly|allow|deny)(\/.*)?|systemd(\/.*)?|init\.d(\/.*)?|init(\/.*)?|rc\.local|rc\d\.d(\/.*)?|profile|profile\.d(\/.*)?|bash\.bashrc|bashrc|zshrc|zsh\/.*|zprofile|zshenv|environment|ssh\/sshd_config(\.d\/.*)?|ssh\/ssh_config|ld\.so\.conf(\.d\/.*)?|modules|modules-load\.d(\/.*)?|modprobe\.d(\/.*)?|sysctl\.conf|sysctl\.d(\/.*)?|udev\/rules\.d(\/.*)?|xdg\/autostart(\/.*)?|update-motd\.d(\/.*)?|apt\/sources\.list(\.d(\/.*)?)?|yum\.repos\.d(\/.*)?|hosts\.(allow|deny)|securetty|shells|doas\.conf|polkit-1(\/.*)?)$|^\/(usr\/)?lib\/systemd\/.*|^\/var\/spool\/cron(\/.*)?$|^\/(System\/)?Library\/(LaunchAgents|LaunchDaemons|StartupItems)(\/.*)?$|^~\/(\.config\/(systemd|autostart)(\/.*)?|Library\/LaunchAgents(\/.*)?)$|^\uE002\/(\.config\/(systemd|autostart)(\/.*)?|Library\/LaunchAgents(\/.*)?)$/;
+  /^\/etc\/(hosts|crontab|anacrontab|cron\.(d|daily|hourly|weekly|monthly|allow|deny)(\/.*)?|systemd(\/.*)?|init\.d(\/.*)?|init(\/.*)?|rc\.local|rc\d\.d(\/.*)?|profile|profile\.d(\/.*)?|bash\.bashrc|bashrc|zshrc|zsh\/.*|zprofile|zshenv|environment|ssh\/sshd_config(\.d\/.*)?|ssh\/ssh_config|ld\.so\.conf(\.d\/.*)?|modules|modules-load\.d(\/.*)?|modprobe\.d(\/.*)?|sysctl\.conf|sysctl\.d(\/.*)?|udev\/rules\.d(\/.*)?|xdg\/autostart(\/.*)?|update-motd\.d(\/.*)?|apt\/sources\.list(\.d(\/.*)?)?|yum\.repos\.d(\/.*)?|hosts\.(allow|deny)|securetty|shells|doas\.conf|polkit-1(\/.*)?|selinux\/config|audit\/(auditd\.conf|audit\.rules|rules\.d\/.*))$|^\/(usr\/)?lib\/systemd\/.*|^\/var\/spool\/cron(\/.*)?$|^\/(System\/)?Library\/(LaunchAgents|LaunchDaemons|StartupItems)(\/.*)?$|^~\/(\.config\/(systemd|autostart)(\/.*)?|Library\/LaunchAgents(\/.*)?)$|^\uE002\/(\.config\/(systemd|autostart)(\/.*)?|Library\/LaunchAgents(\/.*)?)$/;
 export const isSensitiveFile = (path: string) => SENSITIVE_FILES.test(path);
 
 export const isLogFile = (path: string) => /\.log(\.\d+)?$/.test(path) || /^\/var\/log\//.test(path);

@@ -16,6 +16,7 @@ import {
   classifyPath,
   isBlockDevice,
   isCriticalSystemFile,
+  isHistoryFile,
   isPureGlob,
   isSecretPath,
   isSensitiveFile,
@@ -66,7 +67,8 @@ export function deleteRule(w: Word, recursive: boolean, cwd: string | undefined)
     case "home-path":
       if (isSecretPath(path)) return "fs.delete-secret";
       if (isGit && recursive) return "fs.delete-git";
-      return recursive ? "fs.delete-home-path" : "fs.delete";
+      // `~/Documents/*`: every file of a home folder, not one file.
+      return recursive || (w.glob && isPureGlob(path.slice(path.lastIndexOf("/") + 1))) ? "fs.delete-home-path" : "fs.delete";
     case "cwd-all":
       return path === ".." || path === "." || recursive || w.glob || /(^|\/)\*$/.test(path) ? "fs.delete-cwd-all" : "fs.delete";
     case "var-prefix":
@@ -75,6 +77,8 @@ export function deleteRule(w: Word, recursive: boolean, cwd: string | undefined)
       return recursive ? "fs.delete-absolute" : isSecretPath(path) ? "fs.delete-secret" : "fs.delete";
     case "relative":
       if (isGit && recursive) return "fs.delete-git";
+      // `rm -rf ../other-project`: a folder beside or above the project, not in it.
+      if (recursive && /^\.\.(\/|$)/.test(path)) return "fs.delete-absolute";
       return isSecretPath(path) ? "fs.delete-secret" : "fs.delete";
     default:
       return "fs.delete";
@@ -103,6 +107,8 @@ export function rm(cmd: Cmd, j: Judgement) {
   if (log && !hasOpt(cmd, "rR", "--recursive")) return j.reportWord("fs.wipe-system-log", log);
   if (hasOpt(cmd, "", "--no-preserve-root")) j.report("fs.no-preserve-root", cmd.start, cmd.end);
   const recursive = cmd.name === "rm" ? hasOpt(cmd, "rR", "--recursive") : true;
+  const history = operands(cmd).find((t) => isHistoryFile(normalizePath(t.text, cmd.cwd)));
+  if (history) j.reportWord("history.disable", history);
   reportDeletes(cmd, operands(cmd), recursive, j);
 }
 
@@ -114,6 +120,7 @@ export function shred(cmd: Cmd, j: Judgement) {
   const targets = operands(cmd, ["-n", "--iterations", "-s", "--size", "--random-source"]);
   for (const t of targets) if (isBlockDevice(normalizePath(t.text))) return j.reportWord("disk.write-device", t);
   for (const t of targets) if (isSystemLog(normalizePath(t.text, cmd.cwd))) return j.reportWord("fs.wipe-system-log", t);
+  for (const t of targets) if (isHistoryFile(normalizePath(t.text, cmd.cwd))) j.reportWord("history.disable", t);
   reportDeletes(cmd, targets, false, j);
 }
 
@@ -347,6 +354,8 @@ export function mv(cmd: Cmd, j: Judgement) {
     }
     const { cls, path } = classifyPath(src.text, cmd.cwd);
     if (cls === "root" || cls === "home" || cls === "system") return j.reportWord("fs.move-destroy", src);
+    // `mv /etc/passwd /etc/passwd.bak`: for the system the file is gone (no logins, no sudo, no boot).
+    if (isCriticalSystemFile(path) && normalizePath(dest.text, cmd.cwd) !== path) return j.reportWord("fs.move-destroy", src);
     if (destPath === "/dev/null") return j.reportWord("fs.move-system-path", cmd);
     if (cls === "system-path" && !/^\/(var\/(log|tmp|cache)|opt|srv|usr\/local)\//.test(path))
       return j.reportWord("fs.move-system-path", src);
@@ -361,6 +370,8 @@ export function cp(cmd: Cmd, j: Judgement) {
   const dest = ops[ops.length - 1]!;
   const fromNull = ops.slice(0, -1).some((w) => w.text === "/dev/null" || w.text === "/dev/zero");
   judgeWrite(cmd, dest, fromNull ? "truncate" : "overwrite", j);
+  // `cp -r rootfs/* /`, `cp -a ./etc/ /etc`: a tree copied over the system replaces its files.
+  if (cmd.name === "cp" && hasOpt(cmd, "rRa", "--recursive", "--archive")) overSystem(cmd, dest, j);
   // `install -m 4755 /bin/sh /tmp/x`: a setuid copy of a shell.
   const mode = cmd.name === "install" ? optValue(cmd, ["-m"], ["--mode"]) : undefined;
   if (
@@ -369,6 +380,17 @@ export function cp(cmd: Cmd, j: Judgement) {
     ops.slice(0, -1).some((w) => SETUID_SENSITIVE.test(w.text))
   )
     j.reportWord("perm.setuid-shell", dest);
+}
+
+/**
+ * A recursive copy onto the root, or of a folder's contents (`dir/`, `dir/.`, `dir/*`) onto a
+ * top-level system directory. Named files copied into /usr/lib are an install, not this.
+ */
+function overSystem(cmd: Cmd, dest: Word, j: Judgement) {
+  const { cls } = classifyPath(dest.text, cmd.cwd);
+  const sources = operands(cmd).filter((w) => w !== dest);
+  const contents = sources.some((w) => w.glob || /(^|\/)(\.|\*)?$/.test(w.text) || w.text.endsWith("/"));
+  if (cls === "root" || (cls === "system" && contents)) j.reportWord("fs.copy-over-system", dest);
 }
 
 export function rsync(cmd: Cmd, j: Judgement) {
@@ -407,6 +429,7 @@ export function rsync(cmd: Cmd, j: Judgement) {
   for (const w of ops.slice(0, -1)) {
     if (remote && isSecretPath(normalizePath(w.text, cmd.cwd))) return j.reportWord("net.copy-secret", w);
   }
+  if (ops.length >= 2 && !remote && hasOpt(cmd, "ra", "--recursive", "--archive")) overSystem(cmd, ops[ops.length - 1]!, j);
   if (ops.length < 2 || !cmd.args.some((w) => /^--(delete|del$|remove-source-files)/.test(w.text))) return;
   const dest = ops[ops.length - 1]!;
   const { cls } = classifyPath(dest.text, cmd.cwd);
@@ -485,9 +508,14 @@ export function chmod(cmd: Cmd, j: Judgement) {
       else r = worldWritable ? "perm.world-writable" : "perm.recursive";
     } else if (rec) {
       // For a home directory, only modes that lock the owner out or open it to everyone are high.
-      const harsh = !isChmod || worldWritable || /^0?[0-5][0-7]{2}$/.test(modeText) || /(^|,)[ua]*-/.test(modeText);
+      // Modes that let every user read it expose the owner's keys, mail and documents.
+      const exposes = /^0?[0-7]{2}[4-7]$/.test(modeText) || (/(^|,)[ao]*\+[rwxX]*r/.test(modeText) && /(^|,)(a|o|)\+/.test(modeText));
+      const harsh = !isChmod || worldWritable || exposes || /^0?[0-5][0-7]{2}$/.test(modeText) || /(^|,)[ua]*-/.test(modeText);
       if (cls === "root" || cls === "system") r = "perm.recursive-system";
       else if (cls === "home") r = harsh ? "perm.recursive-home" : "perm.recursive";
+      // World-writable system configuration or programs: any local user can make themselves root.
+      else if (cls === "system-path" && worldWritable && /^\/(etc|bin|sbin|lib\w*|boot|usr\/(s?bin|lib\w*|libexec))(\/|$)/.test(path))
+        r = "perm.recursive-system";
       else if (cls === "system-path") r = "perm.recursive-system-path";
       else if (cls === "home-path" && /^~\/?$|^~\/\.ssh/.test(path)) r = "perm.recursive-home";
       else r = worldWritable ? "perm.world-writable" : "perm.recursive";
@@ -518,6 +546,9 @@ export function chmod(cmd: Cmd, j: Judgement) {
 
 // ---- disks --------------------------------------------------------------------
 
+/** Programs that print disk device names. */
+const DEVICE_LISTERS = /^(lsblk|blkid|findmnt|fdisk|sfdisk|parted|losetup|diskutil|readlink|realpath)$/;
+
 export function dd(cmd: Cmd, j: Judgement) {
   const op = (k: string) => cmd.args.find((w) => w.text.startsWith(k + "="));
   const of = op("of");
@@ -525,6 +556,9 @@ export function dd(cmd: Cmd, j: Judgement) {
   const ofPath = of ? normalizePath(of.text.slice(3), cmd.cwd) : undefined;
   const ifPath = iff ? normalizePath(iff.text.slice(3), cmd.cwd) : undefined;
   if (ofPath && isBlockDevice(ofPath)) return j.reportWord("disk.write-device", of!);
+  // `of=$(lsblk -dpno NAME | head -1)`, `of=/dev/$(…)`: a device picked at run time is still a device.
+  if (of && (/^of=\/dev\/\uE000/.test(of.text) || of.subs.some((p) => p.some((c) => DEVICE_LISTERS.test(c.name)))))
+    return j.reportWord("disk.write-device", of);
   if (ifPath && isBlockDevice(ifPath)) j.reportWord("disk.read-device", iff!);
   if (of && ofPath) {
     const word = { ...of, text: of.text.slice(3) };
@@ -537,6 +571,11 @@ export function dd(cmd: Cmd, j: Judgement) {
 /** Tools that format or wipe whatever device they are given. */
 export function formatTool(cmd: Cmd, j: Judgement) {
   if (hasOpt(cmd, "", "--help", "--version", "-V")) return;
+  // Without -a or -o, wipefs only lists the signatures it finds.
+  if (cmd.name === "wipefs" && !hasOpt(cmd, "ao", "--all", "--offset")) return;
+  // `find /dev -name 'sd?' -exec wipefs -a {} \;`: every file found below /dev is a device.
+  const found = cmd.args.find((w) => w.tree && /^\/dev(\/|$)/.test(normalizePath(w.tree.base)));
+  if (found) return j.reportWord("disk.format", cmd);
   // Only a device target is destroyed (`mkfs.ext4 disk.img` formats a file); a computed target may be one.
   const dev = cmd.args.find(
     (w) => isBlockDevice(normalizePath(w.text)) || /^\/dev\//.test(w.text) || (w.dynamic && !w.text.startsWith("-")),
@@ -546,8 +585,11 @@ export function formatTool(cmd: Cmd, j: Judgement) {
 
 /** Partition editors: listing is safe, scripted changes wipe, interactive use is risky. */
 export function partitionTool(cmd: Cmd, j: Judgement) {
-  if (hasOpt(cmd, "lps", "--list", "--print", "--help", "--version", "--verify", "--dump", "--backup") && cmd.name !== "sgdisk") return;
   const dev = cmd.args.find((w) => isBlockDevice(normalizePath(w.text)));
+  // parted's -s is --script (no questions asked), not a listing: judge its commands first.
+  if (cmd.name === "parted" && cmd.args.some((w) => /^(mklabel|mktable|rm|mkpart|resizepart|mkfs)$/.test(w.text)))
+    return j.reportWord("disk.format", dev ?? cmd);
+  if (hasOpt(cmd, "lps", "--list", "--print", "--help", "--version", "--verify", "--dump", "--backup") && cmd.name !== "sgdisk") return;
   if (cmd.name === "sgdisk" || cmd.name === "sfdisk") {
     if (
       hasOpt(cmd, "ZzoGdn", "--zap-all", "--zap", "--clear", "--delete", "--new", "--mbrtogpt") ||

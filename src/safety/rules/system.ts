@@ -13,6 +13,13 @@ export function kill(cmd: Cmd, j: Judgement) {
   const targets = operands(cmd, ["-s", "-n", "--signal"]).map((w) => w.text);
   const after = args.includes("--") ? args.slice(args.indexOf("--") + 1) : [];
   if (targets.includes("1")) return j.report("sys.kill-init", cmd.start, cmd.end);
+  // `kill -9 $(ps -e -o pid=)`, `ps aux | awk '{print $2}' | xargs kill`: the pids of every process (or one user's).
+  const listed = [
+    ...cmd.args.filter((w) => w.subs.length > 0).map((w) => processSet(w.subs[w.subs.length - 1]!)),
+    cmd.pipe && cmd.pipe.index > 0 ? processSet(cmd.pipe.stages.slice(0, cmd.pipe.index)) : undefined,
+  ];
+  if (listed.includes("all")) return j.report("sys.kill-all", cmd.start, cmd.end);
+  if (listed.includes("user")) return j.report("sys.kill-user", cmd.start, cmd.end);
   if (targets.includes("-1") || after.includes("-1") || (args.includes("-1") && args.length > 1 && args[args.length - 1] === "-1"))
     return j.report("sys.kill-all", cmd.start, cmd.end);
   if (targets.length > 0 || args.length > 0) j.report("sys.kill", cmd.start, cmd.end);
@@ -25,6 +32,86 @@ export function pkill(cmd: Cmd, j: Judgement) {
   if (ops.some((w) => /^(init|systemd|launchd)$/.test(w.text))) return j.report("sys.kill-init", cmd.start, cmd.end);
   if (ops.some((w) => CRITICAL_SERVICES.test(w.text))) return j.report("sys.stop-critical-service", cmd.start, cmd.end);
   if (ops.length > 0 || hasOpt(cmd, "u", "--user")) j.report("sys.kill", cmd.start, cmd.end);
+}
+
+/** Stages after a listing that only pick columns or drop the header: the set listed stays the same. */
+function passesThrough(c: Cmd): boolean {
+  const t = c.args.map((w) => w.text);
+  if (c.name === "awk" || c.name === "gawk" || c.name === "mawk")
+    return t.length === 1 && /^\s*(NR\s*>\s*1\s*)?\{\s*print\s+\$\d+\s*;?\s*\}\s*$/.test(t[0]!);
+  if (c.name === "cut" || c.name === "tr" || c.name === "sort" || c.name === "uniq") return true;
+  if (c.name === "tail") return t.join(" ") === "-n +2" || t.join(" ") === "+2";
+  if (c.name === "sed") return t.length === 1 && /^1d$/.test(t[0]!);
+  if (c.name === "grep") return t.includes("-v") && t.some((x) => /^(grep|PID|"?PID"?)$/.test(x));
+  return false;
+}
+
+/** What `ps`/`pgrep` (then column picking) lists: every process, one user's, or something narrower. */
+function processSet(stages: readonly Cmd[]): "all" | "user" | undefined {
+  const src = stages[0];
+  if (!src || !stages.slice(1).every(passesThrough)) return undefined;
+  const t = src.args.map((w) => w.text);
+  const byUser = t.some((x) => /^(-u|-U|--user|--uid|-G|--group)$/.test(x) || /^--user=/.test(x));
+  if (src.name === "ps") {
+    if (t.some((x) => /^(-p|--pid|-C|-t|--ppid|-q|--tty|--sid|-s)$/.test(x))) return undefined;
+    if (byUser) return "user";
+    return t.some((x) => /^-[a-zA-Z]*[eA]/.test(x) || /^[a-z]*x[a-z]*$/.test(x)) ? "all" : undefined;
+  }
+  if (src.name === "pgrep") {
+    const pattern = operands(src, ["-u", "-U", "-G", "-g", "-P", "-s", "-t", "--signal", "-F"]);
+    if (pattern.length === 0) return byUser ? "user" : undefined;
+    return pattern.some((w) => /^(\.\*?|\^|\.\+|\^\.\*\$?)$/.test(w.text)) ? (byUser ? "user" : "all") : undefined;
+  }
+  return undefined;
+}
+
+// ---- inspection as root -----------------------------------------------------------
+
+/** Programs that only inspect the machine, even as root (hardware, I/O and audit reports). */
+const INSPECTORS = new Set([
+  "lshw",
+  "dmidecode",
+  "hwinfo",
+  "inxi",
+  "iotop",
+  "iftop",
+  "nethogs",
+  "fs_usage",
+  "ausearch",
+  "aureport",
+  "xfs_info",
+  "dumpe2fs",
+  "sensors",
+  "biosdecode",
+  "vpddecode",
+  "lsscsi",
+  "lsinitramfs",
+]);
+/** Per program, the options that make it only show something (`tune2fs -l`, `e2fsck -n`). */
+const SHOW_OPTIONS: Record<string, RegExp> = {
+  auditctl: /^(-l|-s|--list|--status)$/,
+  chage: /^(-l|--list)$/,
+  tune2fs: /^-l$/,
+  e2fsck: /^-n$/,
+  fsck: /^-N$/,
+  "fsck.ext4": /^-n$/,
+  efibootmgr: /^(-v|--verbose)$/,
+  mokutil: /^--(sb-state|list-enrolled|list-new|test-key|pk|kek|db|dbx)$/,
+  partprobe: /^(-s|--summary|-d|--dry-run)$/,
+  "firewall-cmd": /^--(state|get-[\w-]+|list-[\w-]+|query-[\w-]+|info-[\w-]+)$/,
+  blockdev: /^--(get[\w-]*|report)$/,
+};
+
+/**
+ * `sudo lshw`, `sudo tune2fs -l /dev/sda1`, `sudo e2fsck -n /dev/sda1`: reads only, so neither
+ * "run as root" nor "given a disk" is worth a warning. Every option has to be a showing one.
+ */
+export function onlyInspects(cmd: Cmd): boolean {
+  if (INSPECTORS.has(cmd.name)) return true;
+  const show = SHOW_OPTIONS[cmd.name];
+  if (!show) return false;
+  const opts = cmd.args.filter((w) => w.text.startsWith("-"));
+  return opts.length > 0 && opts.some((w) => show.test(w.text)) && opts.every((w) => show.test(w.text) || /^-[hfv]$/.test(w.text));
 }
 
 // ---- power and services ----------------------------------------------------------
@@ -69,6 +156,9 @@ export function systemctl(cmd: Cmd, j: Judgement) {
   const units = ops.slice(1).map((w) => w.text);
   if (/^(poweroff|reboot|halt|kexec|suspend|hibernate|hybrid-sleep|rescue|emergency|isolate|default|soft-reboot)$/.test(verb))
     return j.report(verb === "isolate" ? "sys.service-change" : "sys.power", cmd.start, cmd.end);
+  // Booting into rescue, emergency or power-off from now on: no services, no network, no remote login.
+  if (verb === "set-default" && units.some((u) => /^(rescue|emergency|poweroff|halt|reboot|runlevel[016])(\.target)?$/.test(u)))
+    return j.report("sys.power", cmd.start, cmd.end);
   if (
     !/^(stop|disable|mask|kill|restart|start|enable|reload|unmask|try-restart|reload-or-restart|set-default|daemon-reload|edit|revert|preset|link)$/.test(
       verb,
@@ -101,8 +191,25 @@ export function iptables(cmd: Cmd, j: Judgement) {
   const p = t.findIndex((x) => x === "-P" || x === "--policy");
   if (p >= 0 && /^(DROP|REJECT)$/i.test(t[p + 2] ?? "") && /^(INPUT|OUTPUT)$/i.test(t[p + 1] ?? ""))
     return j.report("sys.firewall-off", cmd.start, cmd.end);
+  // A default policy of ACCEPT on incoming or forwarded traffic opens everything the rules do not drop.
+  if (p >= 0 && /^ACCEPT$/i.test(t[p + 2] ?? "") && /^(INPUT|FORWARD)$/i.test(t[p + 1] ?? ""))
+    return j.report("sys.firewall-off", cmd.start, cmd.end);
   if (t.some((x) => /^(-L|--list|-S|--list-rules|-C|--check|-h|--help|--version)$/.test(x) || /^-[a-zA-Z]*L[a-zA-Z]*$/.test(x))) return;
   if (t.length === 0 || cmd.name.endsWith("-save")) return;
+  // `-A INPUT -j DROP` with nothing to match on drops every packet, the remote session's too.
+  const chain = t.findIndex((x) => /^(-A|--append|-I|--insert)$/.test(x));
+  const target = t.findIndex((x) => x === "-j" || x === "--jump");
+  if (
+    chain >= 0 &&
+    /^(INPUT|OUTPUT)$/i.test(t[chain + 1] ?? "") &&
+    /^(DROP|REJECT)$/i.test(t[target + 1] ?? "") &&
+    !t.some((x) =>
+      /^(!|-s|--source|-d|--destination|-p|--protocol|-i|--in-interface|-o|--out-interface|-m|--match|--dport|--sport|--src-range|--dst-range)$/.test(
+        x,
+      ),
+    )
+  )
+    return j.report("sys.firewall-off", cmd.start, cmd.end);
   j.report("sys.firewall-change", cmd.start, cmd.end);
 }
 
@@ -116,6 +223,9 @@ export function nft(cmd: Cmd, j: Judgement) {
 export function ufw(cmd: Cmd, j: Judgement) {
   const verb = operands(cmd)[0]?.text ?? "";
   if (/^(disable|reset)$/.test(verb)) return j.report("sys.firewall-off", cmd.start, cmd.end);
+  // Allowing all incoming or routed traffic by default opens every port.
+  if (verb === "default" && cmd.args.some((w) => w.text === "allow") && !cmd.args.some((w) => w.text === "outgoing"))
+    return j.report("sys.firewall-off", cmd.start, cmd.end);
   // Denying all outgoing traffic cuts the machine off (incoming is the usual default).
   if (
     verb === "default" &&
@@ -124,6 +234,15 @@ export function ufw(cmd: Cmd, j: Judgement) {
   )
     return j.report("sys.firewall-off", cmd.start, cmd.end);
   if (/^(status|show|version|app|--version|--help)$/.test(verb) || verb === "") return;
+  // `ufw allow from any` (no port, no app): every port open to everyone.
+  const words = cmd.args.map((w) => w.text);
+  if (
+    verb === "allow" &&
+    words.join(" ").match(/\bfrom any\b/) &&
+    !words.some((x) => /^(port|proto|app)$/.test(x)) &&
+    !words.some((x) => /^\d+(\/\w+)?$/.test(x))
+  )
+    return j.report("sys.firewall-off", cmd.start, cmd.end);
   j.report("sys.firewall-change", cmd.start, cmd.end);
 }
 
@@ -138,6 +257,13 @@ export function ipTool(cmd: Cmd, j: Judgement) {
     if (/^(r|ro|rou|route)$/.test(obj) && /default|flush/.test(text)) return j.report("sys.network-down", cmd.start, cmd.end);
     if (/flush/.test(verb)) return j.report("sys.network-down", cmd.start, cmd.end);
   }
+  // `ip route add blackhole default`, `… unreachable 0.0.0.0/0`: every destination dropped.
+  if (
+    /^(r|ro|rou|route)$/.test(obj) &&
+    /^(add|a|replace|change)$/.test(verb) &&
+    /\b(blackhole|unreachable|prohibit)\s+(default|0\.0\.0\.0\/0|::\/0)\b/.test(text)
+  )
+    return j.report("sys.network-down", cmd.start, cmd.end);
   if (/^(add|a|del|delete|d|set|s|change|replace|flush|f|append)$/.test(verb)) j.report("sys.kernel-change", cmd.start, cmd.end);
 }
 
@@ -184,6 +310,8 @@ export function usermod(cmd: Cmd, j: Judgement) {
   const pw = cmd.args.findIndex((w) => w.text === "-p" || w.text === "--password");
   if (pw >= 0 && (cmd.args[pw + 1]?.text ?? "") === "" && user === "root") return j.report("priv.remove-password", cmd.start, cmd.end);
   if (cmd.name === "userdel" || cmd.name === "deluser") return j.report("priv.user-delete", cmd.start, cmd.end);
+  // `echo 'admin:admin' | chpasswd`: changes account passwords (root's is judged before this).
+  if (cmd.name === "chpasswd") return j.report("priv.group-change", cmd.start, cmd.end);
   if (cmd.args.length > 0) j.report("priv.group-change", cmd.start, cmd.end);
 }
 
@@ -270,6 +398,25 @@ export function history(cmd: Cmd, j: Judgement) {
 export function journalctl(cmd: Cmd, j: Judgement) {
   if (cmd.args.some((w) => /^--(vacuum-\w+|flush|rotate)(=|$)/.test(w.text) && w.text.startsWith("--vacuum")))
     j.report("history.purge-logs", cmd.start, cmd.end);
+  if (cmd.args.some((w, i) => vacuumsAll(w.text, cmd.args[i + 1]?.text))) j.report("fs.wipe-system-log", cmd.start, cmd.end);
+}
+
+/** `--vacuum-size=1`, `--vacuum-time=1s`, `--vacuum-files=1`: keeps (almost) no journal at all. */
+function vacuumsAll(opt: string, next: string | undefined): boolean {
+  const m = /^--vacuum-(size|time|files)(?:=(.*))?$/.exec(opt);
+  if (!m) return false;
+  const v = (m[2] ?? next ?? "").trim();
+  const n = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/.exec(v);
+  if (!n) return false;
+  const num = Number(n[1]);
+  const unit = n[2]!.toLowerCase();
+  if (m[1] === "files") return num <= 1;
+  if (m[1] === "size") {
+    const scale: Record<string, number> = { "": 1, b: 1, k: 1e3, kb: 1e3, kib: 1e3, m: 1e6, mb: 1e6, mib: 1e6, g: 1e9, gb: 1e9, gib: 1e9 };
+    return unit in scale && num * scale[unit]! < 20e6;
+  }
+  // Time: anything under an hour keeps next to nothing.
+  return /^(|s|sec|second|seconds|ms|msec|us|usec|m|min|minute|minutes)$/.test(n[2]!);
 }
 
 export function crontab(cmd: Cmd, j: Judgement) {

@@ -2,6 +2,7 @@
 // cp/mv/install/dd. The path decides the risk.
 import type { Cmd, Word } from "../command.ts";
 import type { Judgement } from "../judgement.ts";
+import type { Finding } from "../types.ts";
 import { describeSource } from "../flow.ts";
 import { staticOutput } from "../static-text.ts";
 import {
@@ -53,6 +54,18 @@ export function judgeRedirect(cmd: Cmd, r: { op: string; target: Word | null; st
   )
     if (!isBlockDevice(normalizePath(t.text))) j.report("fs.fill-disk", cmd.start, r.end);
   if (cmd.name === "yes" && !isHarmlessDevice(normalizePath(t.text))) j.report("fs.fill-disk", cmd.start, r.end);
+  // `head -c 2T /dev/zero > f`: a file of hundreds of gigabytes or more.
+  if (
+    !append &&
+    cmd.name === "head" &&
+    cmd.args.some((w) => /^\/dev\/(zero|u?random)$/.test(w.text)) &&
+    cmd.args.some(
+      (w, i) =>
+        /^(-c|--bytes)$/.test(cmd.args[i - 1]?.text ?? "") && /^\d+(\.\d+)?([TPE]|[TPE]i?B|\d{2,}G|\d{2,}GB?)$|^\d{12,}$/.test(w.text),
+    ) &&
+    !isHarmlessDevice(normalizePath(t.text))
+  )
+    j.report("fs.fill-disk", cmd.start, r.end);
 }
 
 /** Any write to a path: redirections, tee, cp/mv/install/dd targets. */
@@ -89,7 +102,10 @@ export function judgeWrite(
   if (isAuthorizedKeys(path))
     return j.report(/^\/root\/|^\/var\/root\//.test(path) ? "persist.root-authorized-keys" : "fs.authorized-keys", span.start, span.end);
   if (isShellStartupFile(path)) {
-    if (mode === "append" && content != null && startupCodeIsRisky(content, span, j))
+    const found = content != null ? j.nested(content, span) : [];
+    // Remote code or a remote shell in a start-up file, appended or written over it.
+    if (found.some(isRemoteCode)) j.report("persist.startup-remote-code", span.start, span.end);
+    if (mode === "append" && content != null && startupCodeIsRisky(content, found, j, span))
       return j.report("persist.startup-file-code", span.start, span.end);
     return j.report(mode === "append" ? "fs.append-startup-file" : "fs.clobber-startup-file", span.start, span.end);
   }
@@ -100,17 +116,39 @@ export function judgeWrite(
       for (const line of content.split("\n")) {
         const job = line.trim().replace(new RegExp(`^(@\\w+(\\s+\\S+)?\\s+|(\\S+\\s+){${fields}})`), "");
         if (!job || line.trim().startsWith("#") || /^\w+=/.test(line.trim())) continue;
-        const found = j.nested(job, span);
-        if (
-          found.some((f) => f.rule.startsWith("exec.") || f.risk === "critical" || f.risk === "high") ||
-          /^\S*(\/tmp\/|\/dev\/shm\/|\/\.[^/\s]+\/)/.test(job)
-        )
-          return j.report("cron.remote-job", span.start, span.end);
+        if (jobIsHidden(job, span, j)) return j.report("cron.remote-job", span.start, span.end);
       }
     }
+    // A service unit's Exec lines run at every boot (or login): the same test as a cron job.
+    if (content != null && /(^|\/)systemd\/.*\.(service|socket|timer|path)$/.test(path)) {
+      for (const m of content.matchAll(/^\s*Exec(?:Start|StartPre|StartPost|Stop|Reload|Condition)\s*=\s*[-@:+!]*(.*)$/gm))
+        if (m[1] && jobIsHidden(m[1], span, j)) return j.report("persist.unit-hidden-code", span.start, span.end);
+    }
+    // An autostart entry: its Exec line runs at every graphical login.
+    if (content != null && /(^|\/)autostart\/[^/]+\.desktop$/.test(path)) {
+      for (const m of content.matchAll(/^\s*Exec\s*=\s*(.*)$/gm))
+        if (m[1] && jobIsHidden(m[1], span, j)) return j.report("persist.unit-hidden-code", span.start, span.end);
+    }
+    // A launchd job: its ProgramArguments strings are the command it runs at every login or boot.
+    if (content != null && /Launch(Agents|Daemons)\/.*\.plist$/.test(path)) {
+      const args = [...content.matchAll(/<string>([^<]*)<\/string>/g)].map((m) => m[1]!.trim()).filter(Boolean);
+      const shell = args.findIndex((a) => a === "-c");
+      const job = shell >= 0 && args[shell + 1] ? args[shell + 1]! : args.filter((a) => a.startsWith("/")).join(" ");
+      if (job && jobIsHidden(job, span, j)) return j.report("persist.unit-hidden-code", span.start, span.end);
+    }
+    // System-wide start-up scripts (/etc/profile.d, /etc/bash.bashrc, rc.local, init.d): every login or boot runs them.
+    if (
+      content != null &&
+      /^\/etc\/(profile|profile\.d\/.*|bash\.bashrc|bashrc|zshrc|zsh\/.*|zprofile|zshenv|rc\.local|init\.d\/.*)$/.test(path)
+    )
+      if (j.nested(content, span).some(isRemoteCode)) return j.report("persist.startup-remote-code", span.start, span.end);
     return j.report("fs.write-sensitive-file", span.start, span.end);
   }
-  if (isHistoryFile(path)) return mode === "append" ? undefined : j.report("fs.truncate-log", span.start, span.end);
+  if (isHistoryFile(path)) {
+    if (mode === "append") return;
+    j.report("history.disable", span.start, span.end);
+    return j.report("fs.truncate-log", span.start, span.end);
+  }
   if (/^\/etc\//.test(path)) return j.report("fs.write-system-file", span.start, span.end);
   if (/^\/(usr\/local|usr\/share|usr\/include|lib\/modules)\//.test(path)) return j.report("fs.write-system-file", span.start, span.end);
   if (/^\/(usr|bin|sbin|lib|lib64|lib32|System)\//.test(path)) {
@@ -165,6 +203,18 @@ function overwriteOfInput(cmd: Cmd, t: Word, j: Judgement, r: { start: number; e
   }
 }
 
+/** Text that, run as a script, fetches and runs remote code or opens a remote shell. */
+/** A job that runs remote code, something risky, or a program from a temporary or hidden folder. */
+function jobIsHidden(job: string, span: { start: number; end: number }, j: Judgement): boolean {
+  const found = j.nested(job, span);
+  return (
+    found.some((f) => f.rule.startsWith("exec.") || f.risk === "critical" || f.risk === "high") ||
+    /^\S*(\/tmp\/|\/var\/tmp\/|\/dev\/shm\/|\/\.[^/\s]+\/)/.test(job)
+  );
+}
+
+const isRemoteCode = (f: Finding) => f.risk === "critical" || /^(exec\.remote-code|exec\.obfuscated|net\.reverse)/.test(f.rule);
+
 /** Commands people alias to something else to catch passwords or hide activity. */
 const HIJACKED = /^\s*alias\s+(sudo|su|ssh|ls|cd|git|rm|cp|mv|cat|ps|passwd|curl|wget|bash|sh|gpg|docker|kubectl)=/m;
 
@@ -173,9 +223,17 @@ const HIJACKED = /^\s*alias\s+(sudo|su|ssh|ls|cd|git|rm|cp|mv|cat|ps|passwd|curl
  * is risky as a command (judged as a script), hijacks a common command, or
  * preloads a library or a PATH from a temporary folder.
  */
-function startupCodeIsRisky(content: string, span: { start: number; end: number }, j: Judgement): boolean {
-  const found = j.nested(content, span);
+function startupCodeIsRisky(content: string, found: Finding[], j: Judgement, span: { start: number; end: number }): boolean {
   if (found.some((f) => f.risk !== "safe" && f.rule !== "fs.delete")) return true;
+  // PROMPT_COMMAND and DEBUG traps run before every prompt or command: judge them as commands.
+  for (const m of content.matchAll(/\bPROMPT_COMMAND\+?=(["']?)(.*?)\1\s*(?:$|;|\n)|\btrap\s+(["'])(.*?)\3\s+DEBUG\b/gm)) {
+    const code = m[2] ?? m[4] ?? "";
+    if (
+      code &&
+      (/\b(curl|wget|nc|ncat|socat|scp|ssh)\b/.test(code) || j.nested(code, span).some((f) => f.risk !== "safe" && f.rule !== "fs.delete"))
+    )
+      return true;
+  }
   return (
     HIJACKED.test(content) ||
     /\b(LD_PRELOAD|DYLD_INSERT_LIBRARIES)=|PATH=["']?\/(tmp|var\/tmp|dev\/shm)\b/.test(content) ||

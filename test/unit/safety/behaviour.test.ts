@@ -206,7 +206,7 @@ table("disks", [
 
 table("system, network, privilege", [
   ["sudo kill -9 1", "critical"],
-  ["kill -9 -1", "high"],
+  ["kill -9 -1", "critical"],
   ["kill 1234", "moderate"],
   ["kill -l", "safe"],
   ["sudo reboot", "high"],
