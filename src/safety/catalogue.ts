@@ -788,9 +788,20 @@ export const RULES = {
     ["git restore --staged src/app.ts"],
   ),
   "git.stash-clear": rule("high", "deletes every stash entry", ["git stash clear"], ["git stash list", "git stash pop"]),
-  "git.stash-drop": rule("moderate", "deletes a stash entry", ["git stash drop"], ["git stash"]),
-  "git.branch-force-delete": rule(
+  "git.stash-drop": rule(
+    "high",
+    "deletes a stash entry; only a search of dangling commits can bring it back",
+    ["git stash drop", "git stash drop stash@{1}"],
+    ["git stash", "git stash pop"],
+  ),
+  "git.tag-delete": rule(
     "moderate",
+    "deletes a local tag or reflog entry",
+    ["git tag -d v1.0", "git reflog delete HEAD@{2}"],
+    ["git tag -l"],
+  ),
+  "git.branch-force-delete": rule(
+    "high",
     "deletes a branch even if it is not merged",
     ["git branch -D old", "git branch --delete --force old"],
     ["git branch -d merged", "git branch -a"],
@@ -891,6 +902,18 @@ export const RULES = {
     ],
     ["terraform plan -destroy", "aws s3 ls", "gcloud projects list"],
     "look at the plan first (terraform plan -destroy)",
+  ),
+  "cloud.destroy-every": rule(
+    "critical",
+    "destroys every resource an unfiltered listing prints: every bucket, instance, resource group or namespace",
+    [
+      "aws s3 ls | awk '{print $3}' | xargs -I{} aws s3 rb s3://{} --force",
+      "kubectl get ns -o name | xargs kubectl delete",
+      "az group list --query '[].name' -o tsv | xargs -n1 az group delete --yes --name",
+      "gsutil ls | xargs gsutil -m rm -r",
+    ],
+    ["aws s3 ls | grep tmp- | awk '{print $3}' | xargs -I{} aws s3 rb s3://{} --force", "kubectl get ns -o name"],
+    "list first, filter to the items you mean, and delete those by name",
   ),
   "cloud.change": rule(
     "moderate",

@@ -10,6 +10,18 @@ export const cloudAws: Pack = {
   description: "Amazon Web Services: aws CLI, S3, IAM, the copilot/sam/eb tools",
   rules: [
     rule(
+      "cloud-aws.account-close",
+      "critical",
+      "closes an AWS account or deletes the organization: every resource in it goes",
+      {
+        program: ["aws"],
+        valued: AWS,
+        sub: ["organizations|account", "close-account|delete-organization|remove-account-from-organization"],
+      },
+      ["aws organizations close-account --account-id 111122223333", "aws organizations delete-organization"],
+      ["aws organizations list-accounts", "aws organizations describe-organization"],
+    ),
+    rule(
       "cloud-aws.s3-delete-objects",
       "high",
       "deletes objects or every version in a bucket through the S3 API",

@@ -4,6 +4,7 @@ import type { Cmd, Word } from "../command.ts";
 import { describeSource } from "../flow.ts";
 import { subCommand } from "../unwrap.ts";
 import type { Judgement } from "../judgement.ts";
+import { CORE_PACKAGES } from "../packs/packages.ts";
 import { EVERYTHING, UNKNOWN } from "../paths.ts";
 
 // ---- git ----------------------------------------------------------------------
@@ -11,11 +12,30 @@ import { EVERYTHING, UNKNOWN } from "../paths.ts";
 /** git's global options that take a value: skipped to find the subcommand. */
 const GIT_GLOBAL_VALUED = new Set(["-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--config-env"]);
 
-export function git(cmd: Cmd, j: Judgement) {
+export function git(cmd: Cmd, j: Judgement, depth = 0) {
   const args = cmd.args;
   let i = 0;
-  while (i < args.length && args[i]!.text.startsWith("-")) i += GIT_GLOBAL_VALUED.has(args[i]!.text) ? 2 : 1;
+  const aliases = new Map<string, string>();
+  while (i < args.length && args[i]!.text.startsWith("-")) {
+    // `git -c alias.nuke='reset --hard' nuke`: an alias defined for this one command.
+    const m = args[i]!.text === "-c" ? /^alias\.([^=]+)=([\s\S]*)$/i.exec(args[i + 1]?.text ?? "") : null;
+    if (m) aliases.set(m[1]!.toLowerCase(), m[2]!);
+    i += GIT_GLOBAL_VALUED.has(args[i]!.text) ? 2 : 1;
+  }
   const sub = args[i]?.text ?? "";
+  const alias = aliases.get(sub.toLowerCase());
+  if (alias !== undefined && depth < 3) {
+    const at = args[i]!;
+    if (alias.startsWith("!")) {
+      j.nested(alias.slice(1), at);
+      return;
+    }
+    const expanded = alias
+      .trim()
+      .split(/\s+/)
+      .map((text): Word => ({ ...at, text, quoted: false, glob: false, dynamic: false, subs: [], exactBase: undefined }));
+    return git({ ...cmd, args: [...args.slice(0, i), ...expanded, ...args.slice(i + 1)] }, j, depth + 1);
+  }
   const rest = args.slice(i + 1);
   const sc: Cmd = { ...cmd, args: rest };
   const has = (short: string, ...long: string[]) => hasOpt(sc, short, ...long);
@@ -82,12 +102,12 @@ export function git(cmd: Cmd, j: Judgement) {
       if (has("D") || (has("d", "--delete") && has("f", "--force"))) return j.reportWord("git.branch-force-delete", span);
       return;
     case "tag":
-      if (has("d", "--delete")) return j.reportWord("git.stash-drop", span);
+      if (has("d", "--delete")) return j.reportWord("git.tag-delete", span);
       return;
     case "reflog":
       if (ops[0]?.text === "expire" && rest.some((w) => /^--expire(-unreachable)?=(now|all|0)/.test(w.text)))
         return j.reportWord("git.expire-reflog", span);
-      if (ops[0]?.text === "delete") return j.reportWord("git.stash-drop", span);
+      if (ops[0]?.text === "delete") return j.reportWord("git.tag-delete", span);
       return;
     case "gc":
       if (rest.some((w) => /^--prune=(now|all)/.test(w.text))) return j.reportWord("git.expire-reflog", span);
@@ -232,10 +252,21 @@ function judgeContainerCommand(cmd: Cmd, rest: Word[], j: Judgement) {
   }
   const argv = rest.slice(i + 1);
   if (argv.length === 0 || mounts.length === 0) return;
-  const mapped = argv.map((w) => {
+  const shellC = /^(\S*\/)?(ba|z|da|k|a)?sh$/.test(argv[0]?.text ?? "");
+  const mapped = argv.map((w, k) => {
     for (const [dst, src] of mounts)
       if (dst && (w.text === dst || w.text.startsWith(dst + "/")))
         return { ...w, text: (src || "") + w.text.slice(dst.length) || "/", exactBase: undefined };
+    // `sh -c 'rm -rf /host/var/lib'`: the mount points inside the script text too.
+    if (shellC && k > 0 && /^-\w*c$/.test(argv[k - 1]?.text ?? "")) {
+      let text = w.text;
+      for (const [dst, src] of mounts) {
+        if (!dst) continue;
+        const esc = dst.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        text = text.replace(new RegExp(`(^|[\\s'"=;&|(])${esc}(?=/|$|[\\s'";&|)])`, "g"), (_, pre: string) => pre + (src || "/"));
+      }
+      if (text !== w.text) return { ...w, text: text.replace(/(^|[\s'"=])\/\/+/g, "$1/"), exactBase: undefined };
+    }
     return w;
   });
   if (mapped.every((w, k) => w === argv[k])) return;
@@ -268,6 +299,7 @@ const KUBECTL_GLOBAL_VALUED = new Set([
 export function kubectl(cmd: Cmd, j: Judgement) {
   const t = cmd.args.map((w) => w.text);
   if (t.some((x) => /^--dry-run(=(client|server))?$/.test(x))) return;
+  destroyEveryListed(cmd, j);
   let verbIdx = 0;
   while (verbIdx < t.length && t[verbIdx]!.startsWith("-")) verbIdx += KUBECTL_GLOBAL_VALUED.has(t[verbIdx]!) ? 2 : 1;
   const verb = t[verbIdx] ?? "";
@@ -314,7 +346,94 @@ export function terraform(cmd: Cmd, j: Judgement) {
     return j.reportWord("cloud.change", cmd);
 }
 
+// ---- every resource a listing prints ------------------------------------------------
+
+/** A command that lists every resource of a kind in the account, project or cluster (no filter). */
+function listsEverything(c: Cmd): boolean {
+  const t = c.args.map((w) => w.text);
+  const ops = t.filter((x) => !x.startsWith("-"));
+  // A filter or a selector narrows the listing; a projection (--query, -o name) does not.
+  if (t.some((x) => /^(--filters?|--selector|-l|--field-selector|--prefix|--name-prefix)(=|$)/.test(x))) return false;
+  if (t.some((x) => /^--query=?/.test(x)) && /\?|contains\(|starts_with\(|==/.test(t.join(" "))) return false;
+  switch (c.name) {
+    case "aws":
+      return (ops[0] === "s3" && ops[1] === "ls" && ops.length === 2) || /^(describe|list)-/.test(ops[1] ?? "");
+    case "gsutil":
+      return ops[0] === "ls" && ops.length === 1;
+    case "gcloud":
+    case "az":
+    case "doctl":
+      return ops.includes("list") || (c.name === "gcloud" && ops[0] === "storage" && ops[1] === "ls" && ops.length === 2);
+    case "kubectl":
+    case "oc":
+      return (
+        ops[0] === "get" &&
+        (t.some((x) => /^(-A|--all-namespaces)$/.test(x)) || /^(ns|namespaces?|pv|persistentvolumes?|crds?)$/.test(ops[1] ?? ""))
+      );
+    default:
+      return false;
+  }
+}
+
+/** Stages between a listing and its consumer that keep only some of the items. */
+function narrows(c: Cmd): boolean {
+  if (/^(grep|egrep|fgrep|rg|head|tail|sed)$/.test(c.name)) return !(c.name === "grep" && c.args.some((w) => /^-\w*v/.test(w.text)));
+  if (/^(awk|gawk|mawk)$/.test(c.name)) return c.args.some((w) => /(^|[;}\s])(\/[^/]+\/|\$\d+\s*[~=!<>]|NR\s*[<>=])/.test(w.text));
+  if (c.name === "jq") return c.args.some((w) => /select\(/.test(w.text));
+  return false;
+}
+
+/** The destroy verbs, by CLI, of a command that can take many resources at once. */
+function destroys(cmd: Cmd): boolean {
+  const t = cmd.args.map((w) => w.text);
+  const ops = t.filter((x) => !x.startsWith("-"));
+  switch (cmd.name) {
+    case "aws":
+      return (
+        /^(batch-)?(delete|terminate|remove|deregister|purge)-/.test(ops[1] ?? "") ||
+        (ops[0] === "s3" && (ops[1] === "rb" || (ops[1] === "rm" && t.includes("--recursive"))))
+      );
+    case "gsutil":
+      return ops[0] === "rb" || (ops[0] === "rm" && t.some((x) => /^-\w*[rR]/.test(x)));
+    case "gcloud":
+    case "az":
+    case "doctl":
+      return (
+        ops.includes("delete") ||
+        (cmd.name === "gcloud" && ops[0] === "storage" && ops[1] === "rm" && t.some((x) => /^(-r|--recursive)$/.test(x)))
+      );
+    case "kubectl":
+    case "oc":
+      return ops[0] === "delete";
+    default:
+      return false;
+  }
+}
+
+/**
+ * `aws s3 ls | awk '{print $3}' | xargs -I{} aws s3 rb s3://{} --force`,
+ * `kubectl delete $(kubectl get ns -o name)`: a destroy fed every item of an
+ * unfiltered listing destroys every bucket, instance, group or namespace there is.
+ */
+export function destroyEveryListed(cmd: Cmd, j: Judgement): boolean {
+  if (!destroys(cmd)) return false;
+  const fromPipe = (stages: Cmd[], upto: number) => {
+    for (let k = upto - 1; k >= 0; k--) {
+      const s = stages[k]!;
+      if (listsEverything(s)) return true;
+      if (narrows(s)) return false;
+    }
+    return false;
+  };
+  const fed =
+    (cmd.pipe && cmd.pipe.index > 0 && fromPipe(cmd.pipe.stages, cmd.pipe.index)) ||
+    cmd.args.some((w) => w.subs.some((p) => p.length > 0 && fromPipe(p, p.length)));
+  if (fed) j.reportWord("cloud.destroy-every", cmd);
+  return fed;
+}
+
 export function aws(cmd: Cmd, j: Judgement) {
+  destroyEveryListed(cmd, j);
   const ops = operands(cmd, ["--profile", "--region", "--output", "--query", "--endpoint-url", "--instance-ids", "--bucket", "--key"]);
   const service = ops[0]?.text ?? "";
   const op = ops[1]?.text ?? "";
@@ -342,6 +461,7 @@ export function aws(cmd: Cmd, j: Judgement) {
 }
 
 export function gcloud(cmd: Cmd, j: Judgement) {
+  destroyEveryListed(cmd, j);
   const ops = operands(cmd, ["--project", "--zone", "--region", "--format", "--filter", "--account", "--configuration"]).map((w) => w.text);
   if (ops.includes("delete") || ops.includes("destroy")) return j.reportWord("cloud.destroy", cmd);
   if (ops.some((x) => /^(create|update|deploy|set|add-iam-policy-binding|remove-iam-policy-binding|stop|reset|resize)$/.test(x)))
@@ -496,4 +616,17 @@ export function dropdb(cmd: Cmd, j: Judgement) {
     return;
   }
   if (operands(cmd, ["-h", "-p", "-U", "--host", "--port", "--username"]).length > 0) j.reportWord("db.drop", cmd);
+}
+
+// ---- packages ----------------------------------------------------------------------
+
+const CORE = new RegExp(`^(?:${CORE_PACKAGES})$`);
+
+/** `yes | sudo pacman -Rns linux`: every prompt answered yes, so a core package goes unasked. */
+export function coreRemovalAnsweredYes(cmd: Cmd, j: Judgement) {
+  const before = cmd.pipe && cmd.pipe.index > 0 ? cmd.pipe.stages[cmd.pipe.index - 1] : undefined;
+  if (before?.name !== "yes" || (before.args[0] && !/^y(es)?$/i.test(before.args[0].text))) return;
+  const t = cmd.args.map((w) => w.text);
+  const removes = t.some((x) => /^(remove|purge|autoremove|erase|uninstall|rm|del|-R\w*|-e|--erase|--remove|--purge|-r|-P)$/.test(x));
+  if (removes && t.some((x) => CORE.test(x))) j.report("pkg.remove-essential-forced", cmd.start, cmd.end);
 }

@@ -144,7 +144,10 @@ export const PROGRAMS: Record<string, Handler> = {
       "yay",
       "paru",
     ],
-    sys.packageManager,
+    (c, j) => {
+      sys.packageManager(c, j);
+      dev.coreRemovalAnsweredYes(c, j);
+    },
   ),
   ...each(
     ["pip", "pip3", "pipx", "npm", "pnpm", "yarn", "cargo", "gem", "twine", "poetry", "uv", "go", "brew", "composer"],
@@ -164,6 +167,7 @@ export const PROGRAMS: Record<string, Handler> = {
   tofu: dev.terraform,
   aws: dev.aws,
   ...each(["gcloud", "az", "doctl"], dev.gcloud),
+  gsutil: (c, j) => void dev.destroyEveryListed(c, j),
   ...each(
     [
       "psql",
