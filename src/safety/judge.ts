@@ -9,6 +9,7 @@ import { isDryRun } from "./packs/match.ts";
 import { classifyPath, isBlockDevice, normalizePath } from "./paths.ts";
 import { runsDownloaded } from "./rules/exec.ts";
 import { NETWORK_SINKS, secretsToNetwork } from "./rules/exfil.ts";
+import { destroyEveryListedInLoop } from "./rules/dev.ts";
 import { judgePipeline } from "./rules/pipeline.ts";
 import { HOOKS, PROGRAMS, READ_ONLY } from "./rules/programs.ts";
 import { judgeRedirect } from "./rules/write.ts";
@@ -24,6 +25,7 @@ export function judgeCommand(cmd: Cmd, hooks: JudgeHooks): Finding[] {
 export function judgePipelineFlow(stages: Cmd[], hooks: JudgeHooks): Finding[] {
   const j = new Judgement(hooks);
   judgePipeline(stages, j);
+  destroyEveryListedInLoop(stages, j);
   return j.findings;
 }
 

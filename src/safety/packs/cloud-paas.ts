@@ -51,5 +51,24 @@ export const cloudPaas: Pack = {
       ["heroku ps:scale web=0", "fly scale count 0"],
       ["heroku ps:scale web=2", "fly scale count 3"],
     ),
+    rule(
+      "cloud-paas.env-unset",
+      "high",
+      "deletes an app's environment variables or secrets (their values cannot be read back)",
+      {
+        program: ["heroku", "netlify", "fly", "flyctl", "railway", "render"],
+        word: "config:unset|env:unset|env:delete|env:rm|unset|secrets:unset",
+      },
+      ["netlify env:unset API_KEY", "heroku config:unset SECRET_KEY -a app", "fly secrets unset DATABASE_URL"],
+      ["netlify env:list", "heroku config:get SECRET_KEY", "fly secrets list"],
+    ),
+    rule(
+      "cloud-paas.vercel-env-rm",
+      "high",
+      "deletes an app's environment variables (their values cannot be read back)",
+      { program: ["vercel", "vc"], sub: ["env", "rm|remove"] },
+      ["vercel env rm API_KEY production --yes"],
+      ["vercel env ls", "vercel env pull"],
+    ),
   ],
 };

@@ -113,6 +113,24 @@ export const iac: Pack = {
       ["pulumi stack export"],
     ),
     rule(
+      "iac.playbook-teardown",
+      "high",
+      "runs a playbook that tears things down (its tags, variables or name say destroy, delete, absent)",
+      {
+        program: ["ansible-playbook"],
+        valued: ["-i", "--inventory", "-l", "--limit", "-u", "--user", "-f", "--forks", "--vault-password-file", "-k"],
+        word: "(.*[=,:\"' ])?(destroy|teardown|tear-down|decommission|delete|remove|wipe|purge|uninstall|nuke|absent|reset)([,\"' ].*)?|(.*/)?(destroy|teardown|decommission|delete|remove|wipe|purge|uninstall|nuke|reset)[-_.\\w]*\\.ya?ml",
+        unless: ["--check", "-C", "--syntax-check", "--list-tasks", "--list-hosts", "--list-tags"],
+      },
+      [
+        "ansible-playbook -i inventories/prod site.yml --tags destroy",
+        "ansible-playbook teardown.yml -i prod",
+        "ansible-playbook site.yml -e state=absent",
+        "ansible-playbook -i hosts playbooks/decommission-db.yml",
+      ],
+      ["ansible-playbook site.yml", "ansible-playbook site.yml --tags deploy", "ansible-playbook teardown.yml --check"],
+    ),
+    rule(
       "iac.terraform-state-push",
       "high",
       "overwrites the Terraform state or drops resources from it (they are orphaned, or destroyed by a later apply)",

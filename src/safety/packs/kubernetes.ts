@@ -3,7 +3,7 @@
 import { rule } from "./rule.ts";
 import type { Pack } from "./types.ts";
 
-const KUBECTL = ["kubectl", "oc", "k3s", "microk8s.kubectl"];
+const KUBECTL = ["kubectl", "oc", "k3s", "microk8s.kubectl", "k", "kubecolor"];
 const KGLOBAL = [
   "-n",
   "--namespace",
@@ -121,7 +121,12 @@ export const kubernetes: Pack = {
         operand: "((ns|namespaces?)/)?kube-(system|public|node-lease)",
         word: "ns|namespaces?|(ns|namespaces?)/kube-.*",
       },
-      ["kubectl delete ns kube-system", "kubectl delete namespace kube-public --context prod", "kubectl delete namespace/kube-system"],
+      [
+        "kubectl delete ns kube-system",
+        "kubectl delete namespace kube-public --context prod",
+        "kubectl delete namespace/kube-system",
+        "k delete ns kube-system",
+      ],
       ["kubectl delete pod coredns-1 -n kube-system", "kubectl get ns kube-system", "kubectl delete ns staging"],
     ),
     rule(

@@ -8,6 +8,9 @@ const PKG_VALUED = ["-o", "-c", "-t", "--target-release", "--root", "--installro
 export const CORE_PACKAGES =
   "libc6|libc-bin|glibc|glibc-common|musl|coreutils|busybox|bash|dash|systemd|systemd-sysv|init|sysvinit-core|util-linux|login|passwd|shadow-utils|base-files|base-passwd|filesystem|dpkg|apt|rpm|dnf|yum|pacman|zypper|apk-tools|kmod|udev|mount|linux|linux-image.*|linux-generic|kernel|kernel-core|grub.*|libpam.*|pam|perl-base|sed|grep|tar|findutils|sudo|python3|python3-minimal|libsystemd0|zlib1g|ncurses-base|debianutils|initramfs-tools|dracut";
 
+/** A core package name, or an apt/dnf pattern that takes one in (`libc6*`, `^systemd`). */
+const CORE_GLOB = `\\^?(${CORE_PACKAGES})(\\*|\\.\\*|:\\w+)?\\$?`;
+
 export const packages: Pack = {
   name: "packages",
   description: "package managers: installing, removing and publishing packages",
@@ -20,7 +23,7 @@ export const packages: Pack = {
         program: ["apt", "apt-get", "aptitude", "dnf", "yum", "microdnf", "zypper", "xbps-remove", "pkg", "emerge"],
         valued: PKG_VALUED,
         sub: ["remove|purge|autoremove|erase|uninstall|rm|del|delete|-C|--unmerge|--depclean"],
-        operand: CORE_PACKAGES,
+        operand: CORE_GLOB,
         flags: [["-y", "--yes", "--assume-yes", "--assumeyes", "-n", "--non-interactive", "--no-confirm", "--noconfirm", "-qq"]],
       },
       [
@@ -30,6 +33,7 @@ export const packages: Pack = {
         "sudo apt remove --allow-remove-essential -y coreutils",
         "sudo yum remove -y bash",
         "sudo zypper -n rm glibc",
+        "sudo apt-get -y purge 'libc6*'",
       ],
       ["sudo apt-get remove -y htop", "sudo apt remove systemd", "sudo apt install -y python3", "apt-get remove -y --dry-run libc6"],
       "remove it without -y and read the list of what goes with it",
@@ -45,7 +49,7 @@ export const packages: Pack = {
           ["-e", "--erase", "-r", "--remove", "-P", "--purge", "del", "-R"],
           ["-e", "--erase", "-r", "--remove", "-P", "--purge", "del", "--noconfirm"],
         ],
-        operand: CORE_PACKAGES,
+        operand: CORE_GLOB,
         unless: ["-q", "--query", "-Q", "--list", "--status", "--listfiles"],
       },
       [
@@ -65,7 +69,7 @@ export const packages: Pack = {
         program: ["pacman", "yay", "paru"],
         valued: ["--root", "--dbpath"],
         flags: [["-R", "--remove"]],
-        operand: CORE_PACKAGES,
+        operand: CORE_GLOB,
         unless: ["-Q", "--query"],
       },
       ["sudo pacman -Rns linux", "sudo pacman -R systemd"],

@@ -12,7 +12,10 @@ export const vcs: Pack = {
       "deletes a hosted repository, release, or its secrets and keys",
       {
         program: ["gh", "glab", "tea"],
-        sub: ["repo|release|secret|variable|ssh-key|gpg-key|deploy-key|project|gist|environment|issue", "delete|del|rm|remove|purge"],
+        sub: [
+          "repo|release|secret|variable|ssh-key|gpg-key|deploy-key|project|gist|environment|issue|label|cache|run",
+          "delete|del|rm|remove|purge|delete-asset",
+        ],
       },
       [
         "gh repo delete me/repo --yes",
@@ -20,6 +23,7 @@ export const vcs: Pack = {
         "gh secret delete TOKEN",
         "glab repo delete grp/x",
         "gh issue delete 12",
+        "gh release delete-asset v2.0 app.zip --yes",
       ],
       ["gh repo view", "gh release list", "gh secret list"],
     ),
@@ -46,6 +50,14 @@ export const vcs: Pack = {
       { program: ["svn", "hg"], sub: ["revert|purge|strip|update"], word: "-R|--all|--recursive|purge|strip|-C|--clean|\\." },
       ["svn revert -R .", "hg revert --all", "hg purge", "hg strip -r 3", "hg update -C"],
       ["svn status", "hg diff"],
+    ),
+    rule(
+      "vcs.discard-uncommitted",
+      "high",
+      "discards uncommitted changes or deletes unversioned files in the working tree",
+      { program: ["bzr", "brz", "fossil", "darcs"], sub: ["revert|clean-tree|uncommit|clean|purge|obliterate|unrecord"] },
+      ["bzr revert", "brz clean-tree --unknown --force", "fossil revert", "fossil clean --force", "darcs revert -a"],
+      ["bzr status", "fossil status", "darcs whatsnew"],
     ),
     rule(
       "vcs.config-command",

@@ -141,7 +141,9 @@ function isEverything(w: Word): boolean {
   if (!w.text.includes(UNKNOWN)) return false;
   return w.subs.some((s) =>
     s.some(
-      (c) => /^(docker|podman|kubectl)$/.test(c.name) && c.args.some((x) => /^(-\w*q\w*|--quiet|ls|ps|images|-a|--all)$/.test(x.text)),
+      (c) =>
+        /^(docker|podman|nerdctl|kubectl)$/.test(c.name === "sudo" ? (c.args.find((x) => !x.text.startsWith("-"))?.text ?? "") : c.name) &&
+        c.args.some((x) => /^(-\w*q\w*|--quiet|ls|ps|images|-a|--all)$/.test(x.text)),
     ),
   );
 }
@@ -166,7 +168,7 @@ export function docker(cmd: Cmd, j: Judgement) {
   const text = words.join(" ");
   const force = /(^|\s)(-f|--force|-af|-fa|-a\s+-f|-f\s+-a)(\s|$)/.test(text) || /(^|\s)-\w*f/.test(text);
   const all = /(^|\s)(-a|--all|-\w*a\w*)(\s|$)/.test(text);
-  const volumes = /(^|\s)(--volumes|-v)(\s|$)/.test(text);
+  const volumes = /(^|\s)(--volumes|-v)(\s|$)/.test(text) || (/^(compose|rm)$/.test(w0) && /(^|\s)-[a-uw-z]*v[a-z]*(\s|$)/.test(text));
   const rest = objs.slice(w0 === "compose" || /^(container|image|volume|network|system|builder)$/.test(w0) ? 2 : 1);
   const targets = rest.filter((w) => !w.text.startsWith("-"));
   if (w0 === "compose") {
@@ -432,6 +434,13 @@ export function destroyEveryListed(cmd: Cmd, j: Judgement): boolean {
   return fed;
 }
 
+/** `gcloud … list | while read n; do gcloud … delete "$n"; done`: the loop's commands read the listing. */
+export function destroyEveryListedInLoop(stages: Cmd[], j: Judgement) {
+  stages.forEach((s, index) => {
+    if (index > 0 && s.compound) for (const c of s.inner ?? []) destroyEveryListed({ ...c, pipe: { stages, index } }, j);
+  });
+}
+
 export function aws(cmd: Cmd, j: Judgement) {
   destroyEveryListed(cmd, j);
   const ops = operands(cmd, ["--profile", "--region", "--output", "--query", "--endpoint-url", "--instance-ids", "--bucket", "--key"]);
@@ -473,7 +482,13 @@ export function gcloud(cmd: Cmd, j: Judgement) {
 /** Classifies SQL (and Mongo/Redis commands) by what they destroy. */
 export function judgeSql(sql: string, span: { start: number; end: number }, j: Judgement) {
   // Comments and string literals are data: `ILIKE '%drop table%'` drops nothing.
-  const s = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ").replace(/'(?:''|[^'])*'/g, "''");
+  const s = sql
+    .replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ")
+    .replace(/'(?:''|[^'])*'/g, "''")
+    // `EXPLAIN DELETE …` only plans the statement; `EXPLAIN ANALYZE` runs it.
+    .split(";")
+    .filter((st) => !/^\s*explain\b(?!\s+(\([^)]*\banaly[sz]e\b|analy[sz]e\b))/i.test(st))
+    .join(";");
   if (
     /\bdrop\s+(database|schema|table|collection|keyspace|index|view|user|role|warehouse|stage|stream|materialized\s+view)\b/i.test(s) ||
     /\.drop(Database|Collection)?\s*\(/.test(s) ||
@@ -582,12 +597,25 @@ export function dbClient(cmd: Cmd, j: Judgement) {
     (/^(psql|sqlcmd|cqlsh|mongosh|mongo)$/.test(cmd.name)
       ? cmd.args.find((w, k) => /^(-f|--file|-i)$/.test(cmd.args[k - 1]?.text ?? ""))
       : undefined);
-  if (file) return j.report("db.run-file", cmd.start, cmd.end);
+  if (file) return sqlFile("target" in file ? (file.target?.text ?? "") : file.text, cmd, j);
   if (cmd.pipe && cmd.pipe.index > 0) {
     const src = describeSource(cmd.pipe.stages, cmd.pipe.index);
     const text = src.text ?? (src.printed.length ? src.printed.join("\n") : null);
-    if (text) judgeSql(text, { start: cmd.pipe.stages[0]!.start, end: cmd.end }, j);
+    const span = { start: cmd.pipe.stages[0]!.start, end: cmd.end };
+    if (text) return judgeSql(text, span, j);
+    // `cat reset.sql | psql`, `zcat dump.sql.gz | mysql db`: a file's SQL nobody shows.
+    const prev = cmd.pipe.stages[cmd.pipe.index - 1]!;
+    const f = /^(cat|zcat|gzcat|bzcat|xzcat|zstdcat|gunzip|pv|tac)$/.test(prev.name) ? operands(prev)[0] : undefined;
+    if (f) sqlFile(f.text, span, j);
   }
+}
+
+/** SQL run from a file the checker cannot read: its name may still say what it does (`drop_all.sql`). */
+function sqlFile(name: string, span: { start: number; end: number }, j: Judgement) {
+  const base = name.split("/").pop() ?? name;
+  if (/(^|[^a-z])(drop|destroy|nuke)/i.test(base)) return j.report("db.drop", span.start, span.end);
+  if (/(^|[^a-z])(truncate|wipe|purge|delete[-_]?all|clear[-_]?all)/i.test(base)) return j.report("db.delete-all", span.start, span.end);
+  j.report("db.run-file", span.start, span.end);
 }
 
 export function redis(cmd: Cmd, j: Judgement) {

@@ -161,6 +161,8 @@ export const PROGRAMS: Record<string, Handler> = {
   git: dev.git,
   ...each(["docker", "podman", "docker-compose", "podman-compose", "nerdctl"], dev.docker),
   kubectl: dev.kubectl,
+  k: dev.kubectl,
+  kubecolor: dev.kubectl,
   oc: dev.kubectl,
   helm: dev.helm,
   terraform: dev.terraform,
