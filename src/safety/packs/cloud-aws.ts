@@ -22,6 +22,33 @@ export const cloudAws: Pack = {
       ["aws organizations list-accounts", "aws organizations describe-organization"],
     ),
     rule(
+      "cloud-aws.dns-record-delete",
+      "high",
+      "deletes DNS records: the names stop resolving",
+      {
+        program: ["aws"],
+        valued: AWS,
+        sub: ["route53", "change-resource-record-sets"],
+        word: '.*"?Action"?\\s*[:=]\\s*"?DELETE.*',
+      },
+      [
+        'aws route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch \'{"Changes":[{"Action":"DELETE","ResourceRecordSet":{}}]}\'',
+        "aws route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch Changes=[{Action=DELETE}]",
+      ],
+      [
+        "aws route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch file://upsert.json",
+        "aws route53 list-resource-record-sets --hosted-zone-id Z1",
+      ],
+    ),
+    rule(
+      "cloud-aws.dns-change",
+      "moderate",
+      "changes DNS records",
+      { program: ["aws"], valued: AWS, sub: ["route53", "change-resource-record-sets"] },
+      ["aws route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch file://batch.json"],
+      ["aws route53 list-hosted-zones"],
+    ),
+    rule(
       "cloud-aws.s3-delete-objects",
       "high",
       "deletes objects or every version in a bucket through the S3 API",

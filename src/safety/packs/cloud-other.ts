@@ -2,9 +2,33 @@
 import { rule } from "./rule.ts";
 import type { Pack } from "./types.ts";
 
+/** Command-line tools of hosted services: CI, CDN, payments, secret stores, database platforms, monitoring. */
+const SAAS = [
+  ...["circleci", "jenkins-cli", "gitlab-runner", "tkn", "argo", "drone", "buildkite-agent", "travis", "codefresh", "harness"],
+  ...["fastly", "akamai", "deck", "kong", "apigeecli", "tyk", "ngrok"],
+  ...["stripe", "braintree", "square", "paddle", "twilio", "sendgrid", "mailgun", "postmark"],
+  ...["op", "doppler", "infisical", "bw", "akeyless", "chamber", "conjur", "keeper", "lpass", "sops-delete"],
+  ...["algolia", "meilisearch", "typesense"],
+  ...["supabase", "pscale", "neonctl", "neon", "turso", "atlas", "mongocli", "confluent", "ccloud", "aiven", "upstash", "xata", "convex"],
+  ...["nhost", "appwrite", "hasura", "fauna", "astra", "ybm", "cockroach-cloud", "planetscale", "tidbcloud", "redis-cloud"],
+  ...["newrelic", "splunk", "datadog", "dog", "grafana", "grafanactl", "sentry-cli", "honeycomb", "pagerduty", "pd", "opsgenie"],
+  ...["auth0", "okta", "clerk", "firebase-tools", "contentful", "sanity", "ldcli", "launchdarkly", "unleash", "split", "flagsmith"],
+  ...["akamai", "cloudflared", "flarectl", "terraform-cloud", "tfe", "spacectl", "env0", "scalr", "octopus", "octo"],
+  ...["jira", "linear", "asana", "trello", "slack", "zendesk", "shopify", "bigcommerce", "wp", "terminus", "platform", "upsun"],
+];
+
+/** Management APIs of hosted services, where a DELETE removes something real. */
+const API_HOSTS = [
+  "api\\.(eu\\.|us\\.)?(cloudflare|mailgun|sendgrid|postmarkapp|stripe|github|digitalocean|heroku|vercel|netlify|fastly|linode|hetzner|render|fly|supabase|datadoghq|newrelic|pagerduty|twilio|squareup|braintreegateway|launchdarkly|vultr|scaleway|ovh|atlassian|bitbucket|planetscale|turso|upstash|algolia|gandi|godaddy|dnsimple|namecheap|porkbun|sentry|opsgenie|mailchimp|mailjet|sparkpost|paypal|shopify|okta|auth0|clerk|contentful|sanity|segment|mixpanel|amplitude|intercom|zendesk|hubspot|airtable|notion|box|dropboxapi|openai|anthropic)\\.[a-z.]+",
+  "connect\\.squareup\\.com|cloud\\.mongodb\\.com/api|console\\.neon\\.tech/api|api-[a-z0-9.-]+\\.(cloudflare|fastly|datadoghq)\\.com",
+  "[a-z0-9.-]+\\.(googleapis\\.com|amazonaws\\.com|azure\\.com|algolia\\.net|algolianet\\.com|atlassian\\.net|zendesk\\.com|myshopify\\.com)",
+  "management\\.azure\\.com|graph\\.microsoft\\.com|gitlab\\.com/api|[a-z0-9.-]+/api/v[0-9]+|sentry\\.io/api|app\\.terraform\\.io/api|slack\\.com/api",
+].join("|");
+
 export const cloudOther: Pack = {
   name: "cloud-other",
-  description: "other cloud CLIs: Hetzner, Linode, Scaleway, Exoscale, OpenStack, OCI, IBM, Alibaba, Vultr, Civo, Nomad",
+  description:
+    "other cloud CLIs: Hetzner, Linode, Scaleway, Exoscale, OpenStack, OCI, IBM, Alibaba, Vultr, Civo, Nomad; hosted services' CLIs and APIs; backup tools",
   rules: [
     rule(
       "cloud-other.delete",
@@ -44,6 +68,106 @@ export const cloudOther: Pack = {
         "scw instance server delete 11111111",
       ],
       ["hcloud server list", "openstack server show web", "oci compute instance list", "nomad job status"],
+    ),
+    rule(
+      "cloud-other.saas-delete",
+      "high",
+      "deletes resources, data or credentials held by a hosted service (CI, CDN, payments, secrets, databases, monitoring)",
+      {
+        program: SAAS,
+        word: "delete|destroy|remove|rm|del|purge|drop|wipe|nuke|terminate|unregister|revoke|clear|roll|reset|clean|[a-z]+-delete|delete-[a-z-]+|[a-z]+:(delete|destroy|remove|reset|clear|purge)",
+        unless: ["--help", "-h", "help"],
+      },
+      [
+        "circleci context delete org-global",
+        "jenkins-cli delete-node agent-3",
+        "gitlab-runner unregister --all-runners",
+        "fastly service delete --service-id abc --force",
+        "deck gateway reset --force",
+        "stripe customers delete cus_123",
+        "stripe api_keys roll rk_123",
+        "op item delete 'Prod DB'",
+        "doppler secrets delete API_KEY -p app -c prd",
+        "infisical secrets delete DB_PASSWORD --env=prod",
+        "algolia indices clear products",
+        "supabase projects delete abcd",
+        "pscale database delete shop --force",
+        "neonctl projects delete old",
+        "turso db destroy prod --yes",
+        "atlas clusters delete prod --force",
+        "confluent kafka cluster delete lkc-123",
+        "newrelic entity delete --guid abc",
+        "splunk clean eventdata -index main -f",
+        "auth0 users delete auth0|123",
+        "sentry-cli releases delete 1.0",
+      ],
+      [
+        "circleci context list",
+        "stripe customers list",
+        "op item get 'Prod DB'",
+        "doppler secrets get API_KEY",
+        "fastly service list",
+        "supabase projects list",
+        "algolia indices browse products",
+      ],
+    ),
+    rule(
+      "cloud-other.jenkins-jar-delete",
+      "high",
+      "deletes Jenkins jobs, nodes, builds, views or credentials",
+      { program: ["java"], operand: "(.*/)?jenkins-cli\\.jar", word: "delete-[a-z-]+|safe-shutdown|shutdown|clear-queue|disconnect-node" },
+      ["java -jar jenkins-cli.jar -s http://jenkins:8080 delete-job build-prod", "java -jar /opt/jenkins-cli.jar delete-builds app 1-100"],
+      ["java -jar jenkins-cli.jar list-jobs", "java -jar app.jar delete-job"],
+    ),
+    rule(
+      "cloud-other.backup-delete",
+      "high",
+      "deletes backups or snapshots, or the keys and locks that protect the repository",
+      {
+        program: ["restic", "rustic", "borg", "borgmatic", "kopia", "duplicity", "tarsnap", "bup", "duplicacy", "restic.exe"],
+        word: "forget|prune|compact|recreate|delete|rm|remove|break-lock|--remove-all|cleanup|remove-older-than|remove-all-but-n-full|remove-all-inc-of-but-n-full|-d|--prune|--nuke|drop",
+        unless: ["--dry-run", "-n", "--help"],
+      },
+      [
+        "restic -r /srv/restic forget --keep-last 1 --prune",
+        "restic key remove 4f1a",
+        "restic unlock --remove-all",
+        "borg delete /backup/repo::archive-2024",
+        "borg compact /backup/repo",
+        "borg recreate --exclude '*.log' /backup/repo",
+        "kopia snapshot delete k123 --delete",
+        "duplicity remove-older-than 1D --force file:///backup",
+        "tarsnap -d -f nightly-2024",
+      ],
+      [
+        "restic snapshots",
+        "borg list /backup/repo",
+        "restic forget --keep-last 1 --dry-run",
+        "kopia snapshot list",
+        "borg create /r::a ~/docs",
+      ],
+    ),
+    rule(
+      "cloud-other.api-delete",
+      "high",
+      "sends a DELETE request to a hosted service's management API (DNS records, domains, keys, customers)",
+      {
+        program: ["curl", "wget", "http", "https", "xh"],
+        word: "-XDELETE|DELETE|--request=DELETE|--method=DELETE",
+        operand: `(https?://)?(${API_HOSTS})(/.*)?`,
+      },
+      [
+        "curl -X DELETE 'https://api.cloudflare.com/client/v4/zones/abc/dns_records/def' -H 'Authorization: Bearer t'",
+        "curl -s --user api:k -X DELETE https://api.mailgun.net/v3/domains/example.com",
+        "curl -XDELETE https://api.stripe.com/v1/customers/cus_1 -u sk_live_x:",
+        "http DELETE https://api.digitalocean.com/v2/droplets/1",
+        "curl --request DELETE https://api.github.com/repos/acme/app",
+      ],
+      [
+        "curl https://api.cloudflare.com/client/v4/zones",
+        "curl -X DELETE https://api.example.com/items/3",
+        "curl -X GET https://api.github.com/repos/acme/app",
+      ],
     ),
   ],
 };

@@ -133,9 +133,30 @@ export const kubernetes: Pack = {
       "kubernetes.replace-force",
       "high",
       "deletes and re-creates the resources (their pods restart, their state may be lost)",
-      { program: KUBECTL, valued: KGLOBAL, sub: ["replace"], flags: [["--force"]] },
-      ["kubectl replace --force -f deployment.yaml", "kubectl -n prod replace -f pvc.yaml --force --grace-period=0"],
-      ["kubectl replace -f deployment.yaml", "kubectl replace --force -f x.yaml --dry-run=server"],
+      { program: KUBECTL, valued: KGLOBAL, sub: ["replace|apply"], flags: [["--force"]] },
+      [
+        "kubectl replace --force -f deployment.yaml",
+        "kubectl -n prod replace -f pvc.yaml --force --grace-period=0",
+        "kubectl apply --force -f deploy.yaml",
+      ],
+      [
+        "kubectl replace -f deployment.yaml",
+        "kubectl replace --force -f x.yaml --dry-run=server",
+        "kubectl apply --server-side --force-conflicts -f x.yaml",
+      ],
+    ),
+    rule(
+      "kubernetes.helm-upgrade-force",
+      "high",
+      "upgrades a release by deleting and re-creating its resources (pods restart, state may be lost)",
+      {
+        program: ["helm"],
+        valued: ["-n", "--namespace", "--kube-context", "--kubeconfig", "-f", "--values"],
+        sub: ["upgrade|install"],
+        flags: [["--force", "--replace"]],
+      },
+      ["helm upgrade api ./chart --force", "helm upgrade --install web bitnami/nginx --force -n prod"],
+      ["helm upgrade api ./chart", "helm upgrade api ./chart --force --dry-run"],
     ),
     rule(
       "kubernetes.delete-manifests-tree",

@@ -36,6 +36,14 @@ export const vcs: Pack = {
       ["gh repo view me/x"],
     ),
     rule(
+      "vcs.forge-workflow-stop",
+      "moderate",
+      "disables a CI workflow or cancels its runs",
+      { program: ["gh", "glab"], sub: ["workflow|run|ci|pipeline", "disable|cancel|delete|stop"] },
+      ["gh workflow disable deploy.yml", "gh run cancel 1234", "glab ci cancel"],
+      ["gh workflow list", "gh run view 1234"],
+    ),
+    rule(
       "vcs.forge-api-delete",
       "high",
       "sends a DELETE request to the forge's API",

@@ -115,6 +115,12 @@ export function git(cmd: Cmd, j: Judgement, depth = 0) {
     case "prune":
       if (rest.some((w) => /^--expire(=|$)/.test(w.text))) return j.reportWord("git.expire-reflog", span);
       return;
+    case "commit":
+      if (has("", "--amend")) return j.reportWord("git.rebase", span);
+      return;
+    case "submodule":
+      if (ops[0]?.text === "deinit" && has("f", "--force")) return j.reportWord("git.discard-all", span);
+      return;
     case "filter-branch":
     case "filter-repo":
       return j.reportWord("git.rewrite-history", span);
@@ -306,6 +312,15 @@ export function kubectl(cmd: Cmd, j: Judgement) {
   while (verbIdx < t.length && t[verbIdx]!.startsWith("-")) verbIdx += KUBECTL_GLOBAL_VALUED.has(t[verbIdx]!) ? 2 : 1;
   const verb = t[verbIdx] ?? "";
   if (verb === "delete") {
+    // `kustomize build overlays/prod | kubectl delete -f -`: every resource the rendered manifests define.
+    const prev = cmd.pipe && cmd.pipe.index > 0 ? cmd.pipe.stages[cmd.pipe.index - 1] : undefined;
+    if (
+      prev &&
+      t.some((x, k) => /^(-f|--filename)$/.test(x) && t[k + 1] === "-") &&
+      (/^(kustomize|helm|jsonnet|ytt|cue|kapp|tk|helmfile|kcl)$/.test(prev.name) ||
+        (/^(kubectl|oc)$/.test(prev.name) && prev.args.some((w) => w.text === "kustomize")))
+    )
+      return j.reportWord("k8s.delete-wide", cmd);
     const kinds = t
       .slice(verbIdx + 1)
       .filter((x) => !x.startsWith("-"))
