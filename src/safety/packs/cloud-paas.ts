@@ -63,6 +63,27 @@ export const cloudPaas: Pack = {
       ["netlify env:list", "heroku config:get SECRET_KEY", "fly secrets list"],
     ),
     rule(
+      "cloud-paas.credentials-destroy",
+      "high",
+      "destroys or rotates an app's OAuth client or resets its repository: integrations that use it break",
+      { program: ["heroku"], sub: ["clients:destroy|clients:rotate|repo:reset|authorizations:revoke|authorizations:rotate|keys:clear"] },
+      ["heroku clients:destroy abc", "heroku clients:rotate abc", "heroku repo:reset -a app"],
+      ["heroku clients", "heroku repo:gc -a app"],
+    ),
+    rule(
+      "cloud-paas.app-change",
+      "moderate",
+      "stops an app's processes, puts it in maintenance, or changes who can reach it",
+      {
+        program: ["heroku", "netlify"],
+        sub: [
+          "ps:stop|ps:kill|ps:restart|maintenance:on|members:remove|container:rm|apps:leave|addons:detach|access:remove|access:update|apps:rename|features:disable|clients:update|env:clone|env:import|domains:remove|certs:remove",
+        ],
+      },
+      ["heroku ps:stop web", "heroku maintenance:on -a app", "heroku access:remove bob@x.com -a app", "netlify env:clone --to other"],
+      ["heroku ps", "heroku maintenance", "netlify env:list"],
+    ),
+    rule(
       "cloud-paas.vercel-env-rm",
       "high",
       "deletes an app's environment variables (their values cannot be read back)",

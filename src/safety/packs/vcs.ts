@@ -28,6 +28,19 @@ export const vcs: Pack = {
       ["gh repo view", "gh release list", "gh secret list"],
     ),
     rule(
+      "vcs.forge-make-public",
+      "high",
+      "makes a repository public: its code and whole history become readable by anyone",
+      {
+        program: ["gh", "glab"],
+        sub: ["repo", "edit|update"],
+        word: "--visibility=public|public|--public",
+        unless: ["--help"],
+      },
+      ["gh repo edit --visibility public --accept-visibility-change-consequences", "gh repo edit acme/x --visibility=public"],
+      ["gh repo edit --visibility private", "gh repo edit --description public-api"],
+    ),
+    rule(
       "vcs.forge-archive",
       "moderate",
       "archives or renames a hosted repository, or changes who can see it",

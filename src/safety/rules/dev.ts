@@ -76,11 +76,19 @@ export function git(cmd: Cmd, j: Judgement, depth = 0) {
       return;
     case "checkout":
     case "switch": {
-      if (has("bBc", "--orphan", "--create", "--force-create")) return;
       if (has("f", "--force", "--discard-changes")) return j.reportWord("git.discard-all", span);
+      if (has("bBc", "--orphan", "--create", "--force-create")) return;
       if (sub === "switch") return;
+      if (rest.some((w) => /^--pathspec-from-file(=|$)/.test(w.text))) return j.reportWord("git.discard-file", span);
       const dd = rest.findIndex((w) => w.text === "--");
-      const paths = dd >= 0 ? rest.slice(dd + 1) : ops.filter((w) => /^\.\/?$|[*?]|^:\//.test(w.text));
+      // `git checkout main a.txt b.txt`: the files after the ref are overwritten from it.
+      const valuedOpts = /^(--conflict|--track|-t|--recurse-submodules|--unified|-U|--inter-hunk-context)$/;
+      const plain = rest.filter(
+        (w, k) =>
+          !w.text.startsWith("-") &&
+          !(k > 0 && valuedOpts.test(rest[k - 1]!.text) && /^(direct|inherit|merge|diff3|zdiff3|checkout|on-demand|\d+)$/.test(w.text)),
+      );
+      const paths = dd >= 0 ? rest.slice(dd + 1) : plain.length >= 2 ? plain.slice(1) : ops.filter((w) => /^\.\/?$|[*?]|^:\//.test(w.text));
       if (paths.length === 0) return;
       return j.reportWord(paths.some((w) => /^(\.|\.\/|\*|:\/|:\/\.)$/.test(w.text)) ? "git.discard-all" : "git.discard-file", span);
     }
@@ -194,6 +202,7 @@ export function docker(cmd: Cmd, j: Judgement) {
       return j.reportWord("container.prune-all", cmd);
     return j.reportWord("container.prune", cmd);
   }
+  if ((w0 === "network" && /^(rm|remove)$/.test(w1)) || (w0 === "buildx" && w1 === "prune")) return j.reportWord("container.prune", cmd);
   const isRm = w0 === "rm" || w0 === "rmi" || ((w0 === "container" || w0 === "image") && (w1 === "rm" || w1 === "remove"));
   if (w0 === "volume" && (w1 === "rm" || w1 === "remove"))
     return j.reportWord(targets.some(isEverything) ? "container.remove-all" : "container.volume-remove", cmd);
@@ -508,6 +517,10 @@ export function judgeSql(sql: string, span: { start: number; end: number }, j: J
     /\bdrop\s+(database|schema|table|collection|keyspace|index|view|user|role|warehouse|stage|stream|materialized\s+view)\b/i.test(s) ||
     /\.drop(Database|Collection)?\s*\(/.test(s) ||
     /\bdropDatabase\b/.test(s) ||
+    // `ALTER TABLE t DROP COLUMN c`, `… DROP PARTITION p`: that column's or partition's data goes.
+    /\balter\s+table\s+(if\s+exists\s+)?[\w."`[\]]+\s+drop\s+(?!(constraint|index|key|primary|foreign|check|default|not\s+null|identity|expression|unique)\b)/i.test(
+      s,
+    ) ||
     /\bdetach\s+delete\b/i.test(s)
   )
     return j.report("db.drop", span.start, span.end);
