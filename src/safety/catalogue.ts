@@ -800,6 +800,12 @@ export const RULES = {
     ["git tag -d v1.0", "git reflog delete HEAD@{2}"],
     ["git tag -l"],
   ),
+  "git.branch-force-move": rule(
+    "high",
+    "moves an existing branch to another commit; the commits only it held become unreachable",
+    ["git branch -f main HEAD~3", "git branch --force feature"],
+    ["git branch feature", "git branch -d merged"],
+  ),
   "git.branch-force-delete": rule(
     "high",
     "deletes a branch even if it is not merged",
@@ -946,6 +952,12 @@ export const RULES = {
       'mongosh --eval "db.users.deleteMany({})"',
     ],
     ['psql -c "DELETE FROM orders WHERE id=3"'],
+  ),
+  "db.grant-all": rule(
+    "high",
+    "grants every privilege on every database, or to a user who may connect from any host",
+    ["mysql -e \"GRANT ALL PRIVILEGES ON *.* TO 'admin'@'%'\"", "psql -c 'GRANT ALL ON ALL TABLES IN SCHEMA public TO app'"],
+    ["mysql -e \"GRANT SELECT ON shop.orders TO 'report'@'10.0.0.5'\""],
   ),
   "db.flush": rule(
     "high",

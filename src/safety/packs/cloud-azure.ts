@@ -42,6 +42,17 @@ export const cloudAzure: Pack = {
       ["az group list", "az group delete --help"],
     ),
     rule(
+      "cloud-azure.azcopy-sync-delete",
+      "high",
+      "mirrors into storage and deletes what the source lacks",
+      { program: ["azcopy"], sub: ["sync"], option: { names: ["--delete-destination"], value: "true|True|prompt" } },
+      ["azcopy sync ./local https://a.blob.core.windows.net/c --delete-destination true"],
+      [
+        "azcopy sync ./local https://a.blob.core.windows.net/c --delete-destination false",
+        "azcopy sync ./local https://a.blob.core.windows.net/c",
+      ],
+    ),
+    rule(
       "cloud-azure.azcopy-remove",
       "high",
       "deletes blobs or files, or mirrors and deletes what is not in the source",

@@ -4,7 +4,21 @@ import type { Pack } from "./types.ts";
 
 /** Command-line tools of hosted services: CI, CDN, payments, secret stores, database platforms, monitoring. */
 const SAAS = [
-  ...["circleci", "jenkins-cli", "gitlab-runner", "tkn", "argo", "drone", "buildkite-agent", "travis", "codefresh", "harness"],
+  ...[
+    "circleci",
+    "jenkins-cli",
+    "datadog-ci",
+    "flipt",
+    "gitlab-ctl",
+    "gitlab-runner",
+    "tkn",
+    "argo",
+    "drone",
+    "buildkite-agent",
+    "travis",
+    "codefresh",
+    "harness",
+  ],
   ...["fastly", "akamai", "deck", "kong", "apigeecli", "tyk", "ngrok"],
   ...["stripe", "braintree", "square", "paddle", "twilio", "sendgrid", "mailgun", "postmark"],
   ...["op", "doppler", "infisical", "bw", "akeyless", "chamber", "conjur", "keeper", "lpass", "sops-delete"],
@@ -22,6 +36,7 @@ const API_HOSTS = [
   "api\\.(eu\\.|us\\.)?(cloudflare|mailgun|sendgrid|postmarkapp|stripe|github|digitalocean|heroku|vercel|netlify|fastly|linode|hetzner|render|fly|supabase|datadoghq|newrelic|pagerduty|twilio|squareup|braintreegateway|launchdarkly|vultr|scaleway|ovh|atlassian|bitbucket|planetscale|turso|upstash|algolia|gandi|godaddy|dnsimple|namecheap|porkbun|sentry|opsgenie|mailchimp|mailjet|sparkpost|paypal|shopify|okta|auth0|clerk|contentful|sanity|segment|mixpanel|amplitude|intercom|zendesk|hubspot|airtable|notion|box|dropboxapi|openai|anthropic)\\.[a-z.]+",
   "connect\\.squareup\\.com|cloud\\.mongodb\\.com/api|console\\.neon\\.tech/api|api-[a-z0-9.-]+\\.(cloudflare|fastly|datadoghq)\\.com",
   "[a-z0-9.-]+\\.(googleapis\\.com|amazonaws\\.com|azure\\.com|algolia\\.net|algolianet\\.com|atlassian\\.net|zendesk\\.com|myshopify\\.com)",
+  "[^ ]*/(api|admin|_api|rest/api)/.*",
   "management\\.azure\\.com|graph\\.microsoft\\.com|gitlab\\.com/api|[a-z0-9.-]+/api/v[0-9]+|sentry\\.io/api|app\\.terraform\\.io/api|slack\\.com/api",
 ].join("|");
 
@@ -75,11 +90,14 @@ export const cloudOther: Pack = {
       "deletes resources, data or credentials held by a hosted service (CI, CDN, payments, secrets, databases, monitoring)",
       {
         program: SAAS,
-        word: "delete|destroy|remove|rm|del|purge|drop|wipe|nuke|terminate|unregister|revoke|clear|roll|reset|clean|[a-z]+-delete|delete-[a-z-]+|[a-z]+:(delete|destroy|remove|reset|clear|purge)",
+        word: "delete|destroy|remove|rm|del|purge|drop|wipe|nuke|terminate|unregister|revoke|clear|roll|reset|clean|[a-z]+-delete|delete-[a-z-]+|remove-[a-z-]+|[a-z]+:(delete|destroy|remove|reset|clear|purge)",
         unless: ["--help", "-h", "help"],
       },
       [
         "circleci context delete org-global",
+        "circleci context remove-secret org/acme context/prod AWS_KEY",
+        "flipt flag delete my-flag --namespace default",
+        "datadog-ci monitors delete 123",
         "jenkins-cli delete-node agent-3",
         "gitlab-runner unregister --all-runners",
         "fastly service delete --service-id abc --force",
@@ -162,12 +180,70 @@ export const cloudOther: Pack = {
         "curl -XDELETE https://api.stripe.com/v1/customers/cus_1 -u sk_live_x:",
         "http DELETE https://api.digitalocean.com/v2/droplets/1",
         "curl --request DELETE https://api.github.com/repos/acme/app",
+        "curl -X DELETE http://grafana.local/api/dashboards/uid/abc",
+        "curl -X DELETE http://unleash:4242/api/admin/projects/default/features/t",
       ],
       [
         "curl https://api.cloudflare.com/client/v4/zones",
         "curl -X DELETE https://api.example.com/items/3",
         "curl -X GET https://api.github.com/repos/acme/app",
+        "curl http://grafana.local/api/dashboards/uid/abc",
       ],
+    ),
+    rule(
+      "cloud-other.api-delete-endpoint",
+      "high",
+      "calls an admin endpoint that deletes data (series, documents, jobs) whatever the HTTP method",
+      {
+        program: ["curl", "wget", "http", "https", "xh"],
+        word: "(https?://)?[^ ]*/([a-z_/-]*(delete_series|doDelete|delete-batch|deleteIndex|clean_tombstones|delete_by_query|doWipeOutWorkspace)|documents/delete|tsdb/delete[a-z_]*)([?/].*)?",
+      },
+      [
+        "curl -X POST 'http://localhost:9090/api/v1/admin/tsdb/delete_series?match[]=up'",
+        "curl -X POST https://jenkins.example/job/app/doDelete",
+        "http POST :7700/indexes/products/documents/delete-batch",
+      ],
+      ["curl http://localhost:9090/api/v1/query?query=up", "curl https://jenkins.example/job/app/api/json"],
+    ),
+    rule(
+      "cloud-other.minio-admin-delete",
+      "high",
+      "deletes MinIO buckets, users, policies or groups through the admin API",
+      {
+        program: ["mc", "mcli"],
+        sub: ["admin", "bucket|user|policy|group|config|service|idp|tier", "delete|remove|rm|reset|unset|detach|restart|stop"],
+      },
+      [
+        "mc admin bucket remove myminio b1",
+        "mc admin user remove myminio bob",
+        "mc admin policy remove myminio readonly",
+        "mc admin policy unset myminio p user=bob",
+      ],
+      ["mc admin user list myminio", "mc admin info myminio"],
+    ),
+    rule(
+      "cloud-other.kong-sync",
+      "high",
+      "makes the gateway match a file: routes, services and consumers missing from it are deleted",
+      { program: ["deck", "inso"], sub: ["sync|gateway", "sync|.*"], word: "sync" },
+      ["deck sync --select-tag production", "deck gateway sync kong.yaml"],
+      ["deck gateway diff kong.yaml", "deck gateway dump"],
+    ),
+    rule(
+      "cloud-other.gitlab-admin",
+      "high",
+      "runs GitLab admin tasks that destroy records or restore over the live database",
+      {
+        program: ["gitlab-rake", "gitlab-rails", "gitlab-backup"],
+        word: "gitlab:backup:restore|restore|gitlab:cleanup:.*|gitlab:db:drop_tables|.*\\.(destroy_all|delete_all|destroy|delete)\\b.*",
+      },
+      [
+        "gitlab-rails runner 'Project.destroy_all'",
+        "gitlab-rake gitlab:backup:restore",
+        "gitlab-backup restore BACKUP=x",
+        "gitlab-rake gitlab:cleanup:orphan_job_artifact_files DRY_RUN=false",
+      ],
+      ["gitlab-rake gitlab:check", "gitlab-rails runner 'puts Project.count'", "gitlab-backup create"],
     ),
   ],
 };

@@ -26,7 +26,7 @@ export const cloudPaas: Pack = {
           "scalingo",
           "cf",
         ],
-        word: "apps:destroy|addons:destroy|pg:reset|destroy|remove|rm|delete|sites:delete|apps:destroy|down|d1|r2|kv:namespace|purge|delete-space|delete-org|apps:delete|postgres:destroy|volumes",
+        word: "apps:destroy|addons:destroy|pg:reset|destroy|remove|rm|delete|sites:delete|apps:destroy|down|purge|delete-space|delete-org|apps:delete|postgres:destroy|volumes",
         unless: ["--help", "-h", "list", "ls"],
       },
       [
@@ -41,7 +41,7 @@ export const cloudPaas: Pack = {
         "doctl databases delete db1 -f",
         "cf delete app -f",
       ],
-      ["heroku apps", "fly status", "vercel ls", "netlify status"],
+      ["heroku apps", "fly status", "vercel ls", "netlify status", "wrangler r2 object get b/k", "wrangler d1 info db"],
     ),
     rule(
       "cloud-paas.scale-zero",

@@ -108,6 +108,7 @@ export function git(cmd: Cmd, j: Judgement, depth = 0) {
     }
     case "branch":
       if (has("D") || (has("d", "--delete") && has("f", "--force"))) return j.reportWord("git.branch-force-delete", span);
+      if (has("f", "--force") && ops.length > 0 && !has("", "--list", "--show-current")) return j.reportWord("git.branch-force-move", span);
       return;
     case "tag":
       if (has("d", "--delete")) return j.reportWord("git.tag-delete", span);
@@ -340,7 +341,13 @@ export function kubectl(cmd: Cmd, j: Judgement) {
       /^(namespaces?|ns|pv|pvc|persistentvolumes?|persistentvolumeclaims?|crds?|customresourcedefinitions?|nodes?|no|clusterroles?|clusterrolebindings?|deploy|deployments?|statefulsets?|sts|daemonsets?|ds|services?|svc|ingress(es)?|ing|cronjobs?|cj|secrets?|configmaps?|cm|storageclass(es)?|sc|all|apiservices?|mutatingwebhookconfigurations?|validatingwebhookconfigurations?|hpa|horizontalpodautoscalers?|projects?)(\.[\w.]+)?$/.test(
         kinds[0] ?? "",
       ) ||
-      cmd.args.some(isEverything);
+      cmd.args.some(isEverything) ||
+      // Any other kind (a custom resource, an ingress route, a certificate) is configuration the cluster serves from.
+      (!!kinds[0] &&
+        !t.some((x) => /^(-f|--filename|-k|--kustomize)(=|$)/.test(x)) &&
+        !/^(po|pods?|ev|events?|jobs?|rs|replicasets?|ep|endpoints?|endpointslices?|leases?|csr|certificatesigningrequests?|pdb|poddisruptionbudgets?)(\.[\w.]+)?$/.test(
+          kinds[0],
+        ));
     return j.reportWord(wide ? "k8s.delete-wide" : "k8s.delete", cmd);
   }
   if (/^(drain|cordon|taint)$/.test(verb)) return j.reportWord("k8s.delete", cmd);
@@ -474,7 +481,8 @@ export function aws(cmd: Cmd, j: Judgement) {
   if (t.includes("--dryrun") || t.includes("--dry-run")) return;
   if (service === "s3") {
     if (op === "rm") return j.reportWord(t.includes("--recursive") ? "cloud.destroy" : "cloud.change", cmd);
-    if (op === "rb") return j.reportWord(t.includes("--force") ? "cloud.destroy" : "cloud.change", cmd);
+    // An empty bucket too: its globally unique name is released for anyone to claim.
+    if (op === "rb") return j.reportWord("cloud.destroy", cmd);
     if (op === "sync" && t.includes("--delete")) return j.reportWord("fs.mirror-delete", cmd);
     if (op === "mv") return j.reportWord("cloud.change", cmd);
     return;
@@ -497,7 +505,7 @@ export function gcloud(cmd: Cmd, j: Judgement) {
   destroyEveryListed(cmd, j);
   const ops = operands(cmd, ["--project", "--zone", "--region", "--format", "--filter", "--account", "--configuration"]).map((w) => w.text);
   if (ops.includes("delete") || ops.includes("destroy")) return j.reportWord("cloud.destroy", cmd);
-  if (ops.some((x) => /^(create|update|deploy|set|add-iam-policy-binding|remove-iam-policy-binding|stop|reset|resize)$/.test(x)))
+  if (ops.some((x) => /^(create|update|deploy|undeploy|set|add-iam-policy-binding|remove-iam-policy-binding|stop|reset|resize)$/.test(x)))
     return j.reportWord("cloud.change", cmd);
 }
 
@@ -535,6 +543,8 @@ export function judgeSql(sql: string, span: { start: number; end: number }, j: J
     /\bflushall\b|\bflushdb\b/i.test(s)
   )
     return j.report(/\bflush(all|db)\b/i.test(s) ? "db.flush" : "db.delete-all", span.start, span.end);
+  if (/\bgrant\s+all\b[\s\S]*?\bon\s+(\*\.\*|all\s+tables|database\b|schema\b)|\bgrant\b[\s\S]*?\bto\s+\S+@['"`]?%/i.test(s))
+    return j.report("db.grant-all", span.start, span.end);
   if (
     /\b(delete\s+from|update\s+[\w."`]+\s+set|insert\s+into|alter\s+table|create\s+(table|index|database)|grant|revoke|replace\s+into)\b/i.test(
       s,
@@ -644,6 +654,12 @@ function sqlFile(name: string, span: { start: number; end: number }, j: Judgemen
   if (/(^|[^a-z])(drop|destroy|nuke)/i.test(base)) return j.report("db.drop", span.start, span.end);
   if (/(^|[^a-z])(truncate|wipe|purge|delete[-_]?all|clear[-_]?all)/i.test(base)) return j.report("db.delete-all", span.start, span.end);
   j.report("db.run-file", span.start, span.end);
+}
+
+/** `DROP DATABASE mydb;` typed as a command line: SQL meant for a database shell. */
+export function bareSql(cmd: Cmd, j: Judgement) {
+  const text = cmd.argv.map((w) => w.text.replace(/[\uE000-\uE003]/g, "x")).join(" ");
+  judgeSql(text, cmd, j);
 }
 
 export function redis(cmd: Cmd, j: Judgement) {

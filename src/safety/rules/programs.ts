@@ -199,6 +199,8 @@ export const PROGRAMS: Record<string, Handler> = {
   fd: fs.fd,
   fdfind: fs.fd,
   "redis-cli": dev.redis,
+  // SQL typed as a command line (`DROP TABLE users;`), as another tool or a model may hand it over.
+  ...each(["DROP", "Drop", "drop", "TRUNCATE", "DELETE", "delete", "UPDATE", "ALTER", "alter", "GRANT", "grant"], dev.bareSql),
   ...each(["dropdb", "mysqladmin"], dev.dropdb),
   yes: () => {},
   // zsh's TCP module: a connection a shell can be wired to (`zsh >&$REPLY`), the zsh reverse shell.
