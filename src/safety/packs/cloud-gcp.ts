@@ -80,6 +80,14 @@ export const cloudGcp: Pack = {
       ["firebase projects:list"],
     ),
     rule(
+      "cloud-gcp.object-delete",
+      "moderate",
+      "deletes objects from a bucket",
+      { program: ["gsutil", "gcloud"], valued: GSUTIL, sub: ["rm|storage|alpha|beta"], word: "rm", operand: "gs://.*" },
+      ["gsutil rm gs://bucket/file", "gcloud storage rm gs://bucket/file"],
+      ["gsutil ls gs://bucket", "gcloud storage cp a gs://b/a"],
+    ),
+    rule(
       "cloud-gcp.open-to-world",
       "high",
       "opens a firewall or bucket to the whole internet",

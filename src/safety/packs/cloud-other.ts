@@ -222,6 +222,14 @@ export const cloudOther: Pack = {
       ["mc admin user list myminio", "mc admin info myminio"],
     ),
     rule(
+      "cloud-other.minio-object-delete",
+      "moderate",
+      "deletes objects from an S3-compatible bucket, or disables a user",
+      { program: ["mc", "mcli"], sub: ["rm|admin", ".*"], word: "rm|disable" },
+      ["mc rm myminio/bucket/file.txt", "mc admin user disable myminio bob"],
+      ["mc ls myminio/bucket", "mc cp a myminio/b/a"],
+    ),
+    rule(
       "cloud-other.kong-sync",
       "high",
       "makes the gateway match a file: routes, services and consumers missing from it are deleted",

@@ -543,7 +543,7 @@ export function judgeSql(sql: string, span: { start: number; end: number }, j: J
     /\bflushall\b|\bflushdb\b/i.test(s)
   )
     return j.report(/\bflush(all|db)\b/i.test(s) ? "db.flush" : "db.delete-all", span.start, span.end);
-  if (/\bgrant\s+all\b[\s\S]*?\bon\s+(\*\.\*|all\s+tables|database\b|schema\b)|\bgrant\b[\s\S]*?\bto\s+\S+@['"`]?%/i.test(s))
+  if (/\bgrant\s+all\b[\s\S]*?(\bon\s+(\*\.\*|all\s+tables|database\b|schema\b)|\bto\s+\S+@['"`]?%)/i.test(s))
     return j.report("db.grant-all", span.start, span.end);
   if (
     /\b(delete\s+from|update\s+[\w."`]+\s+set|insert\s+into|alter\s+table|create\s+(table|index|database)|grant|revoke|replace\s+into)\b/i.test(
@@ -660,6 +660,14 @@ function sqlFile(name: string, span: { start: number; end: number }, j: Judgemen
 export function bareSql(cmd: Cmd, j: Judgement) {
   const text = cmd.argv.map((w) => w.text.replace(/[\uE000-\uE003]/g, "x")).join(" ");
   judgeSql(text, cmd, j);
+}
+
+/** `echo 'update delete host.example.com A' | nsupdate`: DNS changes read from the input. */
+export function nsupdate(cmd: Cmd, j: Judgement) {
+  const src = cmd.pipe && cmd.pipe.index > 0 ? describeSource(cmd.pipe.stages, cmd.pipe.index) : undefined;
+  const text = cmd.stdinText ?? src?.text ?? (src?.printed.length ? src.printed.join("\n") : null);
+  if (text && /^\s*(update\s+)?(delete|del)\b/im.test(text)) return j.reportWord("cloud.destroy", cmd);
+  j.reportWord("cloud.change", cmd);
 }
 
 export function redis(cmd: Cmd, j: Judgement) {

@@ -28,7 +28,8 @@ export const PROGRAMS: Record<string, Handler> = {
   cp: fs.cp,
   install: fs.cp,
   rsync: fs.rsync,
-  truncate: fs.truncate,
+  // `truncate table orders`: SQL typed as a command line, not the file tool.
+  truncate: (c, j) => (/^table$/i.test(c.args[0]?.text ?? "") ? dev.bareSql(c, j) : fs.truncate(c, j)),
   tee: fs.tee,
   ln: fs.ln,
   chmod: fs.chmod,
@@ -199,6 +200,7 @@ export const PROGRAMS: Record<string, Handler> = {
   fd: fs.fd,
   fdfind: fs.fd,
   "redis-cli": dev.redis,
+  nsupdate: dev.nsupdate,
   // SQL typed as a command line (`DROP TABLE users;`), as another tool or a model may hand it over.
   ...each(["DROP", "Drop", "drop", "TRUNCATE", "DELETE", "delete", "UPDATE", "ALTER", "alter", "GRANT", "grant"], dev.bareSql),
   ...each(["dropdb", "mysqladmin"], dev.dropdb),
