@@ -670,6 +670,37 @@ export function nsupdate(cmd: Cmd, j: Judgement) {
   j.reportWord("cloud.change", cmd);
 }
 
+/**
+ * `heroku run rails db:drop -a app`, `fly ssh console -C "rm -rf /data"`: a
+ * command run on the app's machine is judged as that command.
+ */
+export function paasRun(cmd: Cmd, j: Judgement) {
+  const t = cmd.args.map((w) => w.text);
+  if (cmd.name === "heroku" || cmd.name === "dokku") {
+    const at = t.findIndex((x) => /^run(:detached|:inside)?$/.test(x));
+    if (at < 0) return;
+    const valued = /^(-a|--app|-r|--remote|-e|--env|-s|--size|-t|--type)$/;
+    let k = at + 1;
+    if (cmd.name === "dokku") k++; // `dokku run APP CMD`
+    while (k < t.length && t[k]!.startsWith("-")) k += valued.test(t[k]!) && !t[k]!.includes("=") ? 2 : 1;
+    const rest = cmd.args.slice(k);
+    if (rest[0] && /\s/.test(rest[0].text)) return void j.nested(rest[0].text, rest[0], rest[0].exactBase);
+    const sub = subCommand(cmd, rest);
+    if (sub) j.judge(sub);
+    return;
+  }
+  // fly ssh console -C CMD, fly machine exec ID CMD
+  for (let k = 0; k < t.length; k++) {
+    const v = /^(-C|--command)$/.test(t[k]!) ? cmd.args[k + 1] : undefined;
+    if (v) j.nested(v.text, v, v.exactBase);
+  }
+  const ex = t.indexOf("exec");
+  if (ex > 0 && /^(machine|machines|m)$/.test(t[ex - 1] ?? "")) {
+    const w = cmd.args.filter((x, k) => k > ex && !x.text.startsWith("-"))[1];
+    if (w) j.nested(w.text, w, w.exactBase);
+  }
+}
+
 export function redis(cmd: Cmd, j: Judgement) {
   const ops = operands(cmd, ["-h", "-p", "-a", "-n", "-u", "--user", "--pass", "-s", "-r", "-i", "--tls", "--cacert"]);
   const verb = (ops[0]?.text ?? "").toUpperCase();
@@ -686,7 +717,13 @@ export function redis(cmd: Cmd, j: Judgement) {
     )
   )
     return j.reportWord(verb === "SHUTDOWN" ? "sys.service-change" : "db.write", cmd);
-  if (cmd.stdinText) judgeSql(cmd.stdinText, cmd, j);
+  if (cmd.stdinText) return judgeSql(cmd.stdinText, cmd, j);
+  // `printf 'FLUSHALL\n' | redis-cli`: the commands come from the pipe.
+  if (!verb && cmd.pipe && cmd.pipe.index > 0) {
+    const src = describeSource(cmd.pipe.stages, cmd.pipe.index);
+    const text = src.text ?? (src.printed.length ? src.printed.join("\n") : null);
+    if (text) judgeSql(text, { start: cmd.pipe.stages[0]!.start, end: cmd.end }, j);
+  }
 }
 
 export function dropdb(cmd: Cmd, j: Judgement) {

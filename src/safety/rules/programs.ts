@@ -201,6 +201,7 @@ export const PROGRAMS: Record<string, Handler> = {
   fdfind: fs.fd,
   "redis-cli": dev.redis,
   nsupdate: dev.nsupdate,
+  ...each(["heroku", "dokku", "fly", "flyctl"], dev.paasRun),
   // SQL typed as a command line (`DROP TABLE users;`), as another tool or a model may hand it over.
   ...each(["DROP", "Drop", "drop", "TRUNCATE", "DELETE", "delete", "UPDATE", "ALTER", "alter", "GRANT", "grant"], dev.bareSql),
   ...each(["dropdb", "mysqladmin"], dev.dropdb),
