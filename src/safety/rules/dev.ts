@@ -366,6 +366,7 @@ export function helm(cmd: Cmd, j: Judgement) {
 
 export function terraform(cmd: Cmd, j: Judgement) {
   const t = cmd.args.map((w) => w.text).filter((x) => !/^-chdir=/.test(x));
+  if (t.some((x) => /^(-h|-help|--help)$/.test(x))) return;
   const verb = t.find((x) => !x.startsWith("-")) ?? "";
   if (verb === "destroy" || (verb === "apply" && t.includes("-destroy"))) return j.reportWord("cloud.destroy", cmd);
   if (
@@ -664,6 +665,7 @@ export function bareSql(cmd: Cmd, j: Judgement) {
 
 /** `echo 'update delete host.example.com A' | nsupdate`: DNS changes read from the input. */
 export function nsupdate(cmd: Cmd, j: Judgement) {
+  if (cmd.args.some((w) => /^-[hV]$/.test(w.text))) return;
   const src = cmd.pipe && cmd.pipe.index > 0 ? describeSource(cmd.pipe.stages, cmd.pipe.index) : undefined;
   const text = cmd.stdinText ?? src?.text ?? (src?.printed.length ? src.printed.join("\n") : null);
   if (text && /^\s*(update\s+)?(delete|del)\b/im.test(text)) return j.reportWord("cloud.destroy", cmd);
