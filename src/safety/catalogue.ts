@@ -824,9 +824,26 @@ export const RULES = {
     ["git restore --staged src/app.ts"],
   ),
   "git.stash-clear": rule("high", "deletes every stash entry", ["git stash clear"], ["git stash list", "git stash pop"]),
-  "git.stash-drop": rule("moderate", "deletes a stash entry", ["git stash drop"], ["git stash"]),
-  "git.branch-force-delete": rule(
+  "git.stash-drop": rule(
+    "high",
+    "deletes a stash entry; only a search of dangling commits can bring it back",
+    ["git stash drop", "git stash drop stash@{1}"],
+    ["git stash", "git stash pop"],
+  ),
+  "git.tag-delete": rule(
     "moderate",
+    "deletes a local tag or reflog entry",
+    ["git tag -d v1.0", "git reflog delete HEAD@{2}"],
+    ["git tag -l"],
+  ),
+  "git.branch-force-move": rule(
+    "high",
+    "moves an existing branch to another commit; the commits only it held become unreachable",
+    ["git branch -f main HEAD~3", "git branch --force feature"],
+    ["git branch feature", "git branch -d merged"],
+  ),
+  "git.branch-force-delete": rule(
+    "high",
     "deletes a branch even if it is not merged",
     ["git branch -D old", "git branch --delete --force old"],
     ["git branch -d merged", "git branch -a"],
@@ -928,6 +945,18 @@ export const RULES = {
     ["terraform plan -destroy", "aws s3 ls", "gcloud projects list"],
     "look at the plan first (terraform plan -destroy)",
   ),
+  "cloud.destroy-every": rule(
+    "critical",
+    "destroys every resource an unfiltered listing prints: every bucket, instance, resource group or namespace",
+    [
+      "aws s3 ls | awk '{print $3}' | xargs -I{} aws s3 rb s3://{} --force",
+      "kubectl get ns -o name | xargs kubectl delete",
+      "az group list --query '[].name' -o tsv | xargs -n1 az group delete --yes --name",
+      "gsutil ls | xargs gsutil -m rm -r",
+    ],
+    ["aws s3 ls | grep tmp- | awk '{print $3}' | xargs -I{} aws s3 rb s3://{} --force", "kubectl get ns -o name"],
+    "list first, filter to the items you mean, and delete those by name",
+  ),
   "cloud.change": rule(
     "moderate",
     "changes cloud resources",
@@ -959,6 +988,12 @@ export const RULES = {
       'mongosh --eval "db.users.deleteMany({})"',
     ],
     ['psql -c "DELETE FROM orders WHERE id=3"'],
+  ),
+  "db.grant-all": rule(
+    "high",
+    "grants every privilege on every database, or to a user who may connect from any host",
+    ["mysql -e \"GRANT ALL PRIVILEGES ON *.* TO 'admin'@'%'\"", "psql -c 'GRANT ALL ON ALL TABLES IN SCHEMA public TO app'"],
+    ["mysql -e \"GRANT SELECT ON shop.orders TO 'report'@'10.0.0.5'\""],
   ),
   "db.flush": rule(
     "high",

@@ -11,6 +11,7 @@ import { controlChannel, httpWrites, unknownCliDelete } from "./rules/api.ts";
 import { runsDownloaded } from "./rules/exec.ts";
 import { envCommands } from "./rules/hooks.ts";
 import { NETWORK_SINKS, secretsToNetwork } from "./rules/exfil.ts";
+import { destroyEveryListedInLoop } from "./rules/dev.ts";
 import { judgePipeline } from "./rules/pipeline.ts";
 import { HOOKS, PROGRAMS, READ_ONLY } from "./rules/programs.ts";
 import { onlyInspects } from "./rules/system.ts";
@@ -27,6 +28,7 @@ export function judgeCommand(cmd: Cmd, hooks: JudgeHooks): Finding[] {
 export function judgePipelineFlow(stages: Cmd[], hooks: JudgeHooks): Finding[] {
   const j = new Judgement(hooks);
   judgePipeline(stages, j);
+  destroyEveryListedInLoop(stages, j);
   return j.findings;
 }
 

@@ -10,6 +10,45 @@ export const cloudAws: Pack = {
   description: "Amazon Web Services: aws CLI, S3, IAM, the copilot/sam/eb tools",
   rules: [
     rule(
+      "cloud-aws.account-close",
+      "critical",
+      "closes an AWS account or deletes the organization: every resource in it goes",
+      {
+        program: ["aws"],
+        valued: AWS,
+        sub: ["organizations|account", "close-account|delete-organization|remove-account-from-organization"],
+      },
+      ["aws organizations close-account --account-id 111122223333", "aws organizations delete-organization"],
+      ["aws organizations list-accounts", "aws organizations describe-organization"],
+    ),
+    rule(
+      "cloud-aws.dns-record-delete",
+      "high",
+      "deletes DNS records: the names stop resolving",
+      {
+        program: ["aws"],
+        valued: AWS,
+        sub: ["route53", "change-resource-record-sets"],
+        word: '.*"?Action"?\\s*[:=]\\s*"?DELETE.*',
+      },
+      [
+        'aws route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch \'{"Changes":[{"Action":"DELETE","ResourceRecordSet":{}}]}\'',
+        "aws route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch Changes=[{Action=DELETE}]",
+      ],
+      [
+        "aws route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch file://upsert.json",
+        "aws route53 list-resource-record-sets --hosted-zone-id Z1",
+      ],
+    ),
+    rule(
+      "cloud-aws.dns-change",
+      "moderate",
+      "changes DNS records",
+      { program: ["aws"], valued: AWS, sub: ["route53", "change-resource-record-sets"] },
+      ["aws route53 change-resource-record-sets --hosted-zone-id Z1 --change-batch file://batch.json"],
+      ["aws route53 list-hosted-zones"],
+    ),
+    rule(
       "cloud-aws.s3-delete-objects",
       "high",
       "deletes objects or every version in a bucket through the S3 API",

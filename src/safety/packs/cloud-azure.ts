@@ -7,6 +7,20 @@ export const cloudAzure: Pack = {
   description: "Microsoft Azure: az CLI, azcopy",
   rules: [
     rule(
+      "cloud-azure.group-delete",
+      "critical",
+      "deletes a whole resource group (or subscription, management group): every resource in it",
+      {
+        program: ["az"],
+        valued: ["--subscription", "--output", "-o", "--query"],
+        sub: ["group|account", "delete|management-group", ".*"],
+        word: "delete",
+        unless: ["--help", "-h"],
+      },
+      ["az group delete --name prod-rg --yes --no-wait", "az group delete -n rg", "az account management-group delete --name mg1"],
+      ["az group list", "az group show -n rg", "az group delete --help", "az group lock delete -g rg -n lock1"],
+    ),
+    rule(
       "cloud-azure.purge",
       "high",
       "purges soft-deleted data for good (no recovery)",
@@ -26,6 +40,17 @@ export const cloudAzure: Pack = {
         "az storage account delete -n acct",
       ],
       ["az group list", "az group delete --help"],
+    ),
+    rule(
+      "cloud-azure.azcopy-sync-delete",
+      "high",
+      "mirrors into storage and deletes what the source lacks",
+      { program: ["azcopy"], sub: ["sync"], option: { names: ["--delete-destination"], value: "true|True|prompt" } },
+      ["azcopy sync ./local https://a.blob.core.windows.net/c --delete-destination true"],
+      [
+        "azcopy sync ./local https://a.blob.core.windows.net/c --delete-destination false",
+        "azcopy sync ./local https://a.blob.core.windows.net/c",
+      ],
     ),
     rule(
       "cloud-azure.azcopy-remove",

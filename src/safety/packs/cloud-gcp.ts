@@ -9,6 +9,20 @@ export const cloudGcp: Pack = {
   description: "Google Cloud: gsutil, gcloud storage, firebase",
   rules: [
     rule(
+      "cloud-gcp.project-delete",
+      "critical",
+      "deletes a whole Google Cloud project: every resource and all data in it",
+      {
+        program: ["gcloud"],
+        valued: ["--project", "--format", "--account", "--configuration", "--verbosity"],
+        sub: ["alpha|beta|projects", "projects|delete", ".*"],
+        word: "delete",
+      },
+      ["gcloud projects delete acme-prod --quiet", "gcloud projects delete my-proj", "gcloud beta projects delete p-1 -q"],
+      ["gcloud projects list", "gcloud projects describe acme-prod", "gcloud projects delete --help"],
+      "gcloud projects describe PROJECT, and delete it from the console with its name typed in",
+    ),
+    rule(
       "cloud-gcp.gsutil-delete",
       "high",
       "deletes objects recursively, a bucket, or every object version",
@@ -47,6 +61,14 @@ export const cloudGcp: Pack = {
       ["gcloud storage ls gs://b", "gcloud storage cp a gs://b"],
     ),
     rule(
+      "cloud-gcp.firebase-project-delete",
+      "critical",
+      "deletes a whole Firebase project with its data",
+      { program: ["firebase"], sub: ["projects:delete"] },
+      ["firebase projects:delete acme-prod --force"],
+      ["firebase projects:list"],
+    ),
+    rule(
       "cloud-gcp.firebase-delete",
       "high",
       "deletes Firebase data, functions or a hosting site",
@@ -56,6 +78,14 @@ export const cloudGcp: Pack = {
       },
       ["firebase database:remove / --force", "firebase firestore:delete --all-collections -f", "firebase functions:delete api"],
       ["firebase projects:list"],
+    ),
+    rule(
+      "cloud-gcp.object-delete",
+      "moderate",
+      "deletes objects from a bucket",
+      { program: ["gsutil", "gcloud"], valued: GSUTIL, sub: ["rm|storage|alpha|beta"], word: "rm", operand: "gs://.*" },
+      ["gsutil rm gs://bucket/file", "gcloud storage rm gs://bucket/file"],
+      ["gsutil ls gs://bucket", "gcloud storage cp a gs://b/a"],
     ),
     rule(
       "cloud-gcp.open-to-world",

@@ -3,7 +3,7 @@
 import { rule } from "./rule.ts";
 import type { Pack } from "./types.ts";
 
-const KUBECTL = ["kubectl", "oc", "k3s", "microk8s.kubectl"];
+const KUBECTL = ["kubectl", "oc", "k3s", "microk8s.kubectl", "k", "kubecolor"];
 const KGLOBAL = [
   "-n",
   "--namespace",
@@ -80,6 +80,109 @@ export const kubernetes: Pack = {
         "kubectl delete svc --field-selector metadata.name!=kubernetes",
       ],
       ["kubectl delete pod web-1", "kubectl get pods -l app=web"],
+    ),
+    rule(
+      "kubernetes.delete-cluster-wide",
+      "critical",
+      "deletes everything of a kind in every namespace, every namespace, or every cluster-wide volume, CRD or node",
+      {
+        program: KUBECTL,
+        valued: ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-o", "--output", "-s", "--server", "--token"],
+        sub: ["delete"],
+        flags: [["--all", "-A", "--all-namespaces"]],
+        word: "-A|--all-namespaces|(\\w+,)*(ns|namespaces?|pv|persistentvolumes?|crds?|customresourcedefinitions?(\\.apiextensions\\.k8s\\.io)?|no|nodes?|clusterroles?|clusterrolebindings?|storageclass(es)?|sc)(,\\w+)*",
+        unless: ["-l", "--selector", "--field-selector"],
+      },
+      [
+        "kubectl delete namespaces --all",
+        "kubectl delete all --all --all-namespaces",
+        "kubectl delete pvc,pv --all -A",
+        "kubectl delete pods --all -A",
+        "kubectl --context prod delete crd --all",
+        "kubectl delete pv --all",
+        "oc delete ns --all",
+      ],
+      [
+        "kubectl delete pods --all -n dev",
+        "kubectl delete all --all -n staging",
+        "kubectl get pods -A",
+        "kubectl delete pvc --all -n db",
+        "kubectl delete pods -A -l app=web --all",
+      ],
+    ),
+    rule(
+      "kubernetes.delete-system-namespace",
+      "critical",
+      "deletes a namespace the cluster itself runs in (kube-system, kube-public, kube-node-lease)",
+      {
+        program: KUBECTL,
+        valued: ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-o", "--output"],
+        sub: ["delete"],
+        operand: "((ns|namespaces?)/)?kube-(system|public|node-lease)",
+        word: "ns|namespaces?|(ns|namespaces?)/kube-.*",
+      },
+      [
+        "kubectl delete ns kube-system",
+        "kubectl delete namespace kube-public --context prod",
+        "kubectl delete namespace/kube-system",
+        "k delete ns kube-system",
+      ],
+      ["kubectl delete pod coredns-1 -n kube-system", "kubectl get ns kube-system", "kubectl delete ns staging"],
+    ),
+    rule(
+      "kubernetes.replace-force",
+      "high",
+      "deletes and re-creates the resources (their pods restart, their state may be lost)",
+      { program: KUBECTL, valued: KGLOBAL, sub: ["replace|apply"], flags: [["--force"]] },
+      [
+        "kubectl replace --force -f deployment.yaml",
+        "kubectl -n prod replace -f pvc.yaml --force --grace-period=0",
+        "kubectl apply --force -f deploy.yaml",
+      ],
+      [
+        "kubectl replace -f deployment.yaml",
+        "kubectl replace --force -f x.yaml --dry-run=server",
+        "kubectl apply --server-side --force-conflicts -f x.yaml",
+      ],
+    ),
+    rule(
+      "kubernetes.helm-upgrade-force",
+      "high",
+      "upgrades a release by deleting and re-creating its resources (pods restart, state may be lost)",
+      {
+        program: ["helm"],
+        valued: ["-n", "--namespace", "--kube-context", "--kubeconfig", "-f", "--values"],
+        sub: ["upgrade|install"],
+        flags: [["--force", "--replace"]],
+      },
+      ["helm upgrade api ./chart --force", "helm upgrade --install web bitnami/nginx --force -n prod"],
+      ["helm upgrade api ./chart", "helm upgrade api ./chart --force --dry-run"],
+    ),
+    rule(
+      "kubernetes.delete-manifests-tree",
+      "high",
+      "deletes every resource a folder of manifests (or a kustomization) defines",
+      {
+        program: KUBECTL,
+        valued: ["-n", "--namespace", "--context", "--kubeconfig", "-o", "--output", "-f", "--filename", "-k", "--kustomize"],
+        sub: ["delete"],
+        flags: [["-R", "--recursive", "-k", "--kustomize"]],
+      },
+      ["kubectl delete -f k8s/ --recursive", "kubectl delete -k overlays/prod", "kubectl delete -R -f deploy"],
+      ["kubectl delete -f job.yaml", "kubectl delete -f k8s/ -R --dry-run=client", "kubectl delete pod web-1"],
+    ),
+    rule(
+      "kubernetes.delete-manifests-dir",
+      "high",
+      "deletes every resource the manifests in a folder or at a URL define",
+      {
+        program: KUBECTL,
+        valued: ["-n", "--namespace", "--context", "--kubeconfig", "-o", "--output", "-f", "--filename"],
+        sub: ["delete"],
+        option: { names: ["-f", "--filename"], value: "https?://.*|\\.|[^-.][^.]*|.*/" },
+      },
+      ["kubectl delete -f ./manifests/", "kubectl delete -f k8s", "kubectl delete -f .", "kubectl delete --filename=deploy/"],
+      ["kubectl delete -f job.yaml", "kubectl delete -f - ", "kubectl delete -f ./app.yml", "kubectl delete pod web-1"],
     ),
     rule(
       "kubernetes.rollout-undo",

@@ -28,7 +28,8 @@ export const PROGRAMS: Record<string, Handler> = {
   cp: fs.cp,
   install: fs.cp,
   rsync: fs.rsync,
-  truncate: fs.truncate,
+  // `truncate table orders`: SQL typed as a command line, not the file tool.
+  truncate: (c, j) => (/^table$/i.test(c.args[0]?.text ?? "") ? dev.bareSql(c, j) : fs.truncate(c, j)),
   tee: fs.tee,
   ln: fs.ln,
   chmod: fs.chmod,
@@ -144,7 +145,10 @@ export const PROGRAMS: Record<string, Handler> = {
       "yay",
       "paru",
     ],
-    sys.packageManager,
+    (c, j) => {
+      sys.packageManager(c, j);
+      dev.coreRemovalAnsweredYes(c, j);
+    },
   ),
   ...each(
     ["pip", "pip3", "pipx", "npm", "pnpm", "yarn", "cargo", "gem", "twine", "poetry", "uv", "go", "brew", "composer"],
@@ -158,12 +162,15 @@ export const PROGRAMS: Record<string, Handler> = {
   git: dev.git,
   ...each(["docker", "podman", "docker-compose", "podman-compose", "nerdctl"], dev.docker),
   kubectl: dev.kubectl,
+  k: dev.kubectl,
+  kubecolor: dev.kubectl,
   oc: dev.kubectl,
   helm: dev.helm,
   terraform: dev.terraform,
   tofu: dev.terraform,
   aws: dev.aws,
   ...each(["gcloud", "az", "doctl"], dev.gcloud),
+  gsutil: (c, j) => void dev.destroyEveryListed(c, j),
   ...each(
     [
       "psql",
@@ -193,6 +200,10 @@ export const PROGRAMS: Record<string, Handler> = {
   fd: fs.fd,
   fdfind: fs.fd,
   "redis-cli": dev.redis,
+  nsupdate: dev.nsupdate,
+  ...each(["heroku", "dokku", "fly", "flyctl"], dev.paasRun),
+  // SQL typed as a command line (`DROP TABLE users;`), as another tool or a model may hand it over.
+  ...each(["DROP", "Drop", "drop", "TRUNCATE", "DELETE", "delete", "UPDATE", "ALTER", "alter", "GRANT", "grant"], dev.bareSql),
   ...each(["dropdb", "mysqladmin"], dev.dropdb),
   yes: () => {},
   // zsh's TCP module: a connection a shell can be wired to (`zsh >&$REPLY`), the zsh reverse shell.
