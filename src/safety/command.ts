@@ -19,6 +19,8 @@ export interface Word {
   tree?: { base: string; narrowed: boolean };
   /** Exact source offset of text[0] when the word is one plain or single-quoted string. */
   exactBase?: number;
+  /** Carries a secret: a credential variable (`$AWS_SECRET_ACCESS_KEY`) or `$(cat ~/.ssh/id_rsa)`; the name of the variable if known. */
+  secret?: string;
 }
 
 export interface Redirect {

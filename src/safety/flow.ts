@@ -2,13 +2,15 @@
 // secret, or known text) and which later stage reads it as a program.
 import { hasOpt, operands, optValue } from "./argv.ts";
 import type { Cmd } from "./command.ts";
-import { INTERPRETERS, SHELLS, isSecretPath, normalizePath } from "./paths.ts";
+import { INTERPRETERS, SHELLS, classifyPath, isHistoryFile, isSecretPath, normalizePath } from "./paths.ts";
 import { staticOutput } from "./static-text.ts";
 
 export interface Source {
   remote?: { url: string; insecure: boolean };
   decoded: boolean;
   secret: boolean;
+  /** Private but not credentials: shell history, system files, a whole home folder. */
+  private: boolean;
   /** Text the producers print, when knowable. */
   text: string | null;
   /** Lines printed by echo/printf among the producers (for crontab). */
@@ -59,6 +61,10 @@ export function remoteFetch(c: Cmd): { url: string; insecure: boolean } | undefi
     case "aria2c":
     case "lwp-request":
     case "GET":
+    case "irm":
+    case "iwr":
+    case "Invoke-RestMethod":
+    case "Invoke-WebRequest":
       return urlWord ? mk(urlWord.text) : undefined;
     case "nc":
     case "ncat":
@@ -72,11 +78,112 @@ export function remoteFetch(c: Cmd): { url: string; insecure: boolean } | undefi
   return undefined;
 }
 
+/** Programs that print (or pack) the files named on their command line. */
+const READERS = new Set([
+  "cat",
+  "head",
+  "tail",
+  "base64",
+  "base32",
+  "basenc",
+  "xxd",
+  "od",
+  "hexdump",
+  "tar",
+  "zip",
+  "7z",
+  "gzip",
+  "bzip2",
+  "xz",
+  "zstd",
+  "less",
+  "more",
+  "tac",
+  "strings",
+  "cut",
+  "grep",
+  "sed",
+  "awk",
+  "jq",
+  "yq",
+  "sort",
+  "dd",
+  "gpg",
+  "openssl",
+  "sqlite3",
+]);
+
+/**
+ * Environment variables that hold credentials by their name: `AWS_SECRET_ACCESS_KEY`, `GITHUB_TOKEN`,
+ * `OPENAI_API_KEY`, `DB_PASSWORD`. Not `TOKEN_URL` or `PASSWORD_FILE`: the name must end in the secret word.
+ */
+export function secretVarName(name: string): boolean {
+  return /(^|_)(SECRET(_ACCESS)?(_KEY)?|TOKEN|API_?KEY|ACCESS_KEY(_ID)?|PRIVATE_KEY|PASSWORD|PASSWD|PASS|CREDENTIALS?|SESSION_TOKEN|AUTH|CLIENT_SECRET)$/.test(
+    name,
+  );
+}
+
+/** Commands that print a credential: `gh auth token`, `aws configure export-credentials`, `printenv`. */
+function printsCredential(c: Cmd): boolean {
+  const words = c.args.filter((w) => !w.text.startsWith("-")).map((w) => w.text);
+  const sub = words.join(" ");
+  switch (c.name) {
+    case "gh":
+      return /^auth token/.test(sub) || (/^auth status/.test(sub) && hasOpt(c, "t", "--show-token"));
+    case "glab":
+      return /^auth status/.test(sub) && hasOpt(c, "t", "--show-token");
+    case "aws":
+      return (
+        /^configure (export-credentials|get (aws_secret_access_key|aws_session_token|aws_access_key_id))/.test(sub) ||
+        /get-login-password|get-session-token|get-secret-value/.test(sub)
+      );
+    case "gcloud":
+      return /^auth (application-default )?print-(access|identity)-token/.test(sub) || /^secrets versions access/.test(sub);
+    case "az":
+      return /^account get-access-token|^keyvault secret show/.test(sub);
+    case "vault":
+    case "bao":
+      return /^(kv get|read|token create|print token)/.test(sub);
+    case "op":
+      return /^(read|item get)/.test(sub);
+    case "pass":
+    case "gopass":
+      return /^(show )?[\w./-]+$/.test(sub) && !/^(ls|list|find|grep|init|git|insert|edit|generate|rm|mv|cp)\b/.test(sub);
+    case "security":
+      return /^find-(generic|internet)-password/.test(sub) && hasOpt(c, "wg");
+    case "kubectl":
+      return /^(get|describe) secrets?\b/.test(sub) && hasOpt(c, "o", "--output");
+    case "doppler":
+      return /^secrets( download| get)?/.test(sub);
+    case "cat":
+      return c.args.some((w) => /^\/proc\/[^/]+\/environ$/.test(w.text));
+  }
+  return false;
+}
+
 function printsSecret(c: Cmd): boolean {
   if (["env", "printenv", "set", "export", "declare"].includes(c.name) && operands(c).length === 0) return true;
   if (c.name === "gpg" && hasOpt(c, "", "--export-secret-keys", "--export-secret-subkeys")) return true;
-  const readers = ["cat", "head", "tail", "base64", "xxd", "tar", "zip", "gzip", "less", "more", "tac", "od", "strings", "cut", "grep"];
-  return readers.includes(c.name) && c.args.some((w) => isSecretPath(normalizePath(w.text, c.cwd)));
+  if (printsCredential(c)) return true;
+  // `echo $AWS_SECRET_ACCESS_KEY`, `printf %s "$K"` where K came from a key file.
+  if ((c.name === "echo" || c.name === "printf") && c.args.some((w) => w.secret !== undefined)) return true;
+  return READERS.has(c.name) && c.args.some((w) => isSecretPath(normalizePath(w.text.replace(/^--?[\w-]+=/, ""), c.cwd)));
+}
+
+/** Files that are private without being credentials: shell history, system files and logs, a whole home folder. */
+export function isPrivatePath(text: string, cwd?: string): boolean {
+  const path = normalizePath(text, cwd);
+  if (isHistoryFile(path)) return true;
+  if (/^\/(etc|root|var\/log|var\/mail|var\/lib\/mysql|var\/lib\/postgresql)(\/|$)/.test(path)) return true;
+  if (
+    /(^|\/)\.(mozilla|thunderbird|config\/(google-chrome|chromium|BraveSoftware|microsoft-edge|Signal|discord|Slack))(\/|$)|Library\/(Messages|Mail|Cookies|Safari)(\/|$)/.test(
+      path,
+    )
+  )
+    return true;
+  const { cls } = classifyPath(text, cwd);
+  if (cls === "home" || cls === "root") return true;
+  return /^(~|\uE002)\/(Documents|Desktop|Downloads|Pictures|Photos|Mail|\.local\/share|\.config)\/?$/.test(path);
 }
 
 /** What the first `upto` stages print, as far as it can be known. */
@@ -87,12 +194,22 @@ export function describeSource(stages: Cmd[], upto: number): Source {
     if (s.compound) producers.push(...(s.inner ?? []));
     else producers.push(s);
   }
-  const src: Source = { decoded: false, secret: false, text: null, printed: [], listsCrontab: false, history: false, producers };
+  const src: Source = {
+    decoded: false,
+    secret: false,
+    private: false,
+    text: null,
+    printed: [],
+    listsCrontab: false,
+    history: false,
+    producers,
+  };
   for (const p of producers) {
     src.remote ??= remoteFetch(p);
     if (DECODERS[p.name]?.(p)) src.decoded = true;
     if (p.name === "printf" && /\\x[0-9a-f]{2}|\\[0-7]{3}/i.test(p.args[0]?.text ?? "")) src.decoded = true;
     if (printsSecret(p)) src.secret = true;
+    else if (READERS.has(p.name) && p.args.some((w) => isPrivatePath(w.text, p.cwd))) src.private = true;
     if (p.name === "crontab" && hasOpt(p, "l")) src.listsCrontab = true;
     if (p.name === "history" || (p.name === "fc" && hasOpt(p, "l"))) src.history = true;
     // `cat <(crontab -l) <(echo …)`: look inside process substitutions too.
@@ -126,6 +243,8 @@ export function readsProgramFromStdin(c: Cmd): "shell" | "interpreter" | undefin
   if ((c.name === "source" || c.name === ".") && (c.args.length === 0 || c.args[0]!.text === "-" || c.args[0]!.text === "/dev/stdin"))
     return "shell";
   if ((c.name === "at" || c.name === "batch") && !hasOpt(c, "flcdr", "--list")) return "shell";
+  // PowerShell's `… | iex`: Invoke-Expression runs what it reads.
+  if (/^(iex|invoke-expression)$/i.test(c.name) && c.args.length === 0) return "interpreter";
   if (INTERPRETERS.has(c.name) || /^python[\d.]*$/.test(c.name)) {
     if (hasOpt(c, "cem", "--eval", "--module")) return;
     // `-m module`, `-mjson.tool`, `-c code`, `-e code`, `-r code`: the program is not stdin.

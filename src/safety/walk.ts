@@ -11,7 +11,7 @@ import type { RuleId } from "./catalogue.ts";
 import type { Cmd, Word } from "./command.ts";
 import { finding, type JudgeHooks, type Span } from "./judgement.ts";
 import type { Node, Tree } from "./parser.ts";
-import { describeSource, downloadTarget } from "./flow.ts";
+import { describeSource, downloadTarget, secretVarName } from "./flow.ts";
 import { HOME, UNKNOWN, UNKNOWN_NONEMPTY, classifyPath, hasUnknown, normalizePath } from "./paths.ts";
 import { decodeAnsiC, staticOutput } from "./static-text.ts";
 import type { CheckShell, Finding } from "./types.ts";
@@ -96,6 +96,8 @@ export class Walk {
   private arrays = new Map<string, string[]>();
   /** What earlier commands of this script wrote to files, when known, by normalised path. */
   private written = new Map<string, string>();
+  /** Variables holding a secret (`k=$(cat ~/.ssh/id_rsa)`, `for l in $(xxd -p key)`). */
+  private secretVars = new Set<string>();
   /** Files downloaded by earlier commands of this script, by normalised path. */
   private downloads = new Map<string, { url: string; insecure: boolean }>();
   /** Open compound stages collecting the commands built inside them. */
@@ -289,6 +291,7 @@ export class Walk {
       const w = this.word(v);
       // A glob stays as its pattern: `for f in ~/.ssh/id_*` holds the files the pattern names.
       if (w.dynamic) known = false;
+      if (name && w.secret !== undefined) this.secretVars.add(name);
       values.push(...w.text.split(FIELDS).filter((x) => x !== ""));
     }
     if (!body || !name) {
@@ -331,6 +334,7 @@ export class Walk {
     // An assignment does not split words: `x=$y` keeps y's spaces.
     const text = valueNode?.type === "array" ? (this.arrays.get(name)?.[0] ?? "") : (value?.text.replace(FIELDS, " ") ?? "");
     if (persist) this.vars.set(name, text);
+    if (persist && value?.secret !== undefined) this.secretVars.add(name);
     // Exported or set for the shell: every later program; for one command: only from a temporary or hidden place.
     if (
       /^(LD_PRELOAD|LD_AUDIT|DYLD_INSERT_LIBRARIES)$/.test(name) &&
@@ -667,6 +671,7 @@ export class Walk {
       case "command_substitution": {
         const stages = this.substitution(node);
         w.subs.push(stages);
+        if (describeSource(stages, stages.length).secret) w.secret ??= "";
         const out = staticOutput(stages);
         if (out !== null) w.text += out.replace(/\n+$/, "");
         else if (stages.length === 1 && stages[0]!.name === "pwd") w.text += this.cwd ?? ".";
@@ -709,6 +714,10 @@ export class Walk {
 
   private lookup(name: string, w: Word, inDq = true): string {
     if (name === "HOME") return HOME;
+    if (this.secretVars.has(name)) w.secret ??= "";
+    else if (secretVarName(name)) w.secret ??= name;
+    // `rm${IFS}-rf${IFS}/`: the default IFS, unquoted, only separates words.
+    if (name === "IFS" && !this.vars.has("IFS")) return inDq ? " " : FIELD;
     const list =
       name === "@" || name === "*"
         ? this.arrays.get("@")

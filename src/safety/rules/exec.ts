@@ -162,6 +162,13 @@ const DELETE_FILE = /\b(os\.remove|os\.unlink|unlinkSync|File\.delete|unlink|os\
 const SHELL_CALL =
   /\b(do shell script|os\.execute|io\.popen|os\.system|os\.popen|subprocess\.\w+|system|exec(?:Sync)?|spawn(?:Sync)?|shell_exec|passthru|popen|Popen|check_output|check_call|run)\s*\(?\s*(\[[^\]]*\]|(['"`])((?:\\.|(?!\3).)*)\3|qq?\{([^}]*)\}|qq?\(([^)]*)\))/g;
 
+/** Inline code that sends data to another host. */
+const SENDS_OVER_NETWORK =
+  /requests\.(post|put|patch|get)\s*\(|urlopen\s*\(|urllib\.request\.Request|http\.client|httpx\.(post|put)|\.sendall?\s*\(|smtplib|ftplib|fetch\s*\(|axios\.(post|put)|https?\.request\s*\(|Net::HTTP|LWP::|HTTP::Tiny|IO::Socket|TCPSocket|fsockopen|curl_exec|file_get_contents\s*\(\s*['"]https?:|Invoke-(WebRequest|RestMethod)|socket\.connect/;
+/** The whole environment read from inside the program (one variable sent to its own service is normal). */
+const DUMPS_ENVIRONMENT =
+  /\b(str|dict|repr|json\.dumps)\s*\(\s*os\.environ\s*\)|os\.environ\.(items|copy)\s*\(|JSON\.stringify\s*\(\s*process\.env\s*\)|ENV\.(to_h|to_a|inspect)\b|\\?%ENV\b|getenv\(\s*\)/;
+
 /**
  * Inline programs are not shell, so this reads them for behaviour instead of
  * parsing them: fork loops, recursive deletes of home or /, shell commands
@@ -187,6 +194,13 @@ export function judgeInterpreterCode(lang: string, code: string, span: { start: 
       span.start,
       span.end,
     );
+  // Secrets read and sent: `requests.post(url, data=open("~/.aws/credentials").read())`, `urlopen(url, data=str(os.environ))`.
+  if (SENDS_OVER_NETWORK.test(code)) {
+    const secretFile = [...code.matchAll(/['"]([~/.][^'"\s]*)['"]/g)].some((m) =>
+      isSecretPath(normalizePath(m[1]!.replace(/^~/, HOME), cmd.cwd)),
+    );
+    if (secretFile || DUMPS_ENVIRONMENT.test(code)) j.report("net.exfiltrate-secret", span.start, span.end);
+  }
   // Payloads hidden as hex or base64 inside the code: decode and judge them.
   for (const m of code.matchAll(
     /pack\(\s*["']H\*["']\s*,\s*["']([0-9a-fA-F]+)["']|bytes\.fromhex\(\s*["']([0-9a-fA-F]+)["']|(?:b64decode|base64_decode|atob|decode64)\(\s*b?["']([A-Za-z0-9+/=]+)["']|Buffer\.from\(\s*["']([A-Za-z0-9+/=]+)["']\s*,\s*["']base64["']/g,
