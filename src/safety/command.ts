@@ -55,6 +55,8 @@ export interface Cmd {
   inner?: Cmd[];
   /** Files downloaded by earlier commands of the script (path → where from), for download-then-run. */
   downloads?: ReadonlyMap<string, { url: string; insecure: boolean }>;
+  /** Files earlier commands of the script filled with secrets (`tar czf /tmp/k.tgz ~/.ssh`), by normalised path. */
+  secretFiles?: ReadonlySet<string>;
   /** Text earlier commands of the script wrote to files (path → content), for scripts assembled then run. */
   written?: ReadonlyMap<string, string>;
   /** The heredoc/here-string word, for spans. */

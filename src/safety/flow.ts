@@ -161,13 +161,72 @@ function printsCredential(c: Cmd): boolean {
   return false;
 }
 
+/** A credential file, or a file this script filled with one earlier (`cp ~/.aws/credentials /tmp/c`). */
+export function isSecretFile(text: string, c: Cmd): boolean {
+  const path = normalizePath(text, c.cwd);
+  return isSecretPath(path) || !!c.secretFiles?.has(path);
+}
+
+/** Files the stages of a pipeline fill with secrets: `cat key > f`, `tar czf f ~/.ssh`, `cp ~/.aws/credentials f`, `zip f .env`. */
+export function secretOutputs(stages: Cmd[]): string[] {
+  const out: string[] = [];
+  stages.forEach((s, i) => {
+    if (s.compound) return;
+    const secretIn = (w: { text: string }) => isSecretFile(w.text.replace(/^--?[\w-]+=/, ""), s);
+    for (const r of s.redirects)
+      if (r.target && !r.target.dynamic && (r.op === ">" || r.op === ">>" || r.op === ">|") && describeSource(stages, i + 1).secret)
+        out.push(normalizePath(r.target.text, s.cwd));
+    if (s.name === "tee" && i > 0 && describeSource(stages, i).secret)
+      for (const w of s.args) if (!w.text.startsWith("-")) out.push(normalizePath(w.text, s.cwd));
+    const ops = operands(s, ["-f", "-C", "-o", "--output", "--file", "-t", "--target-directory"]);
+    switch (s.name) {
+      case "tar": {
+        const f = optValue(s, ["-f"], ["--file"]) ?? (/^-?[a-zA-Z]*f$/.test(s.args[0]?.text ?? "") ? s.args[1] : undefined);
+        if (f && f.text !== "-" && s.args.some(secretIn)) out.push(normalizePath(f.text, s.cwd));
+        break;
+      }
+      case "zip":
+      case "7z":
+      case "7za":
+      case "rar": {
+        const files = ops.filter((w) => !/^(a|u)$/.test(w.text));
+        if (files.length > 1 && files.slice(1).some(secretIn)) out.push(normalizePath(files[0]!.text, s.cwd));
+        break;
+      }
+      case "cp":
+      case "rsync":
+      case "install":
+      case "ln": {
+        const dest = optValue(s, ["-t"], ["--target-directory"]) ?? ops[ops.length - 1];
+        const srcs = ops.filter((w) => w !== dest);
+        if (dest && !/^[^/]*:/.test(dest.text) && srcs.some(secretIn)) {
+          out.push(normalizePath(dest.text, s.cwd));
+          for (const w of srcs) out.push(normalizePath(`${dest.text}/${w.text.replace(/\/+$/, "").split("/").pop()}`, s.cwd));
+        }
+        break;
+      }
+      case "gpg":
+      case "openssl":
+      case "base64":
+      case "gzip":
+      case "xz":
+      case "zstd": {
+        const o = optValue(s, ["-o"], ["--output", "-out"]) ?? optValue(s, ["-out"], []);
+        if (o && s.args.some(secretIn)) out.push(normalizePath(o.text, s.cwd));
+        break;
+      }
+    }
+  });
+  return out;
+}
+
 function printsSecret(c: Cmd): boolean {
   if (["env", "printenv", "set", "export", "declare"].includes(c.name) && operands(c).length === 0) return true;
   if (c.name === "gpg" && hasOpt(c, "", "--export-secret-keys", "--export-secret-subkeys")) return true;
   if (printsCredential(c)) return true;
   // `echo $AWS_SECRET_ACCESS_KEY`, `printf %s "$K"` where K came from a key file.
   if ((c.name === "echo" || c.name === "printf") && c.args.some((w) => w.secret !== undefined)) return true;
-  return READERS.has(c.name) && c.args.some((w) => isSecretPath(normalizePath(w.text.replace(/^--?[\w-]+=/, ""), c.cwd)));
+  return READERS.has(c.name) && c.args.some((w) => isSecretFile(w.text.replace(/^--?[\w-]+=/, ""), c));
 }
 
 /** Files that are private without being credentials: shell history, system files and logs, a whole home folder. */

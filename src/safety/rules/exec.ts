@@ -3,7 +3,7 @@
 // send secrets away.
 import { hasOpt, operands, optValue } from "../argv.ts";
 import type { Cmd, Word } from "../command.ts";
-import { describeSource, type Source } from "../flow.ts";
+import { describeSource, isSecretFile, type Source } from "../flow.ts";
 import type { Judgement } from "../judgement.ts";
 import { HOME, INTERPRETERS, SHELLS, classifyPath, isSecretPath, normalizePath } from "../paths.ts";
 import { deleteRule } from "./fs.ts";
@@ -11,6 +11,9 @@ import { deleteRule } from "./fs.ts";
 /** `bash -c SCRIPT`, `bash <(…)`, `bash script.sh`. */
 export function shell(cmd: Cmd, j: Judgement) {
   const args = cmd.args;
+  // `bash < <(curl …)`: the program comes from the process substitution.
+  const fromSub = cmd.redirects.find((r) => r.op === "<" && r.target?.procSub);
+  if (fromSub?.target) return judgeSubstitutionScript(cmd, fromSub.target, j, "shell");
   const c = args.findIndex((w) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w.text) && !w.text.startsWith("--"));
   if (c >= 0) {
     const script = args[c + 1];
@@ -131,7 +134,7 @@ export function interpreter(cmd: Cmd, j: Judgement) {
       return;
     }
   }
-  const file = operands(cmd)[0];
+  const file = operands(cmd)[0] ?? cmd.redirects.find((r) => r.op === "<" && r.target?.procSub)?.target ?? undefined;
   if (file?.procSub) judgeSubstitutionScript(cmd, file, j, "interpreter");
   else if (!file && cmd.stdinText != null) judgeInterpreterCode(cmd.name, cmd.stdinText, cmd.stdinWord ?? cmd, j, cmd);
 }
@@ -146,7 +149,8 @@ function serveFiles(cmd: Cmd, j: Judgement, rest: Word[]) {
     optValue({ ...cmd, args: rest }, ["-d"], ["--directory"]) ??
     (cmd.name === "php" ? optValue({ ...cmd, args: rest }, ["-t"], []) : undefined);
   const dir = dirWord?.text ?? cmd.cwd ?? ".";
-  const { cls } = classifyPath(dir, cmd.cwd);
+  const { cls, path } = classifyPath(dir, cmd.cwd);
+  if (isSecretPath(path)) return j.report("net.exfiltrate-secret", cmd.start, cmd.end);
   if (cls === "root" || cls === "home" || cls === "system") return j.report("net.serve-home", cmd.start, cmd.end);
   const bind =
     optValue({ ...cmd, args: rest }, ["-b"], ["--bind"])?.text ?? rest.find((w) => /^(127\.|localhost|\[::1\])/.test(w.text))?.text;
@@ -286,7 +290,7 @@ export function netcat(cmd: Cmd, j: Judgement) {
     return j.report("net.listen", cmd.start, cmd.end);
   }
   if (hasOpt(cmd, "l", "--listen")) j.report("net.listen", cmd.start, cmd.end);
-  const input = cmd.redirects.find((r) => r.op === "<" && r.target && isSecretPath(normalizePath(r.target.text, cmd.cwd)));
+  const input = cmd.redirects.find((r) => r.op === "<" && r.target && isSecretFile(r.target.text, cmd));
   if (input) j.report("net.exfiltrate-secret", cmd.start, cmd.end);
 }
 
@@ -317,7 +321,7 @@ export function upload(cmd: Cmd, j: Judgement) {
     const v = value.text;
     const file =
       opt === "-T" || opt === "--upload-file" || opt === "--post-file" || opt === "--body-file" ? v : /[@<]([^;,]+)/.exec(v)?.[1];
-    if (file && file !== "-" && isSecretPath(normalizePath(file, cmd.cwd))) return j.reportWord("net.exfiltrate-secret", value);
+    if (file && file !== "-" && isSecretFile(file, cmd)) return j.reportWord("net.exfiltrate-secret", value);
   }
 }
 
@@ -327,7 +331,7 @@ export function scp(cmd: Cmd, j: Judgement) {
   if (!ops.some((w) => /^[^/]*:/.test(w.text))) return;
   for (const w of ops.slice(0, -1)) {
     const { cls, path } = classifyPath(w.text, cmd.cwd);
-    if (isSecretPath(path) || (cls === "home" && hasOpt(cmd, "r"))) return j.reportWord("net.copy-secret", w);
+    if (isSecretPath(path) || isSecretFile(w.text, cmd) || (cls === "home" && hasOpt(cmd, "r"))) return j.reportWord("net.copy-secret", w);
   }
 }
 
@@ -416,6 +420,8 @@ export function runsDownloaded(cmd: Cmd, j: Judgement) {
   if (SHELLS.has(cmd.name) || INTERPRETERS.has(cmd.name) || /^python[\d.]*$/.test(cmd.name) || cmd.name === "source" || cmd.name === ".") {
     const first = operands(cmd, ["-o", "-O", "+O", "-m", "-W", "-X"])[0];
     if (first && !hasOpt(cmd, "c")) candidates.push(first);
+    // `sh < install.sh`
+    for (const r of cmd.redirects) if (r.op === "<" && r.target && !first) candidates.push(r.target);
   }
   if (/^(dpkg|rpm|installer|apt|apt-get|msiexec|open|hdiutil)$/.test(cmd.name)) candidates.push(...operands(cmd, ["-target"]));
   for (const w of candidates) {
@@ -430,4 +436,82 @@ export function runsDownloaded(cmd: Cmd, j: Judgement) {
     if (src)
       return j.report(src.insecure ? "exec.remote-code-insecure" : "exec.remote-code", cmd.start, cmd.end, `downloaded from ${src.url}`);
   }
+}
+
+// ---- program names spelled to hide them ------------------------------------------
+
+/** Programs worth trying when a name is a glob (`/???/r? -rf /`) or an alias (`nc.traditional`). */
+const DISGUISED = [
+  "rm",
+  "dd",
+  "shred",
+  "wipefs",
+  "mkfs",
+  "chmod",
+  "chown",
+  "mv",
+  "nc",
+  "ncat",
+  "bash",
+  "sh",
+  "curl",
+  "wget",
+  "python3",
+  "perl",
+  "kill",
+  "reboot",
+  "shutdown",
+  "crontab",
+  "truncate",
+  "find",
+];
+
+function globRegex(glob: string): RegExp | undefined {
+  if (!/[*?[]/.test(glob) || glob.length > 40) return undefined;
+  const src = glob
+    .replace(/[.+^${}()|\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  try {
+    return new RegExp(`^${src}$`);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A program whose name is hidden: printed by a decoder (`$(echo cm0g… | base64 -d) …`), looked up
+ * (`$(which rm) -rf /`, `$(command -v nc)`), matched by a glob (`/???/r? -rf /`) or a distribution's
+ * alias (`nc.traditional -e /bin/sh …`). Judged as the program it names.
+ */
+export function disguisedProgram(cmd: Cmd, j: Judgement) {
+  const w0 = cmd.argv[0];
+  if (!w0) return;
+  const as = (name: string) => {
+    const argv = [{ ...w0, text: name, dynamic: false, glob: false, subs: [] }, ...cmd.args];
+    return j.judge({ ...cmd, name, argv, args: cmd.args });
+  };
+  const sub = w0.subs[w0.subs.length - 1];
+  if (sub?.length) {
+    const src = describeSource(sub, sub.length);
+    if (src.decoded) j.reportWord("exec.obfuscated", w0);
+    const s0 = sub[0]!;
+    const look = s0.argv[0]?.text === "command" ? s0.argv.slice(1) : s0.args;
+    if (sub.length === 1 && /^(which|whereis|type|command)$/.test(s0.argv[0]?.text ?? s0.name)) {
+      const prog = look.filter((w) => !w.text.startsWith("-")).pop();
+      if (prog && !prog.dynamic && cmd.name === "") return void as(prog.text.split("/").pop()!);
+    }
+    // The substitution printed a whole command line: judge it with the rest of the words.
+    if (!w0.dynamic && /\S\s+\S/.test(w0.text.trim())) {
+      const rest = cmd.args.map((w) => (/^[\w./=:@%+-]+$/.test(w.text) ? w.text : `'${w.text.replace(/'/g, "'\\''")}'`));
+      j.nested([w0.text.trim(), ...rest].join(" "), w0);
+      return;
+    }
+  }
+  if (w0.glob && !w0.quoted) {
+    const re = globRegex(w0.text.split("/").pop() ?? "");
+    if (re) for (const name of DISGUISED) if (re.test(name) && as(name).length) return void j.reportWord("exec.obfuscated", w0);
+  }
+  const alias = /^(nc|netcat|ncat)[.-](traditional|openbsd|nmap)$|^netcat-(traditional|openbsd)$/.exec(cmd.name);
+  if (alias) as("nc");
 }
