@@ -1,6 +1,7 @@
 // The checker: bad-input handling, shell dialects, then the walk over the
 // syntax tree, which hands each command to the judge.
 import type { RuleId } from "./catalogue.ts";
+import { braceCommands } from "./rules/disguise.ts";
 import { joinContinuations, translateFish, translateZsh, zshQualifierCode } from "./dialects.ts";
 import { judgeCommand, judgePipelineFlow } from "./judge.ts";
 import { finding } from "./judgement.ts";
@@ -79,6 +80,14 @@ export function createChecker(parser: ParserLike): Checker {
         let inner = analyzeScript(source, { shell, depth: 0, asRoot: false, vars: new Map(), parse, judge });
         if (map) inner = inner.map((f) => ({ ...f, start: map!(f.start), end: map!(f.end) }));
         findings.push(...inner);
+        for (const b of braceCommands(source))
+          findings.push(
+            ...analyzeScript(b.text, { shell, depth: 1, asRoot: false, vars: new Map(), parse, judge }).map((f) => ({
+              ...f,
+              start: b.start,
+              end: b.end,
+            })),
+          );
         // Sockets opened by redirection: the parser cannot read every spelling (`196<>/dev/tcp/…`).
         const sock = DEV_TCP_SHELL.exec(text.replace(QUOTED_DATA, (m) => " ".repeat(m.length)));
         if (sock) add("net.reverse-shell", sock.index, sock.index + sock[0].length);

@@ -224,6 +224,8 @@ function printsSecret(c: Cmd): boolean {
   if (["env", "printenv", "set", "export", "declare"].includes(c.name) && operands(c).length === 0) return true;
   if (c.name === "gpg" && hasOpt(c, "", "--export-secret-keys", "--export-secret-subkeys")) return true;
   if (printsCredential(c)) return true;
+  // `base64 -w0 < ~/.git-credentials`: a credential file on stdin comes out transformed.
+  if (c.redirects.some((r) => (r.op === "<" || r.op === "<>") && r.target && isSecretFile(r.target.text, c))) return true;
   // `echo $AWS_SECRET_ACCESS_KEY`, `printf %s "$K"` where K came from a key file.
   if ((c.name === "echo" || c.name === "printf") && c.args.some((w) => w.secret !== undefined)) return true;
   return READERS.has(c.name) && c.args.some((w) => isSecretFile(w.text.replace(/^--?[\w-]+=/, ""), c));

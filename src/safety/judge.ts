@@ -8,7 +8,7 @@ import { rulesByProgram } from "./packs/index.ts";
 import { isDryRun } from "./packs/match.ts";
 import { classifyPath, isBlockDevice, normalizePath } from "./paths.ts";
 import { disguisedProgram, runsDownloaded } from "./rules/exec.ts";
-import { NETWORK_SINKS, secretsThroughXargs, secretsToNetwork } from "./rules/exfil.ts";
+import { NETWORK_SINKS, findToNetwork, secretsIntoLoop, secretsThroughXargs, secretsToNetwork } from "./rules/exfil.ts";
 import { judgePipeline } from "./rules/pipeline.ts";
 import { HOOKS, PROGRAMS, READ_ONLY } from "./rules/programs.ts";
 import { judgeRedirect } from "./rules/write.ts";
@@ -24,6 +24,7 @@ export function judgeCommand(cmd: Cmd, hooks: JudgeHooks): Finding[] {
 export function judgePipelineFlow(stages: Cmd[], hooks: JudgeHooks): Finding[] {
   const j = new Judgement(hooks);
   judgePipeline(stages, j);
+  secretsIntoLoop(stages, j);
   return j.findings;
 }
 
@@ -32,6 +33,7 @@ function judgeInto(cmd: Cmd, j: Judgement) {
   if (cmd.compound) return;
   disguisedProgram(cmd, j);
   if (cmd.name === "xargs") secretsThroughXargs(cmd, j);
+  if (cmd.name === "find") findToNetwork(cmd, j);
   if (cmd.name === "") {
     if (cmd.argv.length === 0) return;
     // The program name comes from a variable or substitution we cannot evaluate.

