@@ -30,7 +30,22 @@ const DECODERS: Record<string, (c: Cmd) => boolean> = {
   uudecode: () => true,
   openssl: (c) => c.args.some((w) => /^(enc|base64|aes|des)/.test(w.text)) && hasOpt(c, "d"),
   tr: (c) => c.args.some((w) => /n-za-m|N-ZA-M|[0-9]-/.test(w.text)),
+  // One-line decoders: `perl -pe 's/(..)/chr(hex($1))/ge'`, `python3 -c 'import base64,sys;…b64decode…'`.
+  perl: interpreterDecodes,
+  python: interpreterDecodes,
+  python3: interpreterDecodes,
+  ruby: interpreterDecodes,
+  node: interpreterDecodes,
+  php: interpreterDecodes,
 };
+
+function interpreterDecodes(c: Cmd): boolean {
+  return c.args.some((w) =>
+    /chr\s*\(\s*hex|pack\s*\(\s*['"]H|unpack\s*\(\s*['"]m|b64decode|b32decode|unhexlify|fromhex|decode64|base64_decode|hex2bin|atob\s*\(|Buffer\.from\([^)]*(base64|hex)|codecs\.decode|rot13|str_rot13/.test(
+      w.text,
+    ),
+  );
+}
 
 /** curl/wget/nc… that print downloaded content on stdout. */
 export function remoteFetch(c: Cmd): { url: string; insecure: boolean } | undefined {
@@ -40,19 +55,30 @@ export function remoteFetch(c: Cmd): { url: string; insecure: boolean } | undefi
     url: u,
     insecure: extraInsecure || /^(http|ftp|tftp):\/\//i.test(u) || /^\d{1,3}(\.\d{1,3}){3}$/.test(host(u)) || !/^[a-z]+:\/\//i.test(u),
   });
+  // `curl -fsSL get.docker.com | sh`, `curl $URL | sh`: curl and wget fetch whatever their operand names.
+  const target =
+    urlWord ??
+    (c.name === "curl" || c.name === "wget"
+      ? c.args.find(
+          (w, i) =>
+            !w.text.startsWith("-") &&
+            !/^-[a-zA-Z]*[oHdXuAexmwbcFTrCKEUyYztPQ]$|^--[\w-]+$/.test(c.args[i - 1]?.text ?? "") &&
+            (/^[\uE000\uE001]/.test(w.text) || /^([\w-]+\.)+[a-z]{2,}(:\d+)?(\/\S*)?$|^localhost(:\d+)?(\/\S*)?$/i.test(w.text)),
+        )
+      : undefined);
   switch (c.name) {
     case "curl":
-      if (!urlWord) return;
+      if (!target) return;
       if (hasOpt(c, "oO", "--output", "--remote-name", "--remote-name-all", "--output-dir")) {
         const o = optValue(c, ["-o"], ["--output"]);
         if (!o || o.text !== "-") return;
       }
-      return mk(urlWord.text, hasOpt(c, "k", "--insecure"));
+      return mk(target.text, hasOpt(c, "k", "--insecure"));
     case "wget": {
       const o = optValue(c, ["-O"], ["--output-document"]);
       const q = c.args.find((w) => /^-[a-zA-Z]*O-$/.test(w.text));
-      if (!urlWord || (!q && o?.text !== "-")) return;
-      return mk(urlWord.text, hasOpt(c, "", "--no-check-certificate"));
+      if (!target || (!q && o?.text !== "-")) return;
+      return mk(target.text, hasOpt(c, "", "--no-check-certificate"));
     }
     case "fetch":
     case "http":
@@ -123,6 +149,10 @@ export function secretVarName(name: string): boolean {
   );
 }
 
+/** A cloud instance's metadata service handing out its role's credentials or tokens. */
+export const METADATA_CREDENTIALS =
+  /^(https?:\/\/)?(169\.254\.169\.254|169\.254\.170\.2|\[fd00:ec2::254\]|metadata\.google\.internal|metadata)\/.*(security-credentials|identity\/oauth2\/token|service-accounts\/[^/]+\/(token|identity)|\/v2\/credentials|api\/token)/i;
+
 /** Commands that print a credential: `gh auth token`, `aws configure export-credentials`, `printenv`. */
 function printsCredential(c: Cmd): boolean {
   const words = c.args.filter((w) => !w.text.startsWith("-")).map((w) => w.text);
@@ -157,6 +187,11 @@ function printsCredential(c: Cmd): boolean {
       return /^secrets( download| get)?/.test(sub);
     case "cat":
       return c.args.some((w) => /^\/proc\/[^/]+\/environ$/.test(w.text));
+    case "curl":
+    case "wget":
+    case "http":
+    case "xh":
+      return c.args.some((w) => METADATA_CREDENTIALS.test(w.text));
   }
   return false;
 }

@@ -236,7 +236,14 @@ export function judgeInterpreterCode(lang: string, code: string, span: { start: 
       script = items.join(" ");
     }
     if (script) {
-      const found = j.nested(script.replace(/\\(["'\\])/g, "$1"), span, undefined, { asRoot: cmd.asRoot });
+      // Escapes in the program's string literal (`os.system("\x72\x6d -rf /")`) are decoded by the language.
+      const unescaped = script
+        .replace(/\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\([0-7]{3})/g, (_, x, u, o) =>
+          String.fromCharCode(Number.parseInt(x ?? u ?? o, x || u ? 16 : 8)),
+        )
+        .replace(/\\(["'\\])/g, "$1");
+      if (unescaped !== script.replace(/\\(["'\\])/g, "$1")) j.report("exec.obfuscated", span.start, span.end);
+      const found = j.nested(unescaped, span, undefined, { asRoot: cmd.asRoot });
       if (found.length === 0) j.report("exec.interpreter-code", span.start, span.end);
     }
   }

@@ -33,6 +33,7 @@ export const NETWORK_SINKS = new Set([
   "http",
   "https",
   "xh",
+  "xhs",
   "aria2c",
   "openssl",
   "mail",
@@ -108,6 +109,14 @@ export function secretsToNetwork(cmd: Cmd, j: Judgement) {
   for (const r of cmd.redirects) {
     if ((r.op === "<" || r.op === "<>") && r.target && isSecretFile(r.target.text, cmd))
       return j.report("net.exfiltrate-secret", cmd.start, r.end);
+  }
+  // HTTPie and xh: `@file` uploads a file, `field=@file` and `field:=@file` embed it.
+  if (cmd.name === "http" || cmd.name === "https" || cmd.name === "xh" || cmd.name === "xhs") {
+    const file = cmd.args.find((w) => {
+      const m = /^[\w.-]*(?:=|:=)?@(.+)$/.exec(w.text);
+      return m && isSecretFile(m[1]!, cmd);
+    });
+    if (file) return j.reportWord("net.exfiltrate-secret", file);
   }
   const leaked = secretArgument(cmd);
   if (leaked) return j.reportWord("net.exfiltrate-secret", leaked);
