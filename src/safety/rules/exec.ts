@@ -522,10 +522,17 @@ export function disguisedProgram(cmd: Cmd, j: Judgement) {
       return;
     }
   }
-  if (w0.glob && !w0.quoted) {
-    const re = globRegex(w0.text.split("/").pop() ?? "");
-    if (re) for (const name of DISGUISED) if (re.test(name) && as(name).length) return void j.reportWord("exec.obfuscated", w0);
+  // A glob naming one dangerous program (`/???/r?`), not one that matches anything (`*`).
+  const base = w0.text.split("/").pop() ?? "";
+  if (w0.glob && !w0.quoted && /[a-z]/.test(base)) {
+    const re = globRegex(base);
+    const names = re ? DISGUISED.filter((n) => re.test(n)) : [];
+    if (names.length === 1 && as(names[0]!).length) return void j.reportWord("exec.obfuscated", w0);
   }
+  // PowerShell's `iex (irm URL)` pasted into a POSIX shell: the parenthesised expression is not an argument
+  // here, so `iex` seems to have none; Elixir's `iex` REPL really has none.
+  if (/^(iex|invoke-expression)$/i.test(cmd.name) && cmd.args.length === 0 && cmd.end > w0.end + 1)
+    return void j.report("exec.powershell-eval", cmd.start, cmd.end);
   const alias = /^(nc|netcat|ncat)[.-](traditional|openbsd|nmap)$|^netcat-(traditional|openbsd)$/.exec(cmd.name);
   if (alias) as("nc");
 }

@@ -82,6 +82,8 @@ const REMOTE_COPY = new Set([
 ]);
 
 export function secretsToNetwork(cmd: Cmd, j: Judgement) {
+  // `gh secret set NAME < .env`: storing a secret in the forge's secret store is what it is for.
+  if ((cmd.name === "gh" || cmd.name === "glab") && /^(secret|variable)$/.test(cmd.args[0]?.text ?? "")) return;
   if (REMOTE_COPY.has(cmd.name)) {
     const secret = cmd.args.find(
       (w, i) =>
@@ -150,8 +152,8 @@ const DNS_TOOLS = new Set(["dig", "nslookup", "host", "drill", "ping", "ping6", 
 
 /**
  * Each service's key goes to its own hosts: `$GITHUB_TOKEN` to github, `$OPENAI_API_KEY` to openai.
- * A well-known key sent elsewhere, or any secret-named variable sent to a bare IP address, a tunnel or
- * a request catcher, leaves for somewhere it does not belong.
+ * A well-known key sent elsewhere, or any secret-named variable sent to a tunnel, paste site or request
+ * catcher, leaves for somewhere it does not belong. (`$API_TOKEN` to an address of the user's own is normal.)
  */
 const VENDORS: Record<string, RegExp> = {
   AWS: /amazonaws\.com|aws\.amazon\.com|\.aws$|localhost|127\.0\.0\.1|localstack/,
@@ -175,7 +177,7 @@ const VENDORS: Record<string, RegExp> = {
   DISCORD: /discord(app)?\.com/,
 };
 const CATCHER =
-  /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\])$|ngrok|webhook\.site|requestbin|pipedream|burpcollaborator|oastify|interact\.sh|oast\.|transfer\.sh|paste|hookbin|beeceptor|trycloudflare|serveo|localtunnel|loca\.lt|canarytokens/i;
+  /ngrok|webhook\.site|requestbin|pipedream|burpcollaborator|oastify|interact\.sh|oast\.|transfer\.sh|paste|hookbin|beeceptor|trycloudflare|serveo|localtunnel|loca\.lt|canarytokens/i;
 
 function hostOf(cmd: Cmd): string | undefined {
   const url = cmd.args.find((w) => /^[a-z][a-z0-9+.-]*:\/\//i.test(w.text));
