@@ -270,7 +270,12 @@ function printsSecret(c: Cmd): boolean {
 export function isPrivatePath(text: string, cwd?: string): boolean {
   const path = normalizePath(text, cwd);
   if (isHistoryFile(path)) return true;
-  if (/^\/(etc|root|var\/log|var\/mail|var\/lib\/mysql|var\/lib\/postgresql)(\/|$)/.test(path)) return true;
+  if (
+    /^\/(etc\/(passwd|group|master\.passwd|ssh|ssl\/private|security|openvpn|wireguard|NetworkManager\/system-connections)|root|var\/mail|var\/spool\/mail|var\/lib\/(mysql|postgresql|redis))(\/|$)|^\/etc\/?$|^\/var\/log\/(auth\.log|secure|wtmp|btmp|lastlog|audit)/.test(
+      path,
+    )
+  )
+    return true;
   if (
     /(^|\/)\.(mozilla|thunderbird|config\/(google-chrome|chromium|BraveSoftware|microsoft-edge|Signal|discord|Slack))(\/|$)|Library\/(Messages|Mail|Cookies|Safari)(\/|$)/.test(
       path,

@@ -137,7 +137,9 @@ export function secretsToNetwork(cmd: Cmd, j: Judgement) {
     const name = operands(cmd, ["-t", "-c", "-p", "-q", "-x", "-b", "-k", "-y", "-W", "-i", "-s", "-w"]).find((w) =>
       /[\uE000\uE001][^\s@]*\.[a-z0-9-]+\.[a-z]{2,}\.?$/i.test(w.text),
     );
-    if (name && (name.subs.length > 0 || name.secret !== undefined)) return j.reportWord("net.dns-exfil", name);
+    // `$(hostname).corp.example.com` only names this machine.
+    const onlyHostname = name?.subs.every((st) => st.every((c) => /^(hostname|hostnamectl|dnsdomainname|uname)$/.test(c.name)));
+    if (name && ((name.subs.length > 0 && !onlyHostname) || name.secret !== undefined)) return j.reportWord("net.dns-exfil", name);
   }
   privateToNetwork(cmd, j);
 }
