@@ -39,6 +39,41 @@ export const network: Pack = {
       ["powershell -ExecutionPolicy Bypass -File build.ps1", "pwsh -ep bypass -c Get-Date"],
     ),
     rule(
+      "network.package-insecure-source",
+      "high",
+      "installs a package over plain HTTP or from a bare IP address: anyone on the path can replace the code it runs",
+      {
+        program: ["pip", "pip3", "pipx", "uv", "npm", "pnpm", "yarn", "bun", "gem"],
+        sub: ["install|i|add|pip|inject"],
+        word: "(--(index-url|extra-index-url|registry|source|find-links)=)?(http|ftp)://.*|(--\\w[\\w-]*=)?(git\\+)?https?://\\d{1,3}(\\.\\d{1,3}){3}([:/].*)?|--trusted-host(=.*)?",
+      },
+      [
+        "pip install --index-url http://198.51.100.9/simple tool",
+        "pip install https://198.51.100.9/pkgs/tool-1.0.tar.gz",
+        "npm i -g http://198.51.100.4/x.tgz",
+        "pip install --trusted-host pypi.internal -i http://pypi.internal/simple x",
+        "gem install --source http://198.51.100.4 x",
+      ],
+      ["pip install requests", "pip install https://files.example.org/tool-1.0.tar.gz", "npm install lodash"],
+      "serve the package over HTTPS from a registry you trust",
+    ),
+    rule(
+      "network.package-from-url",
+      "moderate",
+      "installs a package straight from a URL or repository, outside the registry",
+      {
+        program: ["pip", "pip3", "pipx", "uv", "npm", "pnpm", "yarn", "bun", "gem"],
+        sub: ["install|i|add|pip|inject"],
+        word: "git\\+.*|github:.*|(https?|ftp)://.*\\.(tar\\.gz|tgz|tar\\.bz2|whl|zip|gem)([#?].*)?|https?://(github|gitlab)\\.com/[^/]+/[^/]+(\\.git)?/?([#?].*)?",
+      },
+      [
+        "pip install git+https://github.com/u/p.git",
+        "npm install https://example.com/x-1.0.0.tgz",
+        "pipx install git+https://github.com/u/t",
+      ],
+      ["pip install requests", "npm install lodash", "pip install -r requirements.txt", "pip install -i https://pypi.example.org/simple x"],
+    ),
+    rule(
       "network.remote-display-shell",
       "critical",
       "opens a terminal on another machine's X display: whoever runs that display gets a shell here",
