@@ -77,7 +77,8 @@ export function remoteFetch(c: Cmd): { url: string; insecure: boolean } | undefi
     case "wget": {
       const o = optValue(c, ["-O"], ["--output-document"]);
       const q = c.args.find((w) => /^-[a-zA-Z]*O-$/.test(w.text));
-      if (!target || (!q && o?.text !== "-")) return;
+      // Without `-O -` wget saves a file and prints nothing, but `wget URL | sh` still means "run what it fetches".
+      if (!target || (o && o.text !== "-" && !q)) return;
       return mk(target.text, hasOpt(c, "", "--no-check-certificate"));
     }
     case "fetch":
