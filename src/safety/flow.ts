@@ -9,6 +9,11 @@ export interface Source {
   remote?: { url: string; insecure: boolean };
   decoded: boolean;
   secret: boolean;
+  /**
+   * When the only secret is a token a CLI prints (`gh auth token`), a variable name standing for it
+   * (`GITHUB_TOKEN`): sent to its own service (`api.github.com`) it is used, not leaked.
+   */
+  credentialVar?: string;
   /** Private but not credentials: shell history, system files, a whole home folder. */
   private: boolean;
   /** Text the producers print, when knowable. */
@@ -153,6 +158,23 @@ export function secretVarName(name: string): boolean {
 /** A cloud instance's metadata service handing out its role's credentials or tokens. */
 export const METADATA_CREDENTIALS =
   /^(https?:\/\/)?(169\.254\.169\.254|169\.254\.170\.2|\[fd00:ec2::254\]|metadata\.google\.internal|metadata)\/.*(security-credentials|identity\/oauth2\/token|service-accounts\/[^/]+\/(token|identity)|\/v2\/credentials|api\/token)/i;
+
+/** The service each credential-printing CLI's token belongs to, as a variable-name prefix (see rules/exfil.ts VENDORS). */
+const CREDENTIAL_VARS: Record<string, string> = {
+  gh: "GITHUB_TOKEN",
+  glab: "GITLAB_TOKEN",
+  aws: "AWS_SECRET_ACCESS_KEY",
+  gcloud: "GOOGLE_TOKEN",
+  az: "AZURE_TOKEN",
+  vault: "VAULT_TOKEN",
+  bao: "VAULT_TOKEN",
+  op: "OP_TOKEN",
+  doppler: "DOPPLER_TOKEN",
+  kubectl: "KUBE_TOKEN",
+  security: "KEYCHAIN_PASSWORD",
+  pass: "PASS_PASSWORD",
+  gopass: "PASS_PASSWORD",
+};
 
 /** Commands that print a credential: `gh auth token`, `aws configure export-credentials`, `printenv`. */
 function printsCredential(c: Cmd): boolean {
@@ -310,8 +332,14 @@ export function describeSource(stages: Cmd[], upto: number): Source {
     src.remote ??= remoteFetch(p);
     if (DECODERS[p.name]?.(p)) src.decoded = true;
     if (p.name === "printf" && /\\x[0-9a-f]{2}|\\[0-7]{3}/i.test(p.args[0]?.text ?? "")) src.decoded = true;
-    if (printsSecret(p)) src.secret = true;
-    else if (READERS.has(p.name) && p.args.some((w) => isPrivatePath(w.text, p.cwd))) src.private = true;
+    const credential = CREDENTIAL_VARS[p.name];
+    if (printsCredential(p) && credential !== undefined) {
+      if (!src.secret) src.credentialVar ??= credential;
+      src.secret = true;
+    } else if (printsSecret(p)) {
+      src.secret = true;
+      src.credentialVar = undefined;
+    } else if (READERS.has(p.name) && p.args.some((w) => isPrivatePath(w.text, p.cwd))) src.private = true;
     if (p.name === "crontab" && hasOpt(p, "l")) src.listsCrontab = true;
     if (p.name === "history" || (p.name === "fc" && hasOpt(p, "l"))) src.history = true;
     // `cat <(crontab -l) <(echo …)`: look inside process substitutions too.

@@ -96,8 +96,8 @@ export class Walk {
   private arrays = new Map<string, string[]>();
   /** What earlier commands of this script wrote to files, when known, by normalised path. */
   private written = new Map<string, string>();
-  /** Variables holding a secret (`k=$(cat ~/.ssh/id_rsa)`, `for l in $(xxd -p key)`). */
-  private secretVars = new Set<string>();
+  /** Variables holding a secret (`k=$(cat ~/.ssh/id_rsa)`, `for l in $(xxd -p key)`): "" or the credential it stands for. */
+  private secretVars = new Map<string, string>();
   private secretFiles = new Set<string>();
   /** Files downloaded by earlier commands of this script, by normalised path. */
   private downloads = new Map<string, { url: string; insecure: boolean }>();
@@ -292,7 +292,7 @@ export class Walk {
       const w = this.word(v);
       // A glob stays as its pattern: `for f in ~/.ssh/id_*` holds the files the pattern names.
       if (w.dynamic) known = false;
-      if (name && w.secret !== undefined) this.secretVars.add(name);
+      if (name && w.secret !== undefined) this.secretVars.set(name, w.secret);
       values.push(...w.text.split(FIELDS).filter((x) => x !== ""));
     }
     if (!body || !name) {
@@ -335,7 +335,7 @@ export class Walk {
     // An assignment does not split words: `x=$y` keeps y's spaces.
     const text = valueNode?.type === "array" ? (this.arrays.get(name)?.[0] ?? "") : (value?.text.replace(FIELDS, " ") ?? "");
     if (persist) this.vars.set(name, text);
-    if (persist && value?.secret !== undefined) this.secretVars.add(name);
+    if (persist && value?.secret !== undefined) this.secretVars.set(name, value.secret);
     // Exported or set for the shell: every later program; for one command: only from a temporary or hidden place.
     if (
       /^(LD_PRELOAD|LD_AUDIT|DYLD_INSERT_LIBRARIES)$/.test(name) &&
@@ -545,7 +545,8 @@ export class Walk {
             .map((w) => w.text)
             .join(" "),
         );
-      if (rest[0] && rest.slice(1).some((w) => w.secret !== undefined)) this.secretVars.add(rest[0].text);
+      const secret = rest.slice(1).find((w) => w.secret !== undefined)?.secret;
+      if (rest[0] && secret !== undefined) this.secretVars.set(rest[0].text, secret);
     }
     for (const c of this.collectors) c.push(cmd);
     return cmd;
@@ -675,7 +676,8 @@ export class Walk {
       case "command_substitution": {
         const stages = this.substitution(node);
         w.subs.push(stages);
-        if (describeSource(stages, stages.length).secret) w.secret ??= "";
+        const src = describeSource(stages, stages.length);
+        if (src.secret) w.secret ??= src.credentialVar ?? "";
         const out = staticOutput(stages);
         if (out !== null) w.text += out.replace(/\n+$/, "");
         else if (stages.length === 1 && stages[0]!.name === "pwd") w.text += this.cwd ?? ".";
@@ -718,7 +720,8 @@ export class Walk {
 
   private lookup(name: string, w: Word, inDq = true): string {
     if (name === "HOME") return HOME;
-    if (this.secretVars.has(name)) w.secret ??= "";
+    const held = this.secretVars.get(name);
+    if (held !== undefined) w.secret ??= held;
     else if (secretVarName(name)) w.secret ??= name;
     // `rm${IFS}-rf${IFS}/`: the default IFS, unquoted, only separates words.
     if (name === "IFS" && !this.vars.has("IFS")) return inDq ? " " : FIELD;

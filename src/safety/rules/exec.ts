@@ -166,6 +166,10 @@ const DELETE_FILE = /\b(os\.remove|os\.unlink|unlinkSync|File\.delete|unlink|os\
 const SHELL_CALL =
   /\b(do shell script|os\.execute|io\.popen|os\.system|os\.popen|subprocess\.\w+|system|exec(?:Sync)?|spawn(?:Sync)?|shell_exec|passthru|popen|Popen|check_output|check_call|run)\s*\(?\s*(\[[^\]]*\]|(['"`])((?:\\.|(?!\3).)*)\3|qq?\{([^}]*)\}|qq?\(([^)]*)\))/g;
 
+/** Inline code that runs text as code or as a command. */
+const RUNS_TEXT =
+  /\b(exec|eval|system|popen|spawn|spawnSync|execSync|execFileSync|shell_exec|passthru|proc_open|Popen|call|check_call|check_output|run|Function|instance_eval|class_eval)\s*[(`]|\bexec\s+|\bsystem\s*\$|`|%x[({]|os\.system|subprocess|child_process|IO\.popen|Kernel\.|compile\s*\(/;
+
 /** Inline code that sends data to another host. */
 const SENDS_OVER_NETWORK =
   /requests\.(post|put|patch|get)\s*\(|require\(\s*['"](https?|net|dgram|axios|node-fetch)['"]\s*\)|socket\.create_connection|urlopen\s*\(|urllib\.request\.Request|http\.client|httpx\.(post|put)|\.sendall?\s*\(|smtplib|ftplib|fetch\s*\(|axios\.(post|put)|https?\.request\s*\(|Net::HTTP|LWP::|HTTP::Tiny|IO::Socket|TCPSocket|fsockopen|curl_exec|file_get_contents\s*\(\s*['"]https?:|Invoke-(WebRequest|RestMethod)|socket\.connect/;
@@ -212,6 +216,8 @@ export function judgeInterpreterCode(lang: string, code: string, span: { start: 
     const text =
       (m[1] ?? m[2]) ? Buffer.from((m[1] ?? m[2])!, "hex").toString("utf8") : Buffer.from((m[3] ?? m[4])!, "base64").toString("utf8");
     if (!/^[\x09\x0a\x0d\x20-\x7e]+$/.test(text)) continue;
+    // Only a payload that is run hides anything: `print(b64decode('aGk='))` just prints.
+    if (!RUNS_TEXT.test(code)) continue;
     j.report("exec.obfuscated", span.start, span.end);
     j.nested(text, span, undefined, { asRoot: cmd.asRoot });
   }

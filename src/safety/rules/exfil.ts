@@ -107,7 +107,9 @@ export function secretsToNetwork(cmd: Cmd, j: Judgement) {
   }
   for (const w of cmd.argv) {
     for (const stages of w.subs) {
-      if (stages.length && describeSource(stages, stages.length).secret) return j.reportWord("net.exfiltrate-secret", w);
+      const src = stages.length ? describeSource(stages, stages.length) : undefined;
+      // A CLI's token (`$(gh auth token)`) is judged by where it goes, below.
+      if (src?.secret && src.credentialVar === undefined) return j.reportWord("net.exfiltrate-secret", w);
     }
   }
   for (const r of cmd.redirects) {
