@@ -363,7 +363,18 @@ export function describeSource(stages: Cmd[], upto: number): Source {
 
 /** A shell or interpreter that will read its program from stdin. */
 export function readsProgramFromStdin(c: Cmd): "shell" | "interpreter" | undefined {
+  // A root shell with no command (`| sudo -s`, `| sudo -i`, `| su -`) runs what it reads.
+  if (
+    c.name === "sudo" &&
+    hasOpt(c, "si", "--shell", "--login") &&
+    operands(c, ["-u", "-g", "-U", "-h", "-p", "-C", "-D", "-r", "-t"]).length === 0
+  )
+    return "shell";
+  if (c.name === "su" && !hasOpt(c, "c", "--command")) return "shell";
   if (SHELLS.has(c.name)) {
+    // `sh -c "$(cat)"`: the script is whatever arrives on stdin.
+    if (hasOpt(c, "c") && c.args.some((w) => w.subs.some((st) => st.length === 1 && st[0]!.name === "cat" && st[0]!.args.length === 0)))
+      return "shell";
     if (hasOpt(c, "c")) return;
     const ops = operands(c, ["-o", "-O", "+O"]);
     if (ops.length === 0 || ops[0]!.text === "-" || ops[0]!.text === "/dev/stdin" || hasOpt(c, "s")) return "shell";
@@ -376,6 +387,15 @@ export function readsProgramFromStdin(c: Cmd): "shell" | "interpreter" | undefin
   // PowerShell's `… | iex`: Invoke-Expression runs what it reads.
   if (/^(iex|invoke-expression)$/i.test(c.name) && c.args.length === 0) return "interpreter";
   if (INTERPRETERS.has(c.name) || /^python[\d.]*$/.test(c.name)) {
+    // `python3 -c "exec(sys.stdin.read())"`, `perl -e 'eval join "", <STDIN>'`: code that runs what it reads.
+    if (
+      c.args.some((w) =>
+        /\b(exec|eval)\b\s*\(?\s*(sys\.stdin|open\(\s*0|input\(|<STDIN>|join\s*\(?\s*["']{2}\s*,\s*<STDIN>|STDIN\.read|\$stdin\.read|fs\.readFileSync\(\s*(0|["']\/dev\/stdin))/.test(
+          w.text,
+        ),
+      )
+    )
+      return "interpreter";
     if (hasOpt(c, "cem", "--eval", "--module")) return;
     // `-m module`, `-mjson.tool`, `-c code`, `-e code`, `-r code`: the program is not stdin.
     if (c.args.some((w) => /^-[mcer]/.test(w.text) && !w.text.startsWith("--"))) return;

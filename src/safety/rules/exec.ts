@@ -447,6 +447,11 @@ export function runsDownloaded(cmd: Cmd, j: Judgement) {
     for (const r of cmd.redirects) if (r.op === "<" && r.target && !first) candidates.push(r.target);
   }
   if (/^(dpkg|rpm|installer|apt|apt-get|msiexec|open|hdiutil)$/.test(cmd.name)) candidates.push(...operands(cmd, ["-target"]));
+  // `java -jar app.jar`
+  if (cmd.name === "java") {
+    const jar = optValue(cmd, ["-jar"], []);
+    if (jar) candidates.push(jar);
+  }
   for (const w of candidates) {
     const path = normalizePath(w.text, cmd.cwd);
     // A script this command line wrote a moment ago: judge what it holds.
