@@ -172,7 +172,7 @@ const RUNS_TEXT =
 
 /** Inline code that sends data to another host. */
 const SENDS_OVER_NETWORK =
-  /requests\.(post|put|patch|get)\s*\(|require\(\s*['"](https?|net|dgram|axios|node-fetch)['"]\s*\)|socket\.create_connection|urlopen\s*\(|urllib\.request\.Request|http\.client|httpx\.(post|put)|\.sendall?\s*\(|smtplib|ftplib|fetch\s*\(|axios\.(post|put)|https?\.request\s*\(|Net::HTTP|LWP::|HTTP::Tiny|IO::Socket|TCPSocket|fsockopen|curl_exec|file_get_contents\s*\(\s*['"]https?:|Invoke-(WebRequest|RestMethod)|socket\.connect/;
+  /requests\.(post|put|patch|get)\s*\(|require\(\s*['"](https?|net|dgram|axios|node-fetch)['"]\s*\)|socket\.create_connection|urlopen\s*\(|urllib\.request\.Request|http\.client|httpx\.(post|put)|\.sendall?\s*\(|smtplib|ftplib|fetch\s*\(|axios\.(post|put)|https?\.request\s*\(|Net::HTTP|LWP::|HTTP::Tiny|IO::Socket|TCPSocket|fsockopen|curl_exec|file_get_contents\s*\(\s*['"]https?:[^)]*\.|Invoke-(WebRequest|RestMethod)|socket\.connect/;
 /** The whole environment read from inside the program (one variable sent to its own service is normal). */
 const DUMPS_ENVIRONMENT =
   /\b(str|dict|repr|json\.dumps)\s*\(\s*os\.environ\s*\)|os\.environ\.(items|copy)\s*\(|JSON\.stringify\s*\(\s*process\.env\s*\)|ENV\.(to_h|to_a|inspect)\b|\\?%ENV\b|getenv\(\s*\)/;
@@ -204,8 +204,8 @@ export function judgeInterpreterCode(lang: string, code: string, span: { start: 
     );
   // Secrets read and sent: `requests.post(url, data=open("~/.aws/credentials").read())`, `urlopen(url, data=str(os.environ))`.
   if (SENDS_OVER_NETWORK.test(code)) {
-    const secretFile = [...code.matchAll(/['"]([~/.][^'"\s]*)['"]/g)].some((m) =>
-      isSecretPath(normalizePath(m[1]!.replace(/^~/, HOME), cmd.cwd)),
+    const secretFile = [...code.matchAll(/(?<![:\w/.@-])[~/.][\w./@-]*/g)].some((m) =>
+      isSecretPath(normalizePath(m[0].replace(/^~/, HOME), cmd.cwd)),
     );
     if (secretFile || DUMPS_ENVIRONMENT.test(code)) j.report("net.exfiltrate-secret", span.start, span.end);
   }
