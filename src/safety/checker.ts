@@ -1,6 +1,7 @@
 // The checker: bad-input handling, shell dialects, then the walk over the
 // syntax tree, which hands each command to the judge.
 import type { RuleId } from "./catalogue.ts";
+import { braceCommands } from "./rules/disguise.ts";
 import { joinContinuations, translateFish, translateZsh, zshQualifierCode } from "./dialects.ts";
 import { judgeCommand, judgePipelineFlow } from "./judge.ts";
 import { finding } from "./judgement.ts";
@@ -79,8 +80,16 @@ export function createChecker(parser: ParserLike): Checker {
         let inner = analyzeScript(source, { shell, depth: 0, asRoot: false, vars: new Map(), parse, judge });
         if (map) inner = inner.map((f) => ({ ...f, start: map!(f.start), end: map!(f.end) }));
         findings.push(...inner);
+        for (const b of braceCommands(source))
+          findings.push(
+            ...analyzeScript(b.text, { shell, depth: 1, asRoot: false, vars: new Map(), parse, judge }).map((f) => ({
+              ...f,
+              start: b.start,
+              end: b.end,
+            })),
+          );
         // Sockets opened by redirection: the parser cannot read every spelling (`196<>/dev/tcp/…`).
-        const sock = DEV_TCP_SHELL.exec(text);
+        const sock = DEV_TCP_SHELL.exec(text.replace(QUOTED_DATA, (m) => " ".repeat(m.length)));
         if (sock) add("net.reverse-shell", sock.index, sock.index + sock[0].length);
       } catch (e) {
         // Never crash and never call it safe: an internal failure is a finding.
@@ -95,6 +104,9 @@ export function createChecker(parser: ParserLike): Checker {
 /** `exec N<>/dev/tcp/…`, `sh … >& /dev/tcp/…`, `<>/dev/udp/…`: a socket wired to this shell. */
 const DEV_TCP_SHELL =
   /\bexec\s+\d*\s*[<>]{1,2}&?\s*\/dev\/(tcp|udp)\/\S+|\d*<>\s*\/dev\/(tcp|udp)\/\S+|\b(ba|z|k|da|c|tc|fi)?sh\b[^;|&\n]*[<>]&?\s*\/dev\/(tcp|udp)\/\S+/;
+
+/** Quoted arguments of programs that only print or search text (`echo 'bash -i >& /dev/tcp/…' >> notes.md`): data, not a socket. */
+const QUOTED_DATA = /\b(echo|printf|grep|egrep|fgrep|rg|ag)\b(\s+-[\w-]+)*\s+('[^']*'|"(\\.|[^"\\])*")/g;
 
 /** Pipes, list operators, parentheses and expansions: what makes a command long to parse. */
 export const MAX_OPERATORS = 200;

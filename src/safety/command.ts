@@ -19,6 +19,8 @@ export interface Word {
   tree?: { base: string; narrowed: boolean };
   /** Exact source offset of text[0] when the word is one plain or single-quoted string. */
   exactBase?: number;
+  /** Carries a secret: a credential variable (`$AWS_SECRET_ACCESS_KEY`) or `$(cat ~/.ssh/id_rsa)`; the name of the variable if known. */
+  secret?: string;
 }
 
 export interface Redirect {
@@ -53,6 +55,8 @@ export interface Cmd {
   inner?: Cmd[];
   /** Files downloaded by earlier commands of the script (path → where from), for download-then-run. */
   downloads?: ReadonlyMap<string, { url: string; insecure: boolean }>;
+  /** Files earlier commands of the script filled with secrets (`tar czf /tmp/k.tgz ~/.ssh`), by normalised path. */
+  secretFiles?: ReadonlySet<string>;
   /** Text earlier commands of the script wrote to files (path → content), for scripts assembled then run. */
   written?: ReadonlyMap<string, string>;
   /** The heredoc/here-string word, for spans. */

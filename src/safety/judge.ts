@@ -8,10 +8,10 @@ import { rulesByProgram } from "./packs/index.ts";
 import { isDryRun } from "./packs/match.ts";
 import { classifyPath, isBlockDevice, normalizePath } from "./paths.ts";
 import { controlChannel, httpWrites, unknownCliDelete } from "./rules/api.ts";
-import { runsDownloaded } from "./rules/exec.ts";
-import { envCommands } from "./rules/hooks.ts";
-import { NETWORK_SINKS, secretsToNetwork } from "./rules/exfil.ts";
 import { destroyEveryListedInLoop } from "./rules/dev.ts";
+import { disguisedProgram, runsDownloaded } from "./rules/exec.ts";
+import { NETWORK_SINKS, findToNetwork, secretsIntoLoop, secretsThroughXargs, secretsToNetwork } from "./rules/exfil.ts";
+import { envCommands } from "./rules/hooks.ts";
 import { judgePipeline } from "./rules/pipeline.ts";
 import { HOOKS, PROGRAMS, READ_ONLY } from "./rules/programs.ts";
 import { onlyInspects } from "./rules/system.ts";
@@ -29,6 +29,7 @@ export function judgePipelineFlow(stages: Cmd[], hooks: JudgeHooks): Finding[] {
   const j = new Judgement(hooks);
   judgePipeline(stages, j);
   destroyEveryListedInLoop(stages, j);
+  secretsIntoLoop(stages, j);
   return j.findings;
 }
 
@@ -36,6 +37,9 @@ function judgeInto(cmd: Cmd, j: Judgement) {
   for (const r of cmd.redirects) judgeRedirect(cmd, r, j);
   if (cmd.compound) return;
   if (cmd.env) envCommands(cmd, j);
+  disguisedProgram(cmd, j);
+  if (cmd.name === "xargs") secretsThroughXargs(cmd, j);
+  if (cmd.name === "find") findToNetwork(cmd, j);
   if (cmd.name === "") {
     if (cmd.argv.length === 0) return;
     // The program name comes from a variable or substitution we cannot evaluate.
@@ -54,13 +58,14 @@ function judgeInto(cmd: Cmd, j: Judgement) {
   if (NETWORK_SINKS.has(cmd.name)) secretsToNetwork(cmd, j);
   runsDownloaded(cmd, j);
   httpWrites(cmd, j);
-  controlChannel(cmd, j);
   // Tools that only show what they would do with --dry-run, --what-if, … change nothing.
   const words = cmd.args.map((w) => w.text);
   const data = rulesByProgram().get(cmd.name);
   const dryRun = isDryRun(words) || words.includes("--help");
   if ((data || DRY_RUN_AWARE.has(cmd.name)) && dryRun) return;
+  const before = j.findings.length;
   if (data) for (const c of data) if (c.test(words)) j.reportData(c.rule, cmd);
+  controlChannel(cmd, j, j.findings.length > before);
 
   const handler = PROGRAMS[cmd.name] ?? (/^mkfs\./.test(cmd.name) ? PROGRAMS.mkfs : undefined);
   if (handler) {
@@ -69,7 +74,8 @@ function judgeInto(cmd: Cmd, j: Judgement) {
   }
   if (READ_ONLY.has(cmd.name)) return;
   // The long tail of service CLIs no pack knows: a delete verb is enough, unless it only previews.
-  if (!data && !dryRun && unknownCliDelete(cmd, j)) return;
+  // Not for programs whose hook judges what they run (parallel, nohup, …): their words are a command.
+  if (!data && !HOOKS[cmd.name] && cmd.name !== "string" && !dryRun && unknownCliDelete(cmd, j)) return;
   unknownProgram(cmd, j);
 }
 

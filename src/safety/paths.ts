@@ -176,6 +176,13 @@ export function isSecretPath(path: string): boolean {
       path,
     ) ||
     /^\/etc\/(shadow|gshadow|sudoers)$/.test(path) ||
+    // Browser cookie and password stores, host keys, registry and cloud tokens.
+    /(^|\/)(Cookies|Login Data|cookies\.sqlite|logins\.json|key[34]\.db)$|(^|\/)Library\/Keychains(\/.*)?$|^\/etc\/ssh\/ssh_host_\w+_key$/.test(
+      path,
+    ) ||
+    /(^|\/)\.(s3cfg|boto|cargo\/credentials(\.toml)?|gem\/credentials|terraform\.d\/credentials\.tfrc\.json|oci\/config|config\/hub)$/.test(
+      path,
+    ) ||
     /(^|\/)\.env(\.[\w-]+)?$/.test(path) ||
     /\.(pem|key|p12|pfx|keystore|jks|kdbx)$/.test(path) ||
     /(^|\/)\.ssh$/.test(path) ||

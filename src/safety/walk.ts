@@ -11,7 +11,7 @@ import type { RuleId } from "./catalogue.ts";
 import type { Cmd, Word } from "./command.ts";
 import { finding, type JudgeHooks, type Span } from "./judgement.ts";
 import type { Node, Tree } from "./parser.ts";
-import { describeSource, downloadTarget } from "./flow.ts";
+import { describeSource, downloadTarget, secretOutputs, secretVarName } from "./flow.ts";
 import { type Listing, listing, readTargets } from "./listing.ts";
 import { HOME, UNKNOWN, UNKNOWN_NONEMPTY, classifyPath, hasUnknown, normalizePath } from "./paths.ts";
 import { decodeAnsiC, formatPrintf, staticOutput } from "./static-text.ts";
@@ -94,6 +94,9 @@ export class Walk {
   private arrays = new Map<string, string[]>();
   /** What earlier commands of this script wrote to files, when known, by normalised path. */
   private written = new Map<string, string>();
+  /** Variables holding a secret (`k=$(cat ~/.ssh/id_rsa)`, `for l in $(xxd -p key)`): "" or the credential it stands for. */
+  private secretVars = new Map<string, string>();
+  private secretFiles = new Set<string>();
   /** Files downloaded by earlier commands of this script, by normalised path. */
   private downloads = new Map<string, { url: string; insecure: boolean }>();
   /** Open compound stages collecting the commands built inside them. */
@@ -338,6 +341,7 @@ export class Walk {
       }
       // A glob stays as its pattern: `for f in ~/.ssh/id_*` holds the files the pattern names.
       if (w.dynamic) known = false;
+      if (name && w.secret !== undefined) this.secretVars.set(name, w.secret);
       values.push(...w.text.split(FIELDS).filter((x) => x !== ""));
     }
     if (!body || !name) {
@@ -426,6 +430,7 @@ export class Walk {
     // An assignment does not split words: `x=$y` keeps y's spaces.
     const text = valueNode?.type === "array" ? (this.arrays.get(name)?.[0] ?? "") : (value?.text.replace(FIELDS, " ") ?? "");
     if (persist) this.vars.set(name, text);
+    if (persist && value?.secret !== undefined) this.secretVars.set(name, value.secret);
     // Exported or set for the shell: every later program; for one command: only from a temporary or hidden place.
     if (
       /^(LD_PRELOAD|LD_AUDIT|DYLD_INSERT_LIBRARIES)$/.test(name) &&
@@ -560,6 +565,7 @@ export class Walk {
         if (remote) this.downloads.set(normalizePath(w.text, s.cwd), remote);
       }
     });
+    for (const p of secretOutputs(stages)) this.secretFiles.add(p);
     // `echo 'rm -rf ~' > x.sh`: remember what a script file will contain, in case it is run later.
     const last = stages[stages.length - 1]!;
     for (const r of last.redirects) {
@@ -688,6 +694,7 @@ export class Walk {
       );
     }
     cmd.downloads = this.downloads;
+    cmd.secretFiles = this.secretFiles;
     cmd.written = this.written;
     // `set -- a b` sets the positional parameters.
     if (cmd.name === "set" && cmd.args[0]?.text === "--")
@@ -706,6 +713,8 @@ export class Walk {
             .map((w) => w.text)
             .join(" "),
         );
+      const secret = rest.slice(1).find((w) => w.secret !== undefined)?.secret;
+      if (rest[0] && secret !== undefined) this.secretVars.set(rest[0].text, secret);
     }
     for (const c of this.collectors) c.push(cmd);
     return cmd;
@@ -853,6 +862,8 @@ export class Walk {
       case "command_substitution": {
         const stages = this.substitution(node);
         w.subs.push(stages);
+        const src = describeSource(stages, stages.length);
+        if (src.secret) w.secret ??= src.credentialVar ?? "";
         const out = staticOutput(stages);
         if (out !== null) w.text += out.replace(/\n+$/, "");
         else if (stages.length === 1 && stages[0]!.name === "pwd") w.text += this.cwd ?? ".";
@@ -898,6 +909,11 @@ export class Walk {
 
   private lookup(name: string, w: Word, inDq = true): string {
     if (name === "HOME") return HOME;
+    const held = this.secretVars.get(name);
+    if (held !== undefined) w.secret ??= held;
+    else if (secretVarName(name)) w.secret ??= name;
+    // `rm${IFS}-rf${IFS}/`: the default IFS, unquoted, only separates words.
+    if (name === "IFS" && !this.vars.has("IFS")) return inDq ? " " : FIELD;
     const list =
       name === "@" || name === "*"
         ? this.arrays.get("@")

@@ -31,15 +31,6 @@ const SAAS = [
   ...["jira", "linear", "asana", "trello", "slack", "zendesk", "shopify", "bigcommerce", "wp", "terminus", "platform", "upsun"],
 ];
 
-/** Management APIs of hosted services, where a DELETE removes something real. */
-const API_HOSTS = [
-  "api\\.(eu\\.|us\\.)?(cloudflare|mailgun|sendgrid|postmarkapp|stripe|github|digitalocean|heroku|vercel|netlify|fastly|linode|hetzner|render|fly|supabase|datadoghq|newrelic|pagerduty|twilio|squareup|braintreegateway|launchdarkly|vultr|scaleway|ovh|atlassian|bitbucket|planetscale|turso|upstash|algolia|gandi|godaddy|dnsimple|namecheap|porkbun|sentry|opsgenie|mailchimp|mailjet|sparkpost|paypal|shopify|okta|auth0|clerk|contentful|sanity|segment|mixpanel|amplitude|intercom|zendesk|hubspot|airtable|notion|box|dropboxapi|openai|anthropic)\\.[a-z.]+",
-  "connect\\.squareup\\.com|cloud\\.mongodb\\.com/api|console\\.neon\\.tech/api|api-[a-z0-9.-]+\\.(cloudflare|fastly|datadoghq)\\.com",
-  "[a-z0-9.-]+\\.(googleapis\\.com|amazonaws\\.com|azure\\.com|algolia\\.net|algolianet\\.com|atlassian\\.net|zendesk\\.com|myshopify\\.com)",
-  "[^ ]*/(api|admin|_api|rest/api)/.*",
-  "management\\.azure\\.com|graph\\.microsoft\\.com|gitlab\\.com/api|[a-z0-9.-]+/api/v[0-9]+|sentry\\.io/api|app\\.terraform\\.io/api|slack\\.com/api",
-].join("|");
-
 export const cloudOther: Pack = {
   name: "cloud-other",
   description:
@@ -163,31 +154,6 @@ export const cloudOther: Pack = {
         "restic forget --keep-last 1 --dry-run",
         "kopia snapshot list",
         "borg create /r::a ~/docs",
-      ],
-    ),
-    rule(
-      "cloud-other.api-delete",
-      "high",
-      "sends a DELETE request to a hosted service's management API (DNS records, domains, keys, customers)",
-      {
-        program: ["curl", "wget", "http", "https", "xh"],
-        word: "-XDELETE|DELETE|--request=DELETE|--method=DELETE",
-        operand: `(https?://)?(${API_HOSTS})(/.*)?`,
-      },
-      [
-        "curl -X DELETE 'https://api.cloudflare.com/client/v4/zones/abc/dns_records/def' -H 'Authorization: Bearer t'",
-        "curl -s --user api:k -X DELETE https://api.mailgun.net/v3/domains/example.com",
-        "curl -XDELETE https://api.stripe.com/v1/customers/cus_1 -u sk_live_x:",
-        "http DELETE https://api.digitalocean.com/v2/droplets/1",
-        "curl --request DELETE https://api.github.com/repos/acme/app",
-        "curl -X DELETE http://grafana.local/api/dashboards/uid/abc",
-        "curl -X DELETE http://unleash:4242/api/admin/projects/default/features/t",
-      ],
-      [
-        "curl https://api.cloudflare.com/client/v4/zones",
-        "curl -X DELETE https://api.example.com/items/3",
-        "curl -X GET https://api.github.com/repos/acme/app",
-        "curl http://grafana.local/api/dashboards/uid/abc",
       ],
     ),
     rule(

@@ -70,6 +70,24 @@ export const credentials: Pack = {
       ["security find-generic-password -s x", "gpg --list-keys", "ssh-add -l"],
     ),
     rule(
+      "credentials.metadata-token",
+      "moderate",
+      "fetches this cloud machine's role credentials or access token from the metadata service",
+      {
+        program: ["curl", "wget", "http", "xh"],
+        word: "(https?://)?(169\\.254\\.169\\.254|169\\.254\\.170\\.2|metadata\\.google\\.internal)/.*(security-credentials|identity/oauth2/token|service-accounts/[^/]+/(token|identity)|/v2/credentials|api/token).*",
+      },
+      [
+        "curl -s http://169.254.169.254/latest/meta-data/iam/security-credentials/role",
+        "curl -H 'Metadata-Flavor: Google' http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token",
+        "curl -H Metadata:true 'http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com/'",
+      ],
+      [
+        "curl -s http://169.254.169.254/latest/meta-data/instance-id",
+        "curl http://metadata.google.internal/computeMetadata/v1/instance/zone",
+      ],
+    ),
+    rule(
       "credentials.export-secret-keys",
       "moderate",
       "prints secret keys or access tokens (to the terminal, a file or a pipe)",

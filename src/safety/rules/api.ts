@@ -185,26 +185,22 @@ function inputText(cmd: Cmd): string | undefined {
   return undefined;
 }
 
-/** Runtime API commands that take a service out or delete records: HAProxy's admin socket, nsupdate. */
+/** Runtime API commands that take a service out: HAProxy's admin socket. */
 const ADMIN_SOCKET_COMMAND =
   /^\s*(?:disable\s+(?:server|frontend|backend)|shutdown\s+(?:frontend|sessions|session)|del\s+(?:server|map|acl)|clear\s+(?:table|map|acl)|set\s+server\s+\S+\s+state\s+(?:maint|drain))/im;
 
 /**
- * Commands a service takes on its control channel: `echo 'disable server be/web1' | socat stdio
- * /run/haproxy/admin.sock`, `printf 'update delete www.example.com A\nsend\n' | nsupdate`, and
- * the delete verbs of a CLI run from a jar (`java -jar jenkins-cli.jar … delete-job x`).
+ * Commands a service takes on its control channel (`echo 'disable server be/web1' | socat stdio
+ * /run/haproxy/admin.sock`; nsupdate is rules/dev.ts's), and the delete verbs of a CLI run from a
+ * jar no pack knows (`java -jar tool.jar … delete-job x`).
  */
-export function controlChannel(cmd: Cmd, j: Judgement) {
-  if (cmd.name === "nsupdate") {
-    if (/^\s*update\s+(?:delete|del)\b/im.test(inputText(cmd) ?? "")) j.report("api.dns-delete", cmd.start, cmd.end);
-    return;
-  }
+export function controlChannel(cmd: Cmd, j: Judgement, packMatched: boolean) {
   if (cmd.name === "socat" || cmd.name === "nc" || cmd.name === "ncat") {
     if (cmd.args.some((w) => /\.sock(?:et)?$|^unix-connect:/i.test(w.text)) && ADMIN_SOCKET_COMMAND.test(inputText(cmd) ?? ""))
       j.report("api.admin-socket", cmd.start, cmd.end);
     return;
   }
-  if (cmd.name === "java") {
+  if (cmd.name === "java" && !packMatched) {
     const at = cmd.args.findIndex((w) => w.text === "-jar");
     const jar = cmd.args[at + 1];
     if (at < 0 || !jar) return;

