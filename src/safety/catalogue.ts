@@ -102,6 +102,13 @@ export const RULES = {
     ["rm ~/notes.txt", "rm -rf ./Projects"],
     "move it to the trash (trash-put, gio trash) so it can be restored",
   ),
+  "fs.delete-personal": rule(
+    "high",
+    "deletes many of your own files (documents, photos, code) permanently",
+    ["find ~/Pictures -type f -mtime +30 -delete", "shred -uz ~/Documents/*.pdf", "rm ~/projects/app/src/*.ts"],
+    ["find ~/Downloads -mtime +30 -delete", "rm ~/Documents/old.pdf", "find ~/.cache -type f -delete"],
+    "move them to the trash (trash-put, gio trash) so they can be restored",
+  ),
   "fs.delete-cwd-all": rule(
     "high",
     "deletes everything in the current directory, whatever that is when it runs",
@@ -182,6 +189,19 @@ export const RULES = {
     ["rsync -a --delete src/ backup/", "aws s3 sync . s3://bucket --delete"],
     ["rsync -avn --delete src/ backup/", "rsync -a src/ backup/"],
     "preview with -n (--dry-run) first",
+  ),
+  "fs.mirror-delete-remote": rule(
+    "high",
+    "deletes files on another host, or among your own documents, that are not in the source",
+    ["rsync -av --delete ./site/ deploy@web1:/var/www/html/", "rsync -a --delete-after /tmp/empty/ ~/Documents/"],
+    ["rsync -avn --delete ./site/ deploy@web1:/var/www/html/", "rsync -a --delete src/ backup/"],
+    "preview with -n (--dry-run) first",
+  ),
+  "fs.remote-overwrite-system": rule(
+    "high",
+    "copies files over another machine's system folders",
+    ["scp -r ./etc root@10.0.4.7:/etc", "scp ./sshd_config root@web1:/etc/ssh/sshd_config"],
+    ["scp -r ./site deploy@web1:/var/www/html", "scp host:/etc/hosts ."],
   ),
   "fs.truncate": rule(
     "high",
@@ -427,7 +447,7 @@ export const RULES = {
       "diskutil eraseDisk JHFS+ X disk3",
       "sudo blkdiscard /dev/nvme0n1",
     ],
-    ["sudo fdisk -l /dev/sda", "sudo parted -l", "lsblk", "diskutil list"],
+    ["sudo fdisk -l /dev/sda", "sudo parted -l", "lsblk", "diskutil list", "sudo sfdisk -d /dev/nvme0n1 > parts.bak"],
   ),
   "disk.partition-edit": rule(
     "high",
@@ -439,7 +459,7 @@ export const RULES = {
     "moderate",
     "reads a whole raw disk (as root; swapping if= and of= would destroy it)",
     ["sudo dd if=/dev/sda of=backup.img bs=4M"],
-    ["dd if=in.bin of=out.bin"],
+    ["dd if=in.bin of=out.bin", "sudo dd if=/dev/sda bs=512 count=1 | xxd"],
   ),
   "disk.unknown-device": rule(
     "moderate",

@@ -107,6 +107,15 @@ export function normalizePath(text: string, cwd?: string): string {
   return joined === "" ? "." : joined;
 }
 
+/** Folders of the home directory that hold a person's own work: documents, photos, code. */
+const PERSONAL_DIRS =
+  /^~\/(documents|desktop|pictures|photos|music|videos|movies|projects|code|src|work|repos|git|dev|dropbox|onedrive|google drive|icloud drive|notes|obsidian|books|thesis)(\/|$)/i;
+
+/** `~/Documents/*.pdf`, `~/projects/app`: below a folder that holds the user's own work. */
+export function isPersonalData(path: string): boolean {
+  return PERSONAL_DIRS.test(path);
+}
+
 export function classifyPath(text: string, cwd?: string): { cls: PathClass; path: string } {
   // `$(dirname "$0")/../../../../../..`: enough `..` after an unknown folder reach `/` from anywhere.
   if (/^[\uE000\uE001][^/]*(\/\.\.){5,}\/?$/.test(text)) return { cls: "root", path: "/" };

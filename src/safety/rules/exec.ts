@@ -356,6 +356,11 @@ export function scp(cmd: Cmd, j: Judgement) {
     if (cls === "home" && (hasOpt(cmd, "r", "--recursive") || (cmd.name === "rsync" && hasOpt(cmd, "a", "--archive"))))
       return j.reportWord("net.upload-private", w);
   }
+  // `scp -r ./etc root@host:/etc`: files written over the other machine's system folders.
+  const dest = ops[ops.length - 1];
+  const remotePath = dest && /^[^/]*:(\/.*)$/.exec(dest.text)?.[1];
+  if (remotePath && cmd.name === "scp" && /^\/+$|^\/(etc|boot|usr|bin|sbin|lib\w*)(\/|$)/.test(remotePath))
+    j.reportWord("fs.remote-overwrite-system", dest);
 }
 
 /** `ssh host 'cmd'` runs cmd on the other machine: judge it too. */

@@ -17,6 +17,7 @@ import {
   isBlockDevice,
   isCriticalSystemFile,
   isHistoryFile,
+  isPersonalData,
   isPureGlob,
   isSecretPath,
   isSensitiveFile,
@@ -41,7 +42,14 @@ export function deleteRule(w: Word, recursive: boolean, cwd: string | undefined)
       case "system-path":
         return "fs.delete-system-path";
       case "home-path":
-        return n ? "fs.delete" : isSecretPath(path) ? "fs.delete-secret" : "fs.delete-home-path";
+        // `find ~/Pictures -mtime +30 -delete`: a filter still reaches many of the user's own files.
+        return n
+          ? isPersonalData(path)
+            ? "fs.delete-personal"
+            : "fs.delete"
+          : isSecretPath(path)
+            ? "fs.delete-secret"
+            : "fs.delete-home-path";
       case "cwd-all":
         return n ? "fs.delete" : "fs.delete-cwd-all";
       case "absolute":
@@ -68,7 +76,9 @@ export function deleteRule(w: Word, recursive: boolean, cwd: string | undefined)
       if (isSecretPath(path)) return "fs.delete-secret";
       if (isGit && recursive) return "fs.delete-git";
       // `~/Documents/*`: every file of a home folder, not one file.
-      return recursive || (w.glob && isPureGlob(path.slice(path.lastIndexOf("/") + 1))) ? "fs.delete-home-path" : "fs.delete";
+      if (recursive || (w.glob && isPureGlob(path.slice(path.lastIndexOf("/") + 1)))) return "fs.delete-home-path";
+      // `~/Documents/*.pdf`: every file of a kind in a folder of the user's own work.
+      return w.glob && isPersonalData(path) ? "fs.delete-personal" : "fs.delete";
     case "cwd-all":
       return path === ".." || path === "." || recursive || w.glob || /(^|\/)\*$/.test(path) ? "fs.delete-cwd-all" : "fs.delete";
     case "var-prefix":
@@ -432,8 +442,11 @@ export function rsync(cmd: Cmd, j: Judgement) {
   if (ops.length >= 2 && !remote && hasOpt(cmd, "ra", "--recursive", "--archive")) overSystem(cmd, ops[ops.length - 1]!, j);
   if (ops.length < 2 || !cmd.args.some((w) => /^--(delete|del$|remove-source-files)/.test(w.text))) return;
   const dest = ops[ops.length - 1]!;
-  const { cls } = classifyPath(dest.text, cmd.cwd);
-  j.reportWord(cls === "root" || cls === "home" || cls === "system" ? "fs.mirror-delete-critical" : "fs.mirror-delete", dest);
+  const { cls, path } = classifyPath(dest.text, cmd.cwd);
+  if (cls === "root" || cls === "home" || cls === "system") return j.reportWord("fs.mirror-delete-critical", dest);
+  // Onto another host, or onto the user's own documents: what is deleted there has no copy here.
+  const remoteDest = /^[^/]*:/.test(dest.text) && !/^\w+:\/\//.test(dest.text);
+  j.reportWord(remoteDest || isPersonalData(path) ? "fs.mirror-delete-remote" : "fs.mirror-delete", dest);
 }
 
 export function truncate(cmd: Cmd, j: Judgement) {
@@ -518,6 +531,9 @@ export function chmod(cmd: Cmd, j: Judgement) {
         r = "perm.recursive-system";
       else if (cls === "system-path") r = "perm.recursive-system-path";
       else if (cls === "home-path" && /^~\/?$|^~\/\.ssh/.test(path)) r = "perm.recursive-home";
+      // `chmod -R 000 ~/projects`: the owner locked out of their own work.
+      else if (cls === "home-path" && isPersonalData(path) && isChmod && /^0?0[0-7]{2}$|(^|,)[ua]*-[wx]*r/.test(modeText))
+        r = "perm.recursive-home";
       else r = worldWritable ? "perm.world-writable" : "perm.recursive";
     } else {
       // shadow, sudoers, passwd open to every user: anyone can read hashes or make themselves root.
@@ -559,7 +575,8 @@ export function dd(cmd: Cmd, j: Judgement) {
   // `of=$(lsblk -dpno NAME | head -1)`, `of=/dev/$(…)`: a device picked at run time is still a device.
   if (of && (/^of=\/dev\/\uE000/.test(of.text) || of.subs.some((p) => p.some((c) => DEVICE_LISTERS.test(c.name)))))
     return j.reportWord("disk.write-device", of);
-  if (ifPath && isBlockDevice(ifPath)) j.reportWord("disk.read-device", iff!);
+  // Without of= the disk is read to stdout (`dd if=/dev/sda count=1 | xxd`): a read, nothing written.
+  if (ifPath && isBlockDevice(ifPath) && of) j.reportWord("disk.read-device", iff!);
   if (of && ofPath) {
     const word = { ...of, text: of.text.slice(3) };
     judgeWrite(cmd, word, "overwrite", j, of);
@@ -590,6 +607,13 @@ export function partitionTool(cmd: Cmd, j: Judgement) {
   if (cmd.name === "parted" && cmd.args.some((w) => /^(mklabel|mktable|rm|mkpart|resizepart|mkfs)$/.test(w.text)))
     return j.reportWord("disk.format", dev ?? cmd);
   if (hasOpt(cmd, "lps", "--list", "--print", "--help", "--version", "--verify", "--dump", "--backup") && cmd.name !== "sgdisk") return;
+  // sfdisk's -d is --dump (sgdisk's -d deletes a partition); -l, -J, -s and -V only show.
+  if (
+    cmd.name === "sfdisk" &&
+    hasOpt(cmd, "dlJsV", "--dump", "--json", "--show-size", "--verify", "--list-free") &&
+    !hasOpt(cmd, "", "--delete")
+  )
+    return;
   if (cmd.name === "sgdisk" || cmd.name === "sfdisk") {
     if (
       hasOpt(cmd, "ZzoGdn", "--zap-all", "--zap", "--clear", "--delete", "--new", "--mbrtogpt") ||
