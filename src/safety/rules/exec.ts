@@ -159,7 +159,7 @@ function serveFiles(cmd: Cmd, j: Judgement, rest: Word[]) {
 }
 
 const HOME_EXPR =
-  /expanduser\(\s*['"]~\/?['"]\s*\)|Path\.home\(\)|environ\[\s*['"]HOME['"]\s*\]|environ\.get\(\s*['"]HOME['"]|getenv\(\s*['"]HOME['"]\s*\)|homedir\(\)|ENV\[\s*['"]HOME['"]\s*\]|\$ENV\{\s*['"]?HOME['"]?\s*\}|Dir\.home|['"]~\/?['"]/;
+  /expanduser\(\s*['"]~\/?['"]\s*\)|Path\.home\(\)|environ\[\s*['"]HOME['"]\s*\]|environ\.get\(\s*['"]HOME['"]|getenv\(\s*['"]HOME['"]\s*\)|homedir\(\)|process\.env\.HOME\b|process\.env\[\s*['"]HOME['"]\s*\]|ENV\[\s*['"]HOME['"]\s*\]|\$ENV\{\s*['"]?HOME['"]?\s*\}|Dir\.home|['"]~\/?['"]/;
 const DELETE_TREE =
   /\b(shutil\.rmtree|rmtree|remove_tree|rm_rf|rm_r|rmSync|rmdirSync|rimraf|removedirs|fs\.rm|FileUtils\.rm|deleteRecursively|unlink_r)\s*\(?/g;
 const DELETE_FILE = /\b(os\.remove|os\.unlink|unlinkSync|File\.delete|unlink|os\.rmdir|Path\([^)]*\)\.unlink|\.unlink\(\))/;
@@ -279,7 +279,12 @@ export function awk(cmd: Cmd, j: Judgement) {
   const prog = operands(cmd, ["-f", "-v", "-F", "--file", "--assign", "--field-separator"])[0];
   if (!prog) return;
   for (const m of prog.text.matchAll(/system\s*\(\s*"((?:\\.|[^"])*)"/g)) j.nested(m[1]!, prog, undefined, { asRoot: cmd.asRoot });
-  if (/\|\s*"(ba|z)?sh"/.test(prog.text)) j.reportWord("exec.stdin-script", prog);
+  // `cmd = "rm -rf ~"; system(cmd)`, `print "rm -rf /" | "sh"`: the program's strings are what runs.
+  const pipesToShell = /\|\s*"(?:\/bin\/)?(ba|z|da)?sh"/.test(prog.text);
+  if (pipesToShell || /system\s*\(\s*[A-Za-z_$]/.test(prog.text))
+    for (const m of prog.text.matchAll(/"((?:\\.|[^"])*)"/g))
+      if (!/^(?:\/bin\/)?(ba|z|da)?sh$/.test(m[1]!) && /\s/.test(m[1]!)) j.nested(m[1]!, prog, undefined, { asRoot: cmd.asRoot });
+  if (pipesToShell) j.reportWord("exec.stdin-script", prog);
   // gawk's /inet/tcp/… connection running what it reads (`|& getline`): a reverse shell.
   if (/\/inet\d?\/(tcp|udp)\//.test(prog.text) && /\|&|system\s*\(/.test(prog.text)) j.reportWord("net.reverse-shell", prog);
 }

@@ -4,6 +4,7 @@ import { hasOpt, operands, optValue } from "../argv.ts";
 import type { RuleId } from "../catalogue.ts";
 import type { Cmd, Word } from "../command.ts";
 import { describeSource } from "../flow.ts";
+import { listing } from "../listing.ts";
 import { staticOutput } from "../static-text.ts";
 import type { Judgement } from "../judgement.ts";
 import { subCommand } from "../unwrap.ts";
@@ -254,6 +255,9 @@ function xargsItems(cmd: Cmd): Word {
   // `docker ps -aq`, `docker volume ls -q`, `kubectl get pods -o name`: every item of a listing.
   if (/^(docker|podman|kubectl)$/.test(prev.name) && prev.args.some((w) => /^(-\w*q|--quiet|-o|name|ls|ps|images)$/.test(w.text)))
     return mk(EVERYTHING);
+  // `ls -d /* | xargs rm -rf`, `lsblk -dpno NAME | xargs wipefs -a`: what the listing stands for.
+  const l = listing(cmd.pipe!.stages.slice(0, cmd.pipe!.index));
+  if (l) return mk(l.text, { glob: /[*?]/.test(l.text), dynamic: false, ...(l.tree ? { tree: l.tree } : {}) });
   return mk(UNKNOWN_NONEMPTY);
 }
 
@@ -572,6 +576,8 @@ export function dd(cmd: Cmd, j: Judgement) {
   const ofPath = of ? normalizePath(of.text.slice(3), cmd.cwd) : undefined;
   const ifPath = iff ? normalizePath(iff.text.slice(3), cmd.cwd) : undefined;
   if (ofPath && isBlockDevice(ofPath)) return j.reportWord("disk.write-device", of!);
+  // `find /dev -name 'sd?' -exec dd of={} …`: every file found below /dev is a device.
+  if (of?.tree && /^\/dev(\/|$)/.test(normalizePath(of.tree.base))) return j.reportWord("disk.write-device", of);
   // `of=$(lsblk -dpno NAME | head -1)`, `of=/dev/$(…)`: a device picked at run time is still a device.
   if (of && (/^of=\/dev\/\uE000/.test(of.text) || of.subs.some((p) => p.some((c) => DEVICE_LISTERS.test(c.name)))))
     return j.reportWord("disk.write-device", of);
