@@ -146,6 +146,9 @@ export function classifyPath(text: string, cwd?: string): { cls: PathClass; path
     const base = isPureGlob(last) ? parent : path;
     if (HOME_PARENTS.has(base) || base === "/root" || base === "/var/root") return { cls: "home", path };
     if (segs.length === 2 && HOME_PARENTS.has("/" + segs[0]) && !hasUnknown(last)) return { cls: "home", path };
+    // `/home/$USER`, `/Users/$(whoami)`: some user's whole home.
+    if (segs.length === 2 && HOME_PARENTS.has("/" + segs[0]) && (last === UNKNOWN || last === UNKNOWN_NONEMPTY))
+      return { cls: "home", path };
     if (SYSTEM_DIRS.has(base)) return { cls: "system", path };
     if (TMP_DIRS.some((d) => path === d || path.startsWith(d + "/"))) return { cls: "tmp", path };
     if (HOME_PARENTS.has("/" + segs[0]) || segs[0] === "root") return { cls: "home-path", path };

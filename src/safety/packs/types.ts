@@ -46,4 +46,4 @@ export interface Pack {
 }
 
 /** Options that make any command only show what it would do. `--dry-run=none` is not one. */
-export const DRY_RUN = ["--dry-run", "--dryrun", "--what-if", "--whatif", "--preview", "--simulate"];
+export const DRY_RUN = ["--dry-run", "--dryrun", "--what-if", "--whatif", "--preview", "--preview-only", "--simulate"];

@@ -7,6 +7,21 @@ export const vcs: Pack = {
   description: "git and code forges: history, refs, working tree, hosted repositories",
   rules: [
     rule(
+      "vcs.add-secret",
+      "high",
+      "adds a secret file (.env, a private key, credentials) to the repository: once pushed, it has leaked",
+      {
+        program: ["git"],
+        valued: ["-C", "-c", "--git-dir", "--work-tree"],
+        sub: ["add|stage"],
+        operand:
+          "(.*/)?(\\.env(\\.(local|prod|production|development|staging))?|id_(rsa|dsa|ecdsa|ed25519)|[^/]*\\.(pem|p12|pfx|key)|credentials(\\.json)?|\\.netrc|\\.npmrc|\\.pypirc|\\.git-credentials|secrets?\\.(ya?ml|json|toml))",
+        unless: ["-n", "--dry-run"],
+      },
+      ["git add .env && git commit -m wip && git push", "git add -f config/.env.production", "git -C app add deploy/id_ed25519"],
+      ["git add .env.example", "git add src/main.ts", "git add -n .env"],
+    ),
+    rule(
       "vcs.forge-delete",
       "high",
       "deletes a hosted repository, release, or its secrets and keys",

@@ -164,7 +164,7 @@ const DELETE_TREE =
   /\b(shutil\.rmtree|rmtree|remove_tree|rm_rf|rm_r|rmSync|rmdirSync|rimraf|removedirs|fs\.rm|FileUtils\.rm|deleteRecursively|unlink_r)\s*\(?/g;
 const DELETE_FILE = /\b(os\.remove|os\.unlink|unlinkSync|File\.delete|unlink|os\.rmdir|Path\([^)]*\)\.unlink|\.unlink\(\))/;
 const SHELL_CALL =
-  /\b(do shell script|os\.execute|io\.popen|os\.system|os\.popen|subprocess\.\w+|system|exec(?:Sync)?|spawn(?:Sync)?|shell_exec|passthru|popen|Popen|check_output|check_call|run)\s*\(?\s*(\[[^\]]*\]|(['"`])((?:\\.|(?!\3).)*)\3|qq?\{([^}]*)\}|qq?\(([^)]*)\))/g;
+  /\b(do shell script|os\.execute|io\.popen|os\.system|os\.popen|subprocess\.\w+|system|exec(?:Sync)?|spawn(?:Sync)?|shell_exec|passthru|popen|Popen|check_output|check_call|run)\s*\(?\s*(\[[^\]]*\]|(?:[rRbBuUfF]{1,2}(?=['"]))?(['"`])((?:\\.|(?!\3).)*)\3|qq?\{([^}]*)\}|qq?\(([^)]*)\))/g;
 
 /** Inline code that runs text as code or as a command. */
 const RUNS_TEXT =
@@ -183,6 +183,25 @@ const DUMPS_ENVIRONMENT =
  * passed to system()/subprocess (checked as shell), code fetched from the
  * network, and sockets wired to a shell.
  */
+/**
+ * `'rm -rf ' + process.env.HOME`, `f"rm -rf {os.environ['HOME']}"`, `` `rm -rf ${os.homedir()}` ``:
+ * the home directory written as `~` and string concatenations joined, so the command can be read.
+ */
+function foldStrings(code: string): string {
+  const home = HOME_EXPR.source;
+  let out = code.replace(new RegExp(`\\$?\\{\\s*[\\w.]*(?:${home})\\s*\\}`, "g"), "~");
+  out = out.replace(new RegExp(`(?:[\\w$]+(?:\\([^()]*\\))?\\.)*(?:${home})`, "g"), "'~'");
+  for (let k = 0; k < 6; k++) {
+    const next = out.replace(
+      /(['"])((?:\\.|(?!\1).)*)\1\s*\+\s*(['"])((?:\\.|(?!\3).)*)\3/g,
+      (_m, q: string, a: string, _q, b: string) => `${q}${a}${b}${q}`,
+    );
+    if (next === out) break;
+    out = next;
+  }
+  return out;
+}
+
 export function judgeInterpreterCode(lang: string, code: string, span: { start: number; end: number }, j: Judgement, cmd: Cmd) {
   if (/\bfork\b/.test(code) && /\b(while|loop|for|until)\b|\{\s*fork|fork\s*\)\s*while|fork\s+while/.test(code))
     j.report("exec.fork-bomb", span.start, span.end);
@@ -234,7 +253,7 @@ export function judgeInterpreterCode(lang: string, code: string, span: { start: 
     }
     j.report(rule === "fs.delete" ? "exec.interpreter-code" : rule, span.start, span.end);
   }
-  for (const m of code.matchAll(SHELL_CALL)) {
+  for (const m of foldStrings(code).matchAll(SHELL_CALL)) {
     touched = true;
     let script = m[4] ?? m[5] ?? m[6];
     if (script === undefined && m[2]?.startsWith("[")) {
@@ -368,41 +387,11 @@ export function scp(cmd: Cmd, j: Judgement) {
     j.reportWord("fs.remote-overwrite-system", dest);
 }
 
-/** `ssh host 'cmd'` runs cmd on the other machine: judge it too. */
-export function ssh(cmd: Cmd, j: Judgement) {
-  const ops = operands(cmd, [
-    "-p",
-    "-i",
-    "-o",
-    "-F",
-    "-l",
-    "-L",
-    "-R",
-    "-D",
-    "-J",
-    "-W",
-    "-b",
-    "-c",
-    "-E",
-    "-e",
-    "-I",
-    "-m",
-    "-O",
-    "-Q",
-    "-S",
-    "-w",
-    "-B",
-  ]);
-  if (ops.length < 2) return;
-  const script = ops.slice(1);
-  const w: Word = {
-    ...script[0]!,
-    text: script.map((x) => x.text).join(" "),
-    end: script[script.length - 1]!.end,
-    exactBase: script.length === 1 ? script[0]!.exactBase : undefined,
-  };
-  if (!w.dynamic) j.nested(w.text, w, w.exactBase);
-}
+/**
+ * ssh is a program with rules (not an unknown one run as root), but what it runs on the other
+ * machine is judged by hooks.ssh, which reads bundled options (`-fNL 80:x:80`) correctly.
+ */
+export function ssh(_cmd: Cmd, _j: Judgement) {}
 
 /**
  * Judges a script whose text comes from somewhere else: piped in, or produced

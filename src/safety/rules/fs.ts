@@ -199,6 +199,8 @@ export function find(cmd: Cmd, j: Judgement) {
     (w, k) =>
       isNarrowing(w.text) &&
       !/^-(exec|execdir|ok|okdir)$/.test(w.text) &&
+      // `-not -name proc`, `! -path './.git/*'`: leaving a few out still takes the rest.
+      !/^(-not|!)$/.test(expr[k - 1]?.text ?? "") &&
       !(/^-i?(name|path|wholename)$/.test(w.text) && isPureGlob(expr[k + 1]?.text ?? "")),
   );
   const treeWords = starts.map((s): Word => ({ ...s, text: s.text, tree: { base: s.text, narrowed } }));
