@@ -449,3 +449,18 @@ export function downloadTarget(c: Cmd): { path: string; url: string; insecure: b
   if (!path || path === "-" || /^\/dev\//.test(path)) return undefined;
   return { path, url, insecure };
 }
+
+/** curl/wget options whose value is sent as the request body (`-F f=@file`, `-d @file`, `-T file`). */
+export const UPLOAD_OPTIONS: ReadonlySet<string> = new Set([
+  "-F",
+  "--form",
+  "-d",
+  "--data",
+  "--data-binary",
+  "--data-raw",
+  "--data-urlencode",
+  "-T",
+  "--upload-file",
+  "--post-file",
+  "--body-file",
+]);

@@ -3,7 +3,7 @@
 // send secrets away.
 import { hasOpt, operands, optValue } from "../argv.ts";
 import type { Cmd, Word } from "../command.ts";
-import { describeSource, isSecretFile, type Source } from "../flow.ts";
+import { UPLOAD_OPTIONS, describeSource, isSecretFile, type Source } from "../flow.ts";
 import type { Judgement } from "../judgement.ts";
 import { HOME, INTERPRETERS, SHELLS, classifyPath, isSecretPath, normalizePath } from "../paths.ts";
 import { deleteRule } from "./fs.ts";
@@ -341,19 +341,7 @@ export function netcat(cmd: Cmd, j: Judgement) {
 /** curl/wget uploads of secrets: `-F f=@~/.ssh/id_rsa`, `-d @.env`, `-T creds`, `--post-file=`. */
 export function upload(cmd: Cmd, j: Judgement) {
   const args = cmd.args;
-  const valued = new Set([
-    "-F",
-    "--form",
-    "-d",
-    "--data",
-    "--data-binary",
-    "--data-raw",
-    "--data-urlencode",
-    "-T",
-    "--upload-file",
-    "--post-file",
-    "--body-file",
-  ]);
+  const valued = UPLOAD_OPTIONS;
   for (let i = 0; i < args.length; i++) {
     const t = args[i]!.text;
     const [opt, inline] =

@@ -5,7 +5,7 @@
 // Pipes into a network program are judged in rules/pipeline.ts.
 import { operands } from "../argv.ts";
 import type { Cmd, Word } from "../command.ts";
-import { describeSource, isPrivatePath, isSecretFile } from "../flow.ts";
+import { UPLOAD_OPTIONS, describeSource, isPrivatePath, isSecretFile } from "../flow.ts";
 import type { Judgement } from "../judgement.ts";
 
 /** Programs that send their arguments or stdin to another host. */
@@ -221,19 +221,6 @@ function secretArgument(cmd: Cmd): Word | undefined {
   return undefined;
 }
 
-const UPLOAD_OPTS = new Set([
-  "-F",
-  "--form",
-  "-d",
-  "--data",
-  "--data-binary",
-  "--data-raw",
-  "--data-urlencode",
-  "-T",
-  "--upload-file",
-  "--post-file",
-  "--body-file",
-]);
 const NET_SENDERS_STDIN = new Set(["nc", "ncat", "netcat", "telnet", "socat", "openssl", ...STDIN_SENDERS]);
 
 /** Private files that are not credentials (history, /etc, a whole home folder) sent to another host: exposed. */
@@ -245,7 +232,7 @@ function privateToNetwork(cmd: Cmd, j: Judgement) {
     const [opt, inline] =
       t.startsWith("--") && t.includes("=") ? [t.slice(0, t.indexOf("=")), t.slice(t.indexOf("=") + 1)] : [t, undefined];
     let value: Word | undefined;
-    if (UPLOAD_OPTS.has(opt)) value = inline !== undefined ? { ...args[i]!, text: inline } : args[i + 1];
+    if (UPLOAD_OPTIONS.has(opt)) value = inline !== undefined ? { ...args[i]!, text: inline } : args[i + 1];
     else if (/^-[FdT]./.test(t)) value = { ...args[i]!, text: t.slice(2) };
     if (!value) continue;
     const file = /^(-T|--upload-file|--post-file|--body-file)$/.test(opt) ? value.text : /[@<]([^;,]+)/.exec(value.text)?.[1];
