@@ -188,7 +188,9 @@ function printsCredential(c: Cmd): boolean {
     case "aws":
       return (
         /^configure (export-credentials|get (aws_secret_access_key|aws_session_token|aws_access_key_id))/.test(sub) ||
-        /get-login-password|get-session-token|get-secret-value/.test(sub)
+        /get-login-password|get-session-token|get-secret-value/.test(sub) ||
+        // SSM parameters decrypted: SecureString values are secrets.
+        (/^ssm get-parameters?(-by-path)?/.test(sub) && hasOpt(c, "", "--with-decryption"))
       );
     case "gcloud":
       return /^auth (application-default )?print-(access|identity)-token/.test(sub) || /^secrets versions access/.test(sub);

@@ -135,6 +135,13 @@ export function shred(cmd: Cmd, j: Judgement) {
   reportDeletes(cmd, targets, false, j);
 }
 
+/** The find test at k leaves files out rather than picking them: `-not -name x`, `! -path p`, `-path ./.git -prune -o`. */
+function excludes(expr: readonly Word[], k: number): boolean {
+  if (/^(-not|!)$/.test(expr[k - 1]?.text ?? "")) return true;
+  const next = expr.slice(k + 2, k + 6).map((w) => w.text);
+  return next.includes("-prune") && next.includes("-o");
+}
+
 /** Tests that narrow what find matches (as opposed to -type f, which still means "all files"). */
 const isNarrowing = (t: string) =>
   FIND_NARROWING.has(t) || /^-(newer\w*|[amcB](time|min)|i?(name|path|regex))$/.test(t) || /^-(exec|execdir|ok|okdir)$/.test(t);
@@ -199,8 +206,8 @@ export function find(cmd: Cmd, j: Judgement) {
     (w, k) =>
       isNarrowing(w.text) &&
       !/^-(exec|execdir|ok|okdir)$/.test(w.text) &&
-      // `-not -name proc`, `! -path './.git/*'`: leaving a few out still takes the rest.
-      !/^(-not|!)$/.test(expr[k - 1]?.text ?? "") &&
+      // `-not -name proc`, `! -path './.git/*'`, `-path ./.git -prune -o`: leaving a few out still takes the rest.
+      !excludes(expr, k) &&
       !(/^-i?(name|path|wholename)$/.test(w.text) && isPureGlob(expr[k + 1]?.text ?? "")),
   );
   const treeWords = starts.map((s): Word => ({ ...s, text: s.text, tree: { base: s.text, narrowed } }));
@@ -247,7 +254,7 @@ function xargsItems(cmd: Cmd): Word {
       starts.push(w.text);
     }
     // An -exec in the find that feeds xargs filters what is printed (`-exec grep -l …`).
-    const narrowed = args.some((w) => isNarrowing(w.text));
+    const narrowed = args.some((w, k) => isNarrowing(w.text) && !excludes(args, k));
     return mk(starts[0] ?? ".", { tree: { base: starts[0] ?? ".", narrowed }, dynamic: false });
   }
   if (prev.name === "ls" && !prev.args.some((w) => /[*?]/.test(w.text) && !/^\*$/.test(w.text))) {

@@ -338,6 +338,12 @@ const ESSENTIAL_PACKAGES =
   /^(libc6|libc-bin|glibc|glibc-common|coreutils|bash|dash|sh|systemd|systemd-sysv|init|sudo|apt|dpkg|rpm|yum|dnf|pacman|zypper|util-linux|login|passwd|shadow|shadow-utils|base-files|base-passwd|perl-base|python3|python3-minimal|python|sed|grep|tar|gzip|findutils|e2fsprogs|mount|kmod|udev|libpam\S*|pam|openssh-server|linux-image\S*|linux-generic|kernel|kernel-core|grub\S*|initramfs-tools|dracut|filesystem|bash-completion|ncurses-base|libselinux\S*|libsystemd0|zlib1g|zlib|openssl|ca-certificates|debianutils|diffutils|hostname|procps|lsb-base|tzdata|networkmanager|network-manager|iproute2|ifupdown)$/;
 
 export function packageManager(cmd: Cmd, j: Judgement) {
+  // apt-get -s / --simulate / --just-print, dnf --assumeno, pacman -p: only show what would happen.
+  if (
+    (/^apt(-get)?$/.test(cmd.name) && hasOpt(cmd, "s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act")) ||
+    hasOpt(cmd, "", "--assumeno", "--print")
+  )
+    return;
   const ops = operands(cmd, [
     "-o",
     "-c",
