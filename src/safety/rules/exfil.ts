@@ -103,7 +103,13 @@ export function secretsToNetwork(cmd: Cmd, j: Judgement) {
           cmd.name === "pastebinit",
       )
     )
-      return j.reportWord("net.copy-secret", secret);
+      // Published for anyone to read (`--acl public-read`, a public gist or paste): the secret is out.
+      return j.reportWord(
+        cmd.args.some((w) => /^(public-read(-write)?|--public|pastebinit)$/.test(w.text)) || cmd.name === "pastebinit"
+          ? "net.exfiltrate-secret"
+          : "net.copy-secret",
+        secret,
+      );
   }
   for (const w of cmd.argv) {
     for (const stages of w.subs) {
