@@ -266,15 +266,23 @@ function judgeContainerCommand(cmd: Cmd, rest: Word[], j: Judgement) {
       const [src, dst] = v.split(":");
       if (src && dst && src.startsWith("/")) mounts.push([dst.replace(/\/+$/, ""), src.replace(/\/+$/, "")]);
     }
+    // A privileged container sees the host's disks under its own /dev.
+    if (/^--privileged(=true)?$/.test(t)) mounts.push(["/dev", "/dev"]);
     if (RUN_VALUED.test(t)) i++;
   }
   const argv = rest.slice(i + 1);
   if (argv.length === 0 || mounts.length === 0) return;
   const shellC = /^(\S*\/)?(ba|z|da|k|a)?sh$/.test(argv[0]?.text ?? "");
   const mapped = argv.map((w, k) => {
-    for (const [dst, src] of mounts)
+    for (const [dst, src] of mounts) {
       if (dst && (w.text === dst || w.text.startsWith(dst + "/")))
         return { ...w, text: (src || "") + w.text.slice(dst.length) || "/", exactBase: undefined };
+      // `dd of=/dev/sda`, `--target=/host/etc`: the path after `=`.
+      const eq = w.text.indexOf("=");
+      const value = eq > 0 ? w.text.slice(eq + 1) : "";
+      if (dst && (value === dst || value.startsWith(dst + "/")))
+        return { ...w, text: w.text.slice(0, eq + 1) + ((src || "") + value.slice(dst.length) || "/"), exactBase: undefined };
+    }
     // `sh -c 'rm -rf /host/var/lib'`: the mount points inside the script text too.
     if (shellC && k > 0 && /^-\w*c$/.test(argv[k - 1]?.text ?? "")) {
       let text = w.text;
