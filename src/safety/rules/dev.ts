@@ -6,6 +6,7 @@ import { subCommand } from "../unwrap.ts";
 import type { Judgement } from "../judgement.ts";
 import { CORE_PACKAGES } from "../packs/packages.ts";
 import { EVERYTHING, UNKNOWN } from "../paths.ts";
+import { staticOutput } from "../static-text.ts";
 
 // ---- git ----------------------------------------------------------------------
 
@@ -644,6 +645,11 @@ export function dbClient(cmd: Cmd, j: Judgement) {
     (/^(psql|sqlcmd|cqlsh|mongosh|mongo)$/.test(cmd.name)
       ? cmd.args.find((w, k) => /^(-f|--file|-i)$/.test(cmd.args[k - 1]?.text ?? ""))
       : undefined);
+  // `psql -f <(echo 'TRUNCATE t;')`: the file is what the substitution prints.
+  if (file && !("target" in file) && file.procSub && file.subs.length) {
+    const text = staticOutput(file.subs[file.subs.length - 1]!);
+    if (text !== null) return judgeSql(text, file, j);
+  }
   if (file) return sqlFile("target" in file ? (file.target?.text ?? "") : file.text, cmd, j);
   if (cmd.pipe && cmd.pipe.index > 0) {
     const src = describeSource(cmd.pipe.stages, cmd.pipe.index);
