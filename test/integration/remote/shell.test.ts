@@ -60,7 +60,10 @@ test.skipIf(Boolean(missing))(
       sh.keys("C-g");
       await sh.until(() => existsSync(join(rec, "done")), 60_000, "cmdai to finish");
       const printed = readFileSync(join(rec, "out"), "utf8").replace(/\n$/, "");
-      expect(readFileSync(join(rec, "err"), "utf8")).toBe("");
+      // The random-weight model's text is graded like any command; a warning for it (`*. the and …`
+      // names a glob as the program) is fine, anything else on stderr is not.
+      const warnings = readFileSync(join(rec, "err"), "utf8").split("\n").filter(Boolean);
+      expect(warnings.filter((l) => !l.startsWith("cmdai: warning:"))).toEqual([]);
       expect(printed.length).toBeGreaterThan(0);
       let line = "";
       for (let i = 0; i < 100 && line !== printed; i++) {
