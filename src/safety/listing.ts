@@ -76,6 +76,18 @@ export function listing(stages: Cmd[]): Listing | undefined {
   // `docker ps -aq`, `kubectl get pods -o name`: every item of a listing.
   if (/^(docker|podman|kubectl)$/.test(p.name) && p.args.some((w) => /^(-\w*q|--quiet|-o|name|ls|ps|images)$/.test(w.text)))
     return { text: EVERYTHING };
+  // `gsutil ls`, `aws s3 ls`, `gcloud compute instances list`, `az group list`: every bucket, instance or group there is.
+  const words = operands(p).map((w) => w.text);
+  if (
+    !narrowed &&
+    ((p.name === "gsutil" && words[0] === "ls" && words.length === 1) ||
+      (p.name === "aws" && words[0] === "s3" && words[1] === "ls" && words.length === 2) ||
+      (/^(gcloud|az|doctl)$/.test(p.name) &&
+        words.includes("list") &&
+        // `--filter=…`, `--query "[?tags.env=='dev']…"`: a chosen few.
+        !p.args.some((w, i) => /^--filter/.test(w.text) || (/^--query/.test(w.text) && /\?/.test(w.text + (p.args[i + 1]?.text ?? ""))))))
+  )
+    return { text: EVERYTHING };
   return undefined;
 }
 

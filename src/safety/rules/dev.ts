@@ -470,7 +470,9 @@ export function destroyEveryListed(cmd: Cmd, j: Judgement): boolean {
   };
   const fed =
     (cmd.pipe && cmd.pipe.index > 0 && fromPipe(cmd.pipe.stages, cmd.pipe.index)) ||
-    cmd.args.some((w) => w.subs.some((p) => p.length > 0 && fromPipe(p, p.length)));
+    cmd.args.some((w) => w.subs.some((p) => p.length > 0 && fromPipe(p, p.length))) ||
+    // `for b in $(gsutil ls); do gsutil rm -r "$b"; done`: the loop variable stands for every item.
+    cmd.args.some((w) => w.text.includes(EVERYTHING));
   if (fed) j.reportWord("cloud.destroy-every", cmd);
   return fed;
 }
