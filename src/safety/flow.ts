@@ -363,6 +363,14 @@ export function describeSource(stages: Cmd[], upto: number): Source {
   return src;
 }
 
+/** The text a command reads on stdin, when known: a here-string or heredoc, or what the earlier stages print. */
+export function stdinText(cmd: Cmd): string | null {
+  if (typeof cmd.stdinText === "string") return cmd.stdinText;
+  if (cmd.stdinText === null || !cmd.pipe || cmd.pipe.index === 0) return null;
+  const src = describeSource(cmd.pipe.stages, cmd.pipe.index);
+  return src.text ?? (src.printed.length ? src.printed.join("") : null);
+}
+
 /** A shell or interpreter that will read its program from stdin. */
 export function readsProgramFromStdin(c: Cmd): "shell" | "interpreter" | undefined {
   // A root shell with no command (`| sudo -s`, `| sudo -i`, `| su -`) runs what it reads.

@@ -4,8 +4,8 @@
 // pack lists. Both destroy remote data that no local undo brings back.
 import { operands, optValue } from "../argv.ts";
 import type { Cmd, Word } from "../command.ts";
+import { stdinText } from "../flow.ts";
 import type { Judgement } from "../judgement.ts";
-import { staticOutput } from "../static-text.ts";
 
 const HTTP_CLIENTS = new Set(["curl", "wget", "http", "https", "xh", "xhs", "curlie"]);
 
@@ -178,13 +178,6 @@ export function unknownCliDelete(cmd: Cmd, j: Judgement): boolean {
   return true;
 }
 
-/** What a command reads on stdin when the checker can know it: a heredoc, a here-string, or `echo …|`. */
-function inputText(cmd: Cmd): string | undefined {
-  if (typeof cmd.stdinText === "string") return cmd.stdinText;
-  if (cmd.pipe && cmd.pipe.index > 0) return staticOutput(cmd.pipe.stages, cmd.pipe.index) ?? undefined;
-  return undefined;
-}
-
 /** Runtime API commands that take a service out: HAProxy's admin socket. */
 const ADMIN_SOCKET_COMMAND =
   /^\s*(?:disable\s+(?:server|frontend|backend)|shutdown\s+(?:frontend|sessions|session)|del\s+(?:server|map|acl)|clear\s+(?:table|map|acl)|set\s+server\s+\S+\s+state\s+(?:maint|drain))/im;
@@ -196,7 +189,7 @@ const ADMIN_SOCKET_COMMAND =
  */
 export function controlChannel(cmd: Cmd, j: Judgement, packMatched: boolean) {
   if (cmd.name === "socat" || cmd.name === "nc" || cmd.name === "ncat") {
-    if (cmd.args.some((w) => /\.sock(?:et)?$|^unix-connect:/i.test(w.text)) && ADMIN_SOCKET_COMMAND.test(inputText(cmd) ?? ""))
+    if (cmd.args.some((w) => /\.sock(?:et)?$|^unix-connect:/i.test(w.text)) && ADMIN_SOCKET_COMMAND.test(stdinText(cmd) ?? ""))
       j.report("api.admin-socket", cmd.start, cmd.end);
     return;
   }

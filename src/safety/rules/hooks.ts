@@ -4,7 +4,7 @@
 // `at`/`batch`, and `alias name='CMD'` (the alias runs later as CMD).
 import { hasOpt, operands } from "../argv.ts";
 import type { Cmd, Word } from "../command.ts";
-import { describeSource } from "../flow.ts";
+import { describeSource, stdinText } from "../flow.ts";
 import type { Judgement } from "../judgement.ts";
 import { normalizePath } from "../paths.ts";
 import { subCommand } from "../unwrap.ts";
@@ -370,14 +370,6 @@ export function parallel(cmd: Cmd, j: Judgement) {
   }
 }
 
-/** The text a command reads on stdin, when known: a here-string or heredoc, or what the earlier stages print. */
-function stdinText(cmd: Cmd): string | null {
-  if (typeof cmd.stdinText === "string") return cmd.stdinText;
-  if (cmd.stdinText === null || !cmd.pipe || cmd.pipe.index === 0) return null;
-  const src = describeSource(cmd.pipe.stages, cmd.pipe.index);
-  return src.text ?? (src.printed.length ? src.printed.join("") : null);
-}
-
 /** xargs options and whether each takes a value: "sep" (always, maybe attached), "attached" (only attached). */
 const XARGS_VALUED = /^(-[IJnLPdEsa]|--(max-args|max-lines|max-procs|delimiter|eof|max-chars|arg-file|process-slot-var))$/;
 const XARGS_ATTACHED = /^-[ile]|^--(replace|eof)=?/;
@@ -508,7 +500,7 @@ function judgeText(cmd: Cmd, at: Word, text: string, j: Judgement) {
  */
 export function dbShell(cmd: Cmd, j: Judgement) {
   const texts: Word[] = [];
-  const stdin = typeof cmd.stdinText === "string" ? cmd.stdinText : stdinText(cmd);
+  const stdin = stdinText(cmd);
   const at = cmd.stdinWord ?? cmd.argv[0]!;
   if (stdin !== null) texts.push({ ...at, text: stdin, exactBase: undefined });
   if (cmd.name === "psql") texts.push(...values(cmd.args, ["-c"], ["--command"]));
