@@ -4,7 +4,8 @@ import { rule } from "./rule.ts";
 import type { Pack } from "./types.ts";
 
 const KUBECTL = ["kubectl", "oc", "k3s", "microk8s.kubectl", "k", "kubecolor"];
-const KGLOBAL = [
+/** kubectl options that take a value (global ones, and -l/-o/-f/-c wherever they stand): skipped to find the subcommand. */
+export const KUBECTL_VALUED = [
   "-n",
   "--namespace",
   "--context",
@@ -24,6 +25,13 @@ const KGLOBAL = [
   "--container",
   "--as",
   "--request-timeout",
+  "--as-group",
+  "--certificate-authority",
+  "--client-certificate",
+  "--client-key",
+  "--tls-server-name",
+  "-v",
+  "--v",
 ];
 
 export const kubernetes: Pack = {
@@ -34,7 +42,7 @@ export const kubernetes: Pack = {
       "kubernetes.node-out",
       "high",
       "takes a node out of service: its workloads are evicted or no longer scheduled",
-      { program: KUBECTL, valued: KGLOBAL, sub: ["drain|cordon|taint"] },
+      { program: KUBECTL, valued: KUBECTL_VALUED, sub: ["drain|cordon|taint"] },
       [
         "kubectl drain node-1 --ignore-daemonsets",
         "kubectl cordon node-1",
@@ -47,7 +55,7 @@ export const kubernetes: Pack = {
       "kubernetes.scale-to-zero",
       "high",
       "scales a workload to zero replicas: the service stops",
-      { program: KUBECTL, valued: KGLOBAL, sub: ["scale"], option: { names: ["--replicas"], value: "0+" } },
+      { program: KUBECTL, valued: KUBECTL_VALUED, sub: ["scale"], option: { names: ["--replicas"], value: "0+" } },
       [
         "kubectl scale deploy web --replicas=0 -n prod",
         "kubectl scale --replicas=0 statefulset/db",
@@ -60,7 +68,7 @@ export const kubernetes: Pack = {
       "kubernetes.patch-to-zero",
       "high",
       "patches a workload to zero replicas: the service stops",
-      { program: KUBECTL, valued: KGLOBAL, sub: ["patch"], word: '.*"?replicas"?\\s*:\\s*0\\b.*' },
+      { program: KUBECTL, valued: KUBECTL_VALUED, sub: ["patch"], word: '.*"?replicas"?\\s*:\\s*0\\b.*' },
       ['kubectl patch deploy web -p \'{"spec":{"replicas":0}}\'', 'kubectl patch sts db --type merge -p \'{"spec": {"replicas": 0}}\''],
       ['kubectl patch deploy web -p \'{"spec":{"replicas":3}}\''],
     ),
@@ -133,7 +141,7 @@ export const kubernetes: Pack = {
       "kubernetes.replace-force",
       "high",
       "deletes and re-creates the resources (their pods restart, their state may be lost)",
-      { program: KUBECTL, valued: KGLOBAL, sub: ["replace|apply"], flags: [["--force"]] },
+      { program: KUBECTL, valued: KUBECTL_VALUED, sub: ["replace|apply"], flags: [["--force"]] },
       [
         "kubectl replace --force -f deployment.yaml",
         "kubectl -n prod replace -f pvc.yaml --force --grace-period=0",
@@ -188,7 +196,7 @@ export const kubernetes: Pack = {
       "kubernetes.rollout-undo",
       "moderate",
       "rolls a workload back or restarts it",
-      { program: KUBECTL, valued: KGLOBAL, sub: ["rollout", "undo|restart|pause"] },
+      { program: KUBECTL, valued: KUBECTL_VALUED, sub: ["rollout", "undo|restart|pause"] },
       ["kubectl rollout undo deploy/web", "kubectl rollout restart deployment web -n prod"],
       ["kubectl rollout status deploy/web"],
     ),

@@ -4,6 +4,7 @@ import type { Cmd, Word } from "../command.ts";
 import { describeSource } from "../flow.ts";
 import { subCommand } from "../unwrap.ts";
 import type { Judgement } from "../judgement.ts";
+import { KUBECTL_VALUED } from "../packs/kubernetes.ts";
 import { CORE_PACKAGES } from "../packs/packages.ts";
 import { EVERYTHING, UNKNOWN } from "../paths.ts";
 import { staticOutput } from "../static-text.ts";
@@ -301,27 +302,7 @@ function judgeContainerCommand(cmd: Cmd, rest: Word[], j: Judgement) {
   if (sub) j.judge(sub);
 }
 
-/** kubectl's global options that take a value: skipped to find the verb. */
-const KUBECTL_GLOBAL_VALUED = new Set([
-  "-n",
-  "--namespace",
-  "--context",
-  "--kubeconfig",
-  "--cluster",
-  "--user",
-  "-s",
-  "--server",
-  "--token",
-  "--as",
-  "--as-group",
-  "--request-timeout",
-  "--certificate-authority",
-  "--client-certificate",
-  "--client-key",
-  "--tls-server-name",
-  "-v",
-  "--v",
-]);
+const KUBECTL_GLOBAL_VALUED = new Set(KUBECTL_VALUED);
 
 export function kubectl(cmd: Cmd, j: Judgement) {
   const t = cmd.args.map((w) => w.text);
